@@ -1,0 +1,73 @@
+"""Format detection: magic bytes first, the original file name's extension second."""
+
+from __future__ import annotations
+
+import re
+import struct
+from pathlib import Path, PurePosixPath
+
+from models3d.errors import ModelError
+
+EXTENSIONS: dict[str, str] = {
+    ".glb": "glb",
+    ".gltf": "gltf",
+    ".zip": "zip",
+    ".obj": "obj",
+    ".ply": "ply",
+    ".stl": "stl",
+}
+
+_OBJ_LINE = re.compile(rb"^(v|vn|vt|f|o|g|mtllib|usemtl|s)[ \t]", re.MULTILINE)
+
+
+def sniff_bytes(head: bytes, size: int) -> str | None:
+    """Guess a format from the first bytes of a file and its total size (None if unknown)."""
+    if head.startswith(b"glTF"):
+        return "glb"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "zip"
+    if head.startswith((b"ply\n", b"ply\r\n", b"ply\r")):
+        return "ply"
+    if len(head) >= 84 and size == 84 + 50 * struct.unpack_from("<I", head, 80)[0]:
+        return "stl"
+    if b"\0" in head[:4096]:
+        return None
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"{") and b'"asset"' in head:
+        return "gltf"
+    if text[:5].lower() == b"solid" and b"facet" in head:
+        return "stl"
+    if len(_OBJ_LINE.findall(head)) >= 3:
+        return "obj"
+    return None
+
+
+def extension_format(name: str | None) -> str | None:
+    """Return the format named by a file name's extension, "" for an unknown extension."""
+    if not name:
+        return None
+    suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
+    if not suffix:
+        return None
+    return EXTENSIONS.get(suffix, "")
+
+
+def detect_format(path: Path, original_name: str | None = None) -> str:
+    """Detect the format of the file at ``path``.
+
+    Magic bytes decide; the extension of ``original_name`` (or of ``path``) must agree with
+    them, else ``content_mismatch``. Raises ``unsupported_format`` or ``parse_error``.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    by_magic = sniff_bytes(head, size)
+    by_name = extension_format(original_name if original_name is not None else path.name)
+    detail = {"name": original_name, "detected": by_magic, "extension": by_name}
+    if by_magic is None:
+        if by_name:
+            raise ModelError("parse_error", {**detail, "reason": f"not a readable {by_name} file"})
+        raise ModelError("unsupported_format", detail)
+    if by_name and by_name != by_magic:
+        raise ModelError("content_mismatch", detail)
+    return by_magic

@@ -1,0 +1,114 @@
+"""Errors raised by models3d: a stable code, a sentence a curator can act on, and details.
+
+All curator-facing messages live in :data:`MESSAGES`, keyed by code, so the web layer can
+translate them by code. Codes never change once published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, str] = {
+    "unsupported_format": (
+        "This type of file is not supported. Upload a GLB file, a glTF with its files in a zip, "
+        "an OBJ (with its MTL and textures in a zip), a PLY or an STL file."
+    ),
+    "content_mismatch": (
+        "The file name says one format but the contents are another. Check that you picked "
+        "the right file, or export the model again with the correct extension."
+    ),
+    "parse_error": (
+        "The file could not be read: it seems damaged or incomplete. Export the model again "
+        "from your 3D software and upload the new file."
+    ),
+    "no_geometry": (
+        "The file contains no surfaces to show (for example only points, or an empty scene). "
+        "Export the model as a mesh with faces."
+    ),
+    "file_too_large": (
+        "The file is larger than the upload limit. Reduce the model (fewer triangles or "
+        "smaller textures) and upload it again."
+    ),
+    "archive_too_large": (
+        "The zip archive unpacks to too much data or holds too many files. Put only the model "
+        "and its textures in the zip."
+    ),
+    "unsafe_path": (
+        "The archive or the model points to a file outside its own folder, which is not "
+        "allowed. Put all files in one folder, zip that folder again and upload it."
+    ),
+    "external_uri_not_allowed": (
+        "The model refers to something outside the upload (a web address, a file elsewhere "
+        "on a computer, or embedded data of an unsupported type). Export it as a single GLB "
+        "file, or put all its files next to it in the zip."
+    ),
+    "missing_resource": (
+        "The model refers to a file (a texture, a buffer or a material file) that is not in "
+        "the upload. Add the missing file to the zip and upload it again."
+    ),
+    "model_too_large": (
+        "The model has more triangles or vertices than allowed. Simplify it in your 3D "
+        "software (or export a lighter version) and upload it again."
+    ),
+    "texture_too_large": (
+        "A texture image is too large. Reduce the textures (for example to 8192 × 8192 "
+        "pixels or less) and upload the model again."
+    ),
+    "unsupported_texture": (
+        "A texture uses an image format that is not supported. Save the textures as PNG, "
+        "JPEG or WebP and upload the model again."
+    ),
+    "invalid_gltf": (
+        "The glTF file does not follow the glTF 2.0 standard and cannot be used. Export it "
+        "again, or check it with the Khronos glTF Validator."
+    ),
+    "nested_archive": (
+        "The zip archive contains another archive. Unpack the inner archive and put its "
+        "files directly in a single zip."
+    ),
+    "duplicate_entry": (
+        "The zip archive contains two files with the same name (possibly differing only in "
+        "upper and lower case). Rename or remove one of them and upload again."
+    ),
+    "multiple_models": (
+        "The zip archive contains more than one model. Upload one model per zip."
+    ),
+    "processing_timeout": (
+        "Processing this model took too long. Upload a lighter version of the model "
+        "(fewer triangles or smaller textures)."
+    ),
+    "processing_out_of_memory": (
+        "Processing this model needed more memory than allowed. Upload a lighter version of "
+        "the model (fewer triangles or smaller textures)."
+    ),
+    "processing_failed": (
+        "Processing this model failed unexpectedly. Try again later; if it fails again, "
+        "contact the site's administrators."
+    ),
+}
+
+
+class ModelError(Exception):
+    """A model was rejected: ``code`` is stable, ``message`` is for curators."""
+
+    def __init__(
+        self, code: str, detail: dict[str, Any] | None = None, message: str | None = None
+    ) -> None:
+        if code not in MESSAGES:
+            raise ValueError(f"unknown error code {code!r}")
+        self.code = code
+        self.message = message or MESSAGES[code]
+        self.detail: dict[str, Any] = dict(detail or {})
+        super().__init__(f"{code}: {self.message} {self.detail}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the error as ``{"code", "message", "detail"}`` (JSON-able)."""
+        return {"code": self.code, "message": self.message, "detail": self.detail}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelError:
+        """Rebuild an error from :meth:`to_dict` output (used across processes)."""
+        code = data.get("code", "processing_failed")
+        if code not in MESSAGES:
+            code = "processing_failed"
+        return cls(code, data.get("detail") or {}, data.get("message"))

@@ -1,0 +1,116 @@
+"""Turning a glTF with external or data URIs into one self-contained buffer (GLB layout)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from models3d.errors import ModelError
+from models3d.options import Limits
+from models3d.textures import sniff_image
+from models3d.uris import read_resource, resolve_uri
+
+ALIGN = 8
+
+
+def check_document(doc: Any) -> dict[str, Any]:
+    """Basic shape checks before touching anything: glTF 2.x, lists where lists belong."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("asset"), dict):
+        raise ModelError("invalid_gltf", {"reason": "no asset object"})
+    version = str(doc["asset"].get("version", ""))
+    if not version.startswith("2."):
+        raise ModelError("invalid_gltf", {"reason": f"glTF version {version!r}, expected 2.0"})
+    for key in ("buffers", "bufferViews", "accessors", "images", "meshes", "nodes", "scenes"):
+        if key in doc and not isinstance(doc[key], list):
+            raise ModelError("invalid_gltf", {"reason": f"{key} is not an array"})
+    required = set(doc.get("extensionsRequired", []))
+    if "KHR_draco_mesh_compression" in required:
+        raise ModelError(
+            "unsupported_format", {"reason": "Draco-compressed glTF is not supported"}
+        )
+    return doc
+
+
+def _append(out: bytearray, data: bytes) -> int:
+    out.extend(b"\0" * (-len(out) % ALIGN))
+    offset = len(out)
+    out.extend(data)
+    return offset
+
+
+def embed_resources(
+    doc: dict[str, Any], glb_bin: bytes | None, base_dir: Path | None, limits: Limits
+) -> tuple[dict[str, Any], bytes]:
+    """Return (doc, binary) with every buffer and image inside a single binary buffer.
+
+    URIs are confined by :func:`models3d.uris.resolve_uri` before anything is read.
+    """
+    doc = check_document(doc)
+    # Confine every URI first, before reading any of them.
+    uris = [b.get("uri") for b in doc.get("buffers", [])] + [
+        i.get("uri") for i in doc.get("images", [])
+    ]
+    for uri in uris:
+        if uri is not None:
+            resolve_uri(uri, base_dir)
+    out = bytearray()
+    offsets: list[int | None] = []
+    for i, buf in enumerate(doc.get("buffers", [])):
+        length = int(buf.get("byteLength", 0))
+        uri = buf.get("uri")
+        if uri is not None:
+            data = read_resource(uri, base_dir, limits.max_unpacked_bytes)
+        elif i == 0 and glb_bin is not None:
+            data = glb_bin
+        elif buf.get("extensions", {}).get("EXT_meshopt_compression", {}).get("fallback"):
+            offsets.append(None)
+            continue
+        else:
+            raise ModelError("missing_resource", {"buffer": i, "reason": "buffer has no data"})
+        if len(data) < length:
+            raise ModelError(
+                "invalid_gltf", {"buffer": i, "reason": "buffer shorter than its byteLength"}
+            )
+        offsets.append(_append(out, data[:length]))
+    # Meshopt fallback buffers hold no data; they stay as buffers 1.. after the embedded one.
+    fallback = [i for i, off in enumerate(offsets) if off is None]
+    new_index = {old: 1 + k for k, old in enumerate(fallback)}
+    fallback_buffers = [doc["buffers"][i] for i in fallback]
+    for v, view in enumerate(doc.get("bufferViews", [])):
+        b = view.get("buffer", 0)
+        if not 0 <= b < len(offsets):
+            raise ModelError("invalid_gltf", {"bufferView": v, "reason": "bad buffer index"})
+        base = offsets[b]
+        if base is None:
+            view["buffer"] = new_index[b]
+        else:
+            view["buffer"] = 0
+            view["byteOffset"] = view.get("byteOffset", 0) + base
+        meshopt = view.get("extensions", {}).get("EXT_meshopt_compression")
+        if meshopt is not None:
+            mb = meshopt.get("buffer", 0)
+            moff = offsets[mb] if 0 <= mb < len(offsets) else None
+            if moff is None:
+                raise ModelError("invalid_gltf", {"bufferView": v, "reason": "bad buffer index"})
+            meshopt["buffer"] = 0
+            meshopt["byteOffset"] = meshopt.get("byteOffset", 0) + moff
+    views = doc.setdefault("bufferViews", [])
+    for i, image in enumerate(doc.get("images", [])):
+        uri = image.pop("uri", None)
+        if uri is None:
+            continue
+        data = read_resource(uri, base_dir, limits.max_unpacked_bytes)
+        mime = sniff_image(data)
+        if mime is None:
+            raise ModelError("unsupported_texture", {"image": i, "uri": uri[:200]})
+        views.append({"buffer": 0, "byteOffset": _append(out, data), "byteLength": len(data)})
+        image["bufferView"] = len(views) - 1
+        image["mimeType"] = mime
+    out.extend(b"\0" * (-len(out) % 4))
+    if out or fallback_buffers:
+        doc["buffers"] = [{"byteLength": len(out)}, *fallback_buffers]
+    else:
+        doc.pop("buffers", None)
+        if not views:
+            doc.pop("bufferViews", None)
+    return doc, bytes(out)

@@ -1,0 +1,91 @@
+"""Limits and processing options (frozen dataclasses) with their defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+LEVELS: tuple[str, ...] = ("thumb", "low", "medium", "high")
+
+UpAxis = Literal["auto", "y", "z"]
+Unit = Literal["m", "cm", "mm"]
+UNIT_SCALE: Mapping[str, float] = MappingProxyType({"m": 1.0, "cm": 0.01, "mm": 0.001})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits, all checked before expensive work."""
+
+    max_upload_bytes: int = 1 << 30
+    max_unpacked_bytes: int = 2 << 30
+    max_archive_files: int = 2000
+    max_triangles: int = 10_000_000
+    max_vertices: int = 10_000_000
+    max_texture_pixels: int = 8192 * 8192
+    time_limit_s: float = 600.0
+    memory_limit_bytes: int = 4 << 30
+
+
+@dataclass(frozen=True)
+class LevelBudget:
+    """Budget of one level of detail; ``max_bytes`` None means no byte budget."""
+
+    max_triangles: int
+    max_texture_px: int
+    max_bytes: int | None = None
+
+
+DEFAULT_BUDGETS: Mapping[str, LevelBudget] = MappingProxyType(
+    {
+        "thumb": LevelBudget(20_000, 512, 200_000),
+        "low": LevelBudget(100_000, 1024),
+        "medium": LevelBudget(150_000, 2048),
+        "high": LevelBudget(500_000, 4096),
+    }
+)
+
+
+@dataclass(frozen=True)
+class ProcessOptions:
+    """How to normalise the model and what to produce."""
+
+    up_axis: UpAxis = "auto"
+    unit: Unit = "m"
+    limits: Limits = field(default_factory=Limits)
+    budgets: Mapping[str, LevelBudget] = field(default_factory=lambda: DEFAULT_BUDGETS)
+    poster_px: int = 512
+    poster_max_bytes: int = 60_000
+
+    def __post_init__(self) -> None:
+        if self.up_axis not in ("auto", "y", "z"):
+            raise ValueError(f"up_axis must be auto, y or z, not {self.up_axis!r}")
+        if self.unit not in UNIT_SCALE:
+            raise ValueError(f"unit must be m, cm or mm, not {self.unit!r}")
+        if set(self.budgets) != set(LEVELS):
+            raise ValueError(f"budgets must have exactly the levels {LEVELS}")
+        object.__setattr__(self, "budgets", MappingProxyType(dict(self.budgets)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-able form of the options (see :meth:`from_dict`)."""
+        return {
+            "up_axis": self.up_axis,
+            "unit": self.unit,
+            "limits": asdict(self.limits),
+            "budgets": {k: asdict(v) for k, v in self.budgets.items()},
+            "poster_px": self.poster_px,
+            "poster_max_bytes": self.poster_max_bytes,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ProcessOptions:
+        """Rebuild options from :meth:`to_dict` output."""
+        return cls(
+            up_axis=data["up_axis"],
+            unit=data["unit"],
+            limits=Limits(**data["limits"]),
+            budgets={k: LevelBudget(**v) for k, v in data["budgets"].items()},
+            poster_px=data["poster_px"],
+            poster_max_bytes=data["poster_max_bytes"],
+        )

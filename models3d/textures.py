@@ -1,0 +1,105 @@
+"""Texture images: sniffing, size checks before decoding, decoding and re-encoding.
+
+Only PNG, JPEG and WebP are accepted. Pixel counts are read from the header and checked
+against the limit before any pixel is decoded; Pillow's decompression-bomb guard is kept
+as an error too.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image
+
+from models3d.errors import ModelError
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
+JPEG_QUALITY = 85
+
+
+def sniff_image(data: bytes) -> str | None:
+    """Return the media type of PNG, JPEG or WebP bytes, else None."""
+    if data.startswith(PNG_MAGIC):
+        return "image/png"
+    if data.startswith(JPEG_MAGIC):
+        return "image/jpeg"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def _open(data: bytes, where: str) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ModelError("texture_too_large", {"texture": where, "reason": str(exc)}) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ModelError("parse_error", {"texture": where, "reason": str(exc)}) from exc
+
+
+def check_image(data: bytes, max_pixels: int, where: str = "") -> tuple[str, int, int]:
+    """Check an image from its header: returns (media type, width, height).
+
+    Raises ``unsupported_texture`` (not PNG/JPEG/WebP) or ``texture_too_large``.
+    """
+    mime = sniff_image(data)
+    if mime is None:
+        raise ModelError("unsupported_texture", {"texture": where, "magic": data[:8].hex()})
+    img = _open(data, where)
+    width, height = img.size
+    if width * height > max_pixels:
+        raise ModelError(
+            "texture_too_large",
+            {"texture": where, "width": width, "height": height, "max_pixels": max_pixels},
+        )
+    return mime, width, height
+
+
+def decode_image(data: bytes, max_pixels: int, where: str = "") -> Image.Image:
+    """Decode a checked image fully (see :func:`check_image`)."""
+    check_image(data, max_pixels, where)
+    img = _open(data, where)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img.load()
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ModelError("parse_error", {"texture": where, "reason": str(exc)}) from exc
+    return img
+
+
+def uses_alpha(img: Image.Image) -> bool:
+    """True when the image has an alpha channel with at least one non-opaque pixel."""
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        alpha = img.convert("RGBA").getchannel("A")
+        lo, _hi = alpha.getextrema()  # type: ignore[misc]
+        return bool(lo < 255)
+    return False
+
+
+def fit_size(width: int, height: int, max_px: int) -> tuple[int, int]:
+    """Scale (width, height) down so the longer side is at most ``max_px`` (never up)."""
+    longest = max(width, height)
+    if longest <= max_px:
+        return width, height
+    scale = max_px / longest
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def encode_texture(img: Image.Image, max_px: int, keep_alpha: bool, quality: int) -> bytes:
+    """Resize to fit ``max_px`` and encode: PNG when alpha is kept, else JPEG."""
+    size = fit_size(img.width, img.height, max_px)
+    mode = "RGBA" if keep_alpha else "RGB"
+    work = img.convert(mode)
+    if size != work.size:
+        work = work.resize(size, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if keep_alpha:
+        work.save(out, format="PNG", optimize=True)
+    else:
+        work.save(out, format="JPEG", quality=quality, optimize=True)
+    return out.getvalue()

@@ -1,0 +1,157 @@
+"""Shared fixtures: the app on each configured backend, its database, store and client.
+
+The integration suite runs on SQLite with the local store, and again on PostgreSQL with S3
+(moto's standalone server over HTTP) when ``CI=true`` or ``HERITOUR_TEST_DATABASE_URL`` is
+set. Under CI a missing service fails the run; it is never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tours.db import Base, make_engine, migrate
+
+TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _scale_out_enabled() -> bool:
+    return os.environ.get("CI") == "true" or bool(os.environ.get("HERITOUR_TEST_DATABASE_URL"))
+
+
+BACKENDS = ["sqlite-local"] + (["postgres-s3"] if _scale_out_enabled() else [])
+
+
+@pytest.fixture(scope="session")
+def testdata() -> Path:
+    """The folder of real test models shared by the project."""
+    assert TESTDATA.is_dir(), f"test models not found at {TESTDATA}"
+    return TESTDATA
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A real S3-compatible server (moto) on a free loopback port."""
+    from moto.server import ThreadedMotoServer
+
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    admin_url = os.environ.get("HERITOUR_TEST_DATABASE_URL", PG_DEFAULT)
+    name = f"heritour_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated() -> Iterator[dict[str, Any]]:
+    """Database URLs already migrated in this session, with their engines."""
+    engines: dict[str, Any] = {}
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
+def _database_url(backend: str, request: pytest.FixtureRequest, tmp_root: Path) -> str:
+    if backend == "postgres-s3":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return f"sqlite:///{tmp_root / 'heritour.db'}"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database and blob store the test runs on."""
+    return str(request.param)
+
+
+@pytest.fixture
+def app_config(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    migrated: dict[str, Any],
+) -> Iterator[dict[str, Any]]:
+    """Settings for a test app on ``backend``; the database is emptied after the test."""
+    root = tmp_path_factory.getbasetemp() / f"db-{backend}"
+    root.mkdir(exist_ok=True)
+    url = _database_url(backend, request, root)
+    if url not in migrated:
+        migrated[url] = make_engine(url)
+        migrate(migrated[url])
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": url,
+        "JOBS": "immediate",
+        "BLOB_DIR": str(tmp_path / "blobs"),
+        "JOBS_SQLITE_PATH": str(tmp_path / "jobs.db"),
+    }
+    if backend == "postgres-s3":
+        config.update(
+            BLOB_STORE="s3",
+            S3_ENDPOINT_URL=request.getfixturevalue("moto_endpoint"),
+            S3_BUCKET=f"heritour-{uuid.uuid4().hex[:12]}",
+            S3_ACCESS_KEY_ID="testing",
+            S3_SECRET_ACCESS_KEY="testing",
+            S3_CREATE_BUCKET=True,
+        )
+    yield config
+    with migrated[url].begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Any]:
+    """The application on the test's backend, inside an app context."""
+    from webapp import create_app
+
+    application = create_app(app_config)
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    """A test client of ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app: Any) -> Any:
+    """The SQLAlchemy session of the app context."""
+    from webapp.extensions import db as database
+
+    return database.session
+
+
+@pytest.fixture
+def store(app: Any) -> Any:
+    """The app's blob store."""
+    from webapp.extensions import blobs
+
+    return blobs.store

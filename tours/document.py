@@ -1,0 +1,80 @@
+"""The tour document: a versioned JSON snapshot of a whole tour.
+
+Translated fields sit beside each other as ``{locale: text}`` maps. A published
+revision stores this document, so what tourists see never depends on the draft tables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tours.models import ModelAsset, Stop, Tour
+
+FORMAT = "heritour.tour"
+VERSION = 1
+
+
+def _by_locale(rows: list[Any], field: str) -> dict[str, str]:
+    return {row.locale: getattr(row, field) for row in rows if getattr(row, field)}
+
+
+def model_document(asset: ModelAsset) -> dict[str, Any]:
+    """What a tour needs to know about a model asset to show it."""
+    report = asset.report or {}
+    return {
+        "name": asset.name,
+        "sha256": asset.sha256,
+        "levels": asset.levels,
+        "poster": asset.poster_key,
+        "bounds": report.get("bounds"),
+    }
+
+
+def stop_document(stop: Stop) -> dict[str, Any]:
+    """One stop as a document fragment."""
+    return {
+        "title": _by_locale(stop.texts, "title"),
+        "narration": _by_locale(stop.texts, "narration"),
+        "model_alt": _by_locale(stop.texts, "model_alt"),
+        "camera": {
+            "orbit": stop.camera_orbit,
+            "target": stop.camera_target,
+            "field_of_view": stop.field_of_view,
+        },
+        "model": model_document(stop.model) if stop.model else None,
+        "hotspots": [
+            {
+                "position": hotspot.surface_position,
+                "normal": hotspot.surface_normal,
+                "label": _by_locale(hotspot.texts, "label"),
+                "body": _by_locale(hotspot.texts, "body"),
+            }
+            for hotspot in stop.hotspots
+        ],
+    }
+
+
+def tour_document(tour: Tour) -> dict[str, Any]:
+    """The whole tour as a document, ready to publish or export."""
+    location = None
+    if tour.latitude is not None and tour.longitude is not None:
+        location = {"latitude": tour.latitude, "longitude": tour.longitude}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "slug": tour.slug,
+        "default_locale": tour.default_locale,
+        "location": location,
+        "title": _by_locale(tour.texts, "title"),
+        "summary": _by_locale(tour.texts, "summary"),
+        "site_name": _by_locale(tour.texts, "site_name"),
+        "stops": [stop_document(stop) for stop in tour.stops],
+    }
+
+
+def document_locales(document: dict[str, Any]) -> list[str]:
+    """Every language the tour's titles and narrations are written in, sorted."""
+    tags = set(document["title"])
+    for stop in document["stops"]:
+        tags.update(stop["narration"])
+    return sorted(tags)

@@ -1,0 +1,67 @@
+"""Background jobs on Huey: SQLite for one machine, Redis for many, immediate in tests.
+
+Nothing is built at import time: ``make_queue`` creates the Huey instance and registers
+the tasks on it, bound to the settings the app passes in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey.api import TaskWrapper
+
+from tours.blobstore import BlobStoreError
+from tours.ingest import IngestSettings, mark_failed, process_asset
+
+log = logging.getLogger(__name__)
+RETRIES = 3
+
+
+@dataclass(frozen=True)
+class JobQueue:
+    """The Huey instance and the tasks registered on it."""
+
+    huey: Huey
+    process_model: TaskWrapper
+
+    def start_consumer(self, workers: int = 1) -> Any:
+        """Start worker threads in this process (the embedded default); returns the consumer."""
+        consumer = self.huey.create_consumer(workers=workers, worker_type="thread")
+        consumer.start()
+        return consumer
+
+
+def _make_huey(config: Mapping[str, Any]) -> Huey:
+    kind = config["JOBS"]
+    if kind == "immediate":
+        return MemoryHuey("heritour", immediate=True)
+    if kind == "sqlite":
+        return SqliteHuey("heritour", filename=config["JOBS_SQLITE_PATH"])
+    if kind == "redis":
+        return RedisHuey("heritour", url=config["REDIS_URL"])
+    raise ValueError(f"unknown JOBS {kind!r}: use 'sqlite', 'redis' or 'immediate'")
+
+
+def make_queue(config: Mapping[str, Any], settings: IngestSettings) -> JobQueue:
+    """Create the queue named by ``config["JOBS"]`` with Heritour's tasks on it."""
+    huey = _make_huey(config)
+
+    @huey.task(retries=RETRIES, retry_delay=2, context=True, name="process_model")
+    def process_model(asset_id: int, task: Any = None) -> str:
+        try:
+            return process_asset(settings, asset_id)
+        except BlobStoreError:
+            if task is not None and task.retries > 0:
+                raise
+            mark_failed(settings, asset_id, "The file store did not answer; try again later.")
+            raise
+        except Exception as error:
+            log.exception("processing asset %s failed", asset_id)
+            mark_failed(settings, asset_id, f"{error.__class__.__name__}: {error}")
+            return "failed"
+
+    return JobQueue(huey=huey, process_model=process_model)

@@ -1,0 +1,74 @@
+"""Content languages: BCP 47 tags, and choosing a text along the fallback chain.
+
+A text missing in the requested language falls back to the tour's default language,
+then English, then Vietnamese, then whatever exists. Callers learn which language was
+used, so a page can tell the visitor it fell back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+FALLBACK_LOCALES = ("en", "vi")
+_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
+
+
+def is_language_tag(tag: str) -> bool:
+    """Whether ``tag`` is well-formed BCP 47 (language, then subtags)."""
+    return bool(_TAG.match(tag)) and len(tag) <= 35
+
+
+def normalize_tag(tag: str) -> str:
+    """The canonical case of a tag: ``zh-hant-tw`` becomes ``zh-Hant-TW``."""
+    parts = tag.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def fallback_chain(requested: str, default: str) -> list[str]:
+    """The languages to try, in order, without repeats."""
+    chain: list[str] = []
+    for tag in (requested, default, *FALLBACK_LOCALES):
+        if tag not in chain:
+            chain.append(tag)
+    return chain
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A text chosen for a visitor, and the language it is in."""
+
+    text: str
+    locale: str
+    fell_back: bool
+
+
+def _match(available: Iterable[str], wanted: str) -> str | None:
+    """The available tag that serves ``wanted``: exact, then same primary language."""
+    tags = list(available)
+    if wanted in tags:
+        return wanted
+    primary = wanted.split("-")[0].lower()
+    return next((tag for tag in tags if tag.split("-")[0].lower() == primary), None)
+
+
+def pick(texts: Mapping[str, str], requested: str, default: str) -> Picked:
+    """Choose the text for ``requested`` from ``texts`` (locale to text), falling back."""
+    present = {tag: text for tag, text in texts.items() if text}
+    for wanted in fallback_chain(requested, default):
+        tag = _match(present, wanted)
+        if tag is not None:
+            return Picked(present[tag], tag, fell_back=_match([tag], requested) is None)
+    if present:
+        tag = sorted(present)[0]
+        return Picked(present[tag], tag, fell_back=True)
+    return Picked("", requested, fell_back=False)

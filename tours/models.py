@@ -1,0 +1,174 @@
+"""SQLAlchemy mappings of the tour domain: model assets, tours, stops, their texts and revisions.
+
+Translated texts live in ``*_texts`` tables, one row per (owner, locale), so any BCP 47
+language can be added without a schema change. A published tour is an immutable
+:class:`TourRevision` holding the whole tour document; the draft tables can change freely.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tours.db import Base, utcnow
+
+
+class AssetStatus(enum.StrEnum):
+    """Where a model asset is in the ingest pipeline."""
+
+    UPLOADED = "uploaded"
+    PROCESSING = "processing"
+    READY = "ready"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+class ModelAsset(Base):
+    """An uploaded scan, its original kept unchanged, and the outputs made from it."""
+
+    __tablename__ = "model_assets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    original_key: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default=AssetStatus.UPLOADED)
+    progress: Mapped[int] = mapped_column(default=0)
+    stage: Mapped[str] = mapped_column(String(64), default="")
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    levels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    poster_key: Mapped[str | None] = mapped_column(String(255))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Tour(Base):
+    """The draft of a tour. What tourists see is its current :class:`TourRevision`."""
+
+    __tablename__ = "tours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    default_locale: Mapped[str] = mapped_column(String(35), default="vi")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    published_number: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    texts: Mapped[list[TourText]] = relationship(
+        back_populates="tour", cascade="all, delete-orphan", order_by="TourText.locale"
+    )
+    stops: Mapped[list[Stop]] = relationship(
+        back_populates="tour", cascade="all, delete-orphan", order_by="Stop.position"
+    )
+
+
+class TourText(Base):
+    """A tour's title, summary and site name in one language."""
+
+    __tablename__ = "tour_texts"
+    __table_args__ = (UniqueConstraint("tour_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(35))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    site_name: Mapped[str] = mapped_column(String(200), default="")
+
+    tour: Mapped[Tour] = relationship(back_populates="texts")
+
+
+class Stop(Base):
+    """One stop of a tour: a model seen from a camera view, with hotspots and narration."""
+
+    __tablename__ = "stops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    model_asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("model_assets.id", ondelete="RESTRICT")
+    )
+    camera_orbit: Mapped[str] = mapped_column(String(100), default="")
+    camera_target: Mapped[str] = mapped_column(String(100), default="")
+    field_of_view: Mapped[str] = mapped_column(String(32), default="")
+
+    tour: Mapped[Tour] = relationship(back_populates="stops")
+    model: Mapped[ModelAsset | None] = relationship()
+    texts: Mapped[list[StopText]] = relationship(
+        back_populates="stop", cascade="all, delete-orphan", order_by="StopText.locale"
+    )
+    hotspots: Mapped[list[Hotspot]] = relationship(
+        back_populates="stop", cascade="all, delete-orphan", order_by="Hotspot.position"
+    )
+
+
+class StopText(Base):
+    """A stop's title, narration (Markdown) and model description in one language."""
+
+    __tablename__ = "stop_texts"
+    __table_args__ = (UniqueConstraint("stop_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stop_id: Mapped[int] = mapped_column(ForeignKey("stops.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(35))
+    title: Mapped[str] = mapped_column(String(200))
+    narration: Mapped[str] = mapped_column(Text, default="")
+    model_alt: Mapped[str] = mapped_column(String(500), default="")
+
+    stop: Mapped[Stop] = relationship(back_populates="texts")
+
+
+class Hotspot(Base):
+    """A labelled point on a stop's model, in model coordinates (metres)."""
+
+    __tablename__ = "hotspots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stop_id: Mapped[int] = mapped_column(ForeignKey("stops.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    surface_position: Mapped[str] = mapped_column(String(100))
+    surface_normal: Mapped[str] = mapped_column(String(100), default="0 1 0")
+
+    stop: Mapped[Stop] = relationship(back_populates="hotspots")
+    texts: Mapped[list[HotspotText]] = relationship(
+        back_populates="hotspot", cascade="all, delete-orphan", order_by="HotspotText.locale"
+    )
+
+
+class HotspotText(Base):
+    """A hotspot's label and text in one language."""
+
+    __tablename__ = "hotspot_texts"
+    __table_args__ = (UniqueConstraint("hotspot_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hotspot_id: Mapped[int] = mapped_column(ForeignKey("hotspots.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(35))
+    label: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text, default="")
+
+    hotspot: Mapped[Hotspot] = relationship(back_populates="texts")
+
+
+class TourRevision(Base):
+    """An immutable published snapshot of a tour: the whole tour document as JSON."""
+
+    __tablename__ = "tour_revisions"
+    __table_args__ = (UniqueConstraint("tour_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,41 @@
+"""The Heritour web application: ``create_app`` builds it, blueprints serve each audience."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, url_for
+from werkzeug.wrappers import Response
+
+from webapp.config import load_config
+from webapp.extensions import babel, blobs, db, jobs
+from webapp.i18n import init_i18n, preferred_locale, select_locale
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides settings from the environment (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(Path(app.instance_path), config))
+
+    babel.init_app(app, locale_selector=select_locale)
+    db.init_app(app)
+    blobs.init_app(app)
+    jobs.init_app(app)
+    init_i18n(app)
+
+    from webapp import api, cli, errors, health, media, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(media.bp)
+    app.register_blueprint(health.bp)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    @app.get("/")
+    def root() -> Response:
+        return redirect(url_for("public.catalogue", lang=preferred_locale()))
+
+    return app

@@ -1,0 +1,101 @@
+"""Flask extensions, created unbound here and bound to an app with ``init_app``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g
+from flask_babel import Babel
+from sqlalchemy.orm import Session
+
+import models3d
+from tours.blobstore import BlobStore, make_blob_store
+from tours.db import make_engine, make_sessionmaker
+from tours.ingest import IngestSettings
+from tours.jobs import JobQueue, make_queue
+
+
+class Database:
+    """One SQLAlchemy engine per app, one session per app context."""
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["database"] = (engine, make_sessionmaker(engine))
+        app.teardown_appcontext(self._close)
+
+    @property
+    def engine(self) -> Any:
+        return current_app.extensions["database"][0]
+
+    @property
+    def session(self) -> Session:
+        """The session of the current app context, created on first use."""
+        if "db_session" not in g:
+            g.db_session = current_app.extensions["database"][1]()
+        session: Session = g.db_session
+        return session
+
+    @staticmethod
+    def _close(_error: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+class Blobs:
+    """The app's blob store, chosen by configuration."""
+
+    def init_app(self, app: Flask) -> None:
+        store = make_blob_store(app.config)
+        if app.config.get("S3_CREATE_BUCKET") and hasattr(store, "create_bucket"):
+            store.create_bucket()
+        app.extensions["blob_store"] = store
+
+    @property
+    def store(self) -> BlobStore:
+        store: BlobStore = current_app.extensions["blob_store"]
+        return store
+
+
+def ingest_limits(config: Any) -> models3d.Limits:
+    """The ingest limits set in the app's configuration."""
+    mb = 1024 * 1024
+    return models3d.Limits(
+        max_upload_bytes=config["MAX_UPLOAD_MB"] * mb,
+        max_unpacked_bytes=config["MAX_UNPACKED_MB"] * mb,
+        max_archive_files=config["MAX_ARCHIVE_FILES"],
+        max_triangles=config["MAX_TRIANGLES"],
+        max_vertices=config["MAX_VERTICES"],
+        max_texture_pixels=config["MAX_TEXTURE_PIXELS"],
+        time_limit_s=config["PROCESS_TIME_LIMIT_S"],
+        memory_limit_bytes=config["PROCESS_MEMORY_MB"] * mb,
+    )
+
+
+class Jobs:
+    """The background job queue and what its jobs need. Bind after ``db`` and ``blobs``."""
+
+    def init_app(self, app: Flask) -> None:
+        settings = IngestSettings(
+            sessions=app.extensions["database"][1],
+            store=app.extensions["blob_store"],
+            limits=ingest_limits(app.config),
+        )
+        app.extensions["ingest"] = settings
+        app.extensions["jobs"] = make_queue(app.config, settings)
+
+    @property
+    def queue(self) -> JobQueue:
+        queue: JobQueue = current_app.extensions["jobs"]
+        return queue
+
+    @property
+    def settings(self) -> IngestSettings:
+        settings: IngestSettings = current_app.extensions["ingest"]
+        return settings
+
+
+babel = Babel()
+db = Database()
+blobs = Blobs()
+jobs = Jobs()

@@ -1,0 +1,93 @@
+"""Interface languages: choosing one per request, the language in the URL, and switching."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from flask import Blueprint, Flask, Response, abort, g, request, url_for
+
+from webapp.config import DEFAULT_LOCALE, LOCALES
+
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+AUTONYMS = {
+    "vi": "Tiếng Việt",
+    "en": "English",
+    "fr": "Français",
+    "zh": "中文",
+    "ko": "한국어",
+    "ja": "日本語",
+}
+
+
+def preferred_locale() -> str:
+    """The visitor's language when the URL names none: cookie, then Accept-Language, then vi."""
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LOCALES:
+        return cookie
+    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+
+
+def select_locale() -> str:
+    """flask-babel's locale selector: the URL's language when there is one."""
+    return g.get("lang") or preferred_locale()
+
+
+def language_name(tag: str, in_locale: str) -> str:
+    """The name of the language ``tag`` written in ``in_locale`` (``fr`` in ``vi``: tiếng Pháp)."""
+    try:
+        name = Locale.parse(tag.replace("-", "_")).get_display_name(in_locale)
+    except (UnknownLocaleError, ValueError):
+        return tag
+    return name or tag
+
+
+def localized_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint whose routes all live under ``/<lang>/`` and see ``g.lang``."""
+    bp = Blueprint(name, import_name, url_prefix="/<lang>")
+
+    @bp.url_value_preprocessor
+    def _pull_lang(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+        lang = (values or {}).pop("lang", None)
+        if lang not in LOCALES:
+            abort(404)
+        g.lang = lang
+
+    @bp.url_defaults
+    def _add_lang(_endpoint: str, values: dict[str, Any]) -> None:
+        values.setdefault("lang", g.get("lang") or DEFAULT_LOCALE)
+
+    @bp.after_request
+    def _remember_lang(response: Response) -> Response:
+        if request.cookies.get(COOKIE) != g.lang:
+            response.set_cookie(
+                COOKIE, g.lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True
+            )
+        return response
+
+    return bp
+
+
+def alternate_urls() -> dict[str, str]:
+    """This page in each interface language (for the switcher and hreflang links)."""
+    if request.url_rule is None or "lang" not in request.url_rule.arguments:
+        return {}
+    args = dict(request.view_args or {})
+    assert request.endpoint is not None
+    return {lang: url_for(request.endpoint, **{**args, "lang": lang}) for lang in LOCALES}
+
+
+def init_i18n(app: Flask) -> None:
+    """Expose the language helpers to templates."""
+
+    @app.context_processor
+    def _i18n_context() -> dict[str, Any]:
+        lang = select_locale()
+        return {
+            "lang": lang,
+            "locales": LOCALES,
+            "autonyms": AUTONYMS,
+            "alternate_urls": alternate_urls(),
+            "language_name": lambda tag: language_name(tag, lang),
+        }
