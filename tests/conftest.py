@@ -155,3 +155,89 @@ def store(app: Any) -> Any:
     from webapp.extensions import blobs
 
     return blobs.store
+
+
+def _poster_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (180, 120, 60)).save(buffer, "WEBP")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def ready_asset(db: Any, store: Any, testdata: Path) -> Any:
+    """A ready model asset made from Duck.glb, without running the ingest pipeline."""
+    import io
+
+    from tours.models import AssetStatus, ModelAsset
+
+    glb = (testdata / "Duck.glb").read_bytes()
+    key = store.put_content("models", io.BytesIO(glb), "glb", "model/gltf-binary")
+    poster = store.put_content("posters", io.BytesIO(_poster_bytes()), "webp", "image/webp")
+    asset = ModelAsset(
+        name="Duck.glb",
+        sha256=key.split("/")[1][:64],
+        original_key=key,
+        size_bytes=len(glb),
+        status=AssetStatus.READY,
+        levels={
+            level: {"key": key, "bytes": len(glb), "triangles": 4212}
+            for level in ("thumb", "low", "medium", "high")
+        },
+        poster_key=poster,
+        report={"bounds": {"min": [0, 0, 0], "max": [1, 1, 1]}},
+    )
+    db.add(asset)
+    db.commit()
+    return asset
+
+
+@pytest.fixture
+def draft_tour(db: Any, ready_asset: Any) -> Any:
+    """An unpublished two-stop tour in Vietnamese and English (no Korean on purpose)."""
+    from tours.models import Hotspot, HotspotText, Stop, StopText, Tour, TourText
+
+    tour = Tour(slug="citadel", default_locale="vi")
+    tour.texts = [
+        TourText(locale="vi", title="Kinh thành", summary="Một chuyến tham quan.", site_name="Huế"),
+        TourText(locale="en", title="The Citadel", summary="A walk through.", site_name="Hue"),
+    ]
+    for position, (vi, en) in enumerate([("Cổng", "The gate"), ("Tháp", "The tower")]):
+        stop = Stop(position=position, model_asset_id=ready_asset.id, camera_orbit="0deg 75deg 2m")
+        stop.texts = [
+            StopText(
+                locale="vi", title=vi, narration=f"Lời kể **{vi}**.", model_alt=f"Mô hình {vi}"
+            ),
+            StopText(
+                locale="en",
+                title=en,
+                narration=f"Narration of **{en}**.",
+                model_alt=f"Model of {en}",
+            ),
+        ]
+        stop.hotspots = [
+            Hotspot(
+                position=0,
+                surface_position="0m 0.5m 0.5m",
+                texts=[
+                    HotspotText(locale="vi", label="Mái", body="Mái ngói."),
+                    HotspotText(locale="en", label="Roof", body="Tiled roof."),
+                ],
+            )
+        ]
+        tour.stops.append(stop)
+    db.add(tour)
+    db.commit()
+    return tour
+
+
+@pytest.fixture
+def published_tour(db: Any, draft_tour: Any) -> Any:
+    """``draft_tour``, published once."""
+    from tours.publishing import publish_tour
+
+    publish_tour(db, draft_tour)
+    return draft_tour

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tours.document import document_locales
@@ -117,7 +117,7 @@ def tour_view(document: dict[str, Any], revision: int, lang: str) -> TourView:
     )
 
 
-def _published():  # type: ignore[no-untyped-def]
+def _published() -> Select[tuple[TourRevision]]:
     return select(TourRevision).join(
         Tour,
         (Tour.id == TourRevision.tour_id) & (Tour.published_number == TourRevision.number),

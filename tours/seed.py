@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 def _ingest_monument(settings: IngestSettings, name: str) -> int:
     """Upload one generated monument like a curator would, and process it now."""
     with settings.sessions() as session:
-        asset = store_original(session, settings.store, io.BytesIO(build_monument(name)), f"{name}.glb")
+        asset = store_original(
+            session, settings.store, io.BytesIO(build_monument(name)), f"{name}.glb"
+        )
         asset_id = asset.id
     status = process_asset(settings, asset_id)
     if status != AssetStatus.READY:

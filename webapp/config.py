@@ -79,7 +79,9 @@ def load_config(instance: Path, overrides: Mapping[str, Any] | None = None) -> d
         config["SECRET_KEY"] = _secret_key(instance)
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_MB"] * 1024 * 1024
     config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
-    config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent.parent / "translations"))
+    config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent.parent / "translations")
+    )
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     return config

@@ -60,10 +60,9 @@ def localized_blueprint(name: str, import_name: str) -> Blueprint:
 
     @bp.after_request
     def _remember_lang(response: Response) -> Response:
-        if request.cookies.get(COOKIE) != g.lang:
-            response.set_cookie(
-                COOKIE, g.lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True
-            )
+        lang = g.get("lang")
+        if lang and request.cookies.get(COOKIE) != lang:
+            response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
         return response
 
     return bp

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
-import urllib.request
 
 from tours.blobstore import (
     IMMUTABLE,
@@ -45,11 +45,19 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
 def test_put_then_read_round_trips_bytes_and_metadata(any_store: BlobStore) -> None:
     data = bytes(range(256)) * 4096
     info = any_store.put("models/a.glb", io.BytesIO(data), "model/gltf-binary", IMMUTABLE)
-    assert (info.key, info.size, info.content_type) == ("models/a.glb", len(data), "model/gltf-binary")
+    assert (info.key, info.size, info.content_type) == (
+        "models/a.glb",
+        len(data),
+        "model/gltf-binary",
+    )
     assert any_store.read("models/a.glb") == data
     stat = any_store.stat("models/a.glb")
     assert stat is not None
-    assert (stat.size, stat.content_type, stat.cache_control) == (len(data), "model/gltf-binary", IMMUTABLE)
+    assert (stat.size, stat.content_type, stat.cache_control) == (
+        len(data),
+        "model/gltf-binary",
+        IMMUTABLE,
+    )
     assert stat.etag == info.etag and stat.etag
 
 
@@ -57,7 +65,9 @@ def test_put_then_read_round_trips_bytes_and_metadata(any_store: BlobStore) -> N
     ("byte_range", "expected"),
     [((0, 0), b"0"), ((2, 5), b"2345"), ((7, None), b"789"), ((8, 100), b"89")],
 )
-def test_byte_ranges(any_store: BlobStore, byte_range: tuple[int, int | None], expected: bytes) -> None:
+def test_byte_ranges(
+    any_store: BlobStore, byte_range: tuple[int, int | None], expected: bytes
+) -> None:
     any_store.put_bytes("models/digits.bin", b"0123456789", "application/octet-stream")
     with any_store.open("models/digits.bin", byte_range) as stream:
         assert stream.read() == expected
@@ -98,8 +108,18 @@ def test_put_content_is_content_addressed_and_stored_once(any_store: BlobStore) 
 
 @pytest.mark.parametrize(
     "key",
-    ["../etc/passwd", "/abs/key", "models/../../x", "models", "models/", "MODELS/x", "models/.hidden",
-     "models/a\\b", "", "models/a b"],
+    [
+        "../etc/passwd",
+        "/abs/key",
+        "models/../../x",
+        "models",
+        "models/",
+        "MODELS/x",
+        "models/.hidden",
+        "models/a\\b",
+        "",
+        "models/a b",
+    ],
 )
 def test_unsafe_keys_are_refused(any_store: BlobStore, key: str) -> None:
     with pytest.raises(InvalidKey):
@@ -141,7 +161,9 @@ def test_local_write_is_atomic(tmp_path: Path) -> None:
 
 
 def test_s3_unreachable_becomes_our_error() -> None:
-    store = S3BlobStore(bucket="b", endpoint_url="http://127.0.0.1:9", access_key="x", secret_key="y")
+    store = S3BlobStore(
+        bucket="b", endpoint_url="http://127.0.0.1:9", access_key="x", secret_key="y"
+    )
     with pytest.raises(BlobStoreError):
         store.check()
     with pytest.raises(BlobStoreError):

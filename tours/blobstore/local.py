@@ -9,7 +9,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from tours.blobstore import CHUNK, BlobInfo, BlobNotFound, BlobStore, BlobStoreError, check_key
 
@@ -24,7 +24,7 @@ class _RangeReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer: Any) -> int:
         if self._left <= 0:
             return 0
         data = self._file.read(min(len(buffer), self._left))
@@ -92,7 +92,7 @@ class LocalBlobStore(BlobStore):
         size = os.fstat(file.fileno()).st_size
         last = size - 1 if end is None else min(end, size - 1)
         file.seek(start)
-        return io.BufferedReader(_RangeReader(file, max(0, last - start + 1)))  # type: ignore[return-value]
+        return io.BufferedReader(_RangeReader(file, max(0, last - start + 1)))
 
     def stat(self, key: str) -> BlobInfo | None:
         target, meta = self._paths(key)

@@ -11,7 +11,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from tours.blobstore import BlobInfo, BlobNotFound, BlobStore, BlobStoreError, check_key
 
-_TRANSFER = TransferConfig(multipart_threshold=16 * 1024 * 1024, multipart_chunksize=16 * 1024 * 1024)
+_TRANSFER = TransferConfig(
+    multipart_threshold=16 * 1024 * 1024, multipart_chunksize=16 * 1024 * 1024
+)
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 
 

@@ -44,7 +44,12 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "The published document of one tour",
                     "operationId": "getTour",
                     "parameters": [
-                        {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+                        {
+                            "name": "slug",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
                     ],
                     "responses": {
                         "200": _json({"type": "object"}, "The tour document."),

@@ -16,17 +16,17 @@ from webapp.media import bp
 def blob(key: str) -> Response:
     store = blobs.store
     try:
-        url = store.delivery_url(key, current_app.config["PRESIGN_SECONDS"])
+        info = store.stat(key)
     except InvalidKey:
         abort(404)
+    if info is None:
+        abort(404)
+    url = store.delivery_url(key, current_app.config["PRESIGN_SECONDS"])
     if url is not None:
         response = redirect(url, code=302)
         response.headers["Cache-Control"] = "private, max-age=300"
         return response
     assert isinstance(store, LocalBlobStore)
-    info = store.stat(key)
-    if info is None:
-        abort(404)
     response = send_file(
         store.path(key),
         mimetype=info.content_type,

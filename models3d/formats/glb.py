@@ -1,0 +1,17 @@
+"""GLB (binary glTF 2.0) input: kept as glTF, external references confined and embedded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from models3d.formats.embedding import embed_resources
+from models3d.formats.registry import LoadContext, LoadedModel, register
+from models3d.glb import read_glb
+
+
+@register("glb")
+def load_glb(path: Path, ctx: LoadContext) -> LoadedModel:
+    """Load a GLB file; companion files (if any) are looked up in ``ctx.base_dir``."""
+    doc, binary = read_glb(path.read_bytes())
+    doc, embedded = embed_resources(doc, binary, ctx.base_dir, ctx.limits)
+    return LoadedModel("glb", doc, embedded)

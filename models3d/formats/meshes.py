@@ -1,0 +1,60 @@
+"""Shared conversion of trimesh geometry (OBJ, PLY, STL) into an in-memory glTF."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import trimesh
+from trimesh.exchange.gltf import export_glb
+
+from models3d.errors import ModelError
+from models3d.formats.registry import LoadedModel
+from models3d.glb import read_glb
+from models3d.options import Limits
+from models3d.upaxis import detect_up_axis
+
+log = logging.getLogger(__name__)
+
+
+def check_counts(triangles: int, vertices: int, limits: Limits) -> None:
+    """Raise ``model_too_large`` when counts exceed the limits."""
+    if triangles > limits.max_triangles or vertices > limits.max_vertices:
+        raise ModelError(
+            "model_too_large",
+            {
+                "triangles": triangles,
+                "vertices": vertices,
+                "max_triangles": limits.max_triangles,
+                "max_vertices": limits.max_vertices,
+            },
+        )
+
+
+def to_model(geometry: Any, fmt: str, limits: Limits, notes: list[str]) -> LoadedModel:
+    """Convert a trimesh Trimesh or Scene into a :class:`LoadedModel` (GLB layout)."""
+    if isinstance(geometry, trimesh.Trimesh):
+        scene = trimesh.Scene(geometry)
+    elif isinstance(geometry, trimesh.Scene):
+        scene = geometry
+    else:
+        raise ModelError("no_geometry", {"reason": f"the file holds {type(geometry).__name__}"})
+    meshes = [g for g in scene.dump() if isinstance(g, trimesh.Trimesh) and len(g.faces)]
+    if not meshes:
+        raise ModelError("no_geometry", {"reason": "no triangles"})
+    check_counts(sum(len(m.faces) for m in meshes), sum(len(m.vertices) for m in meshes), limits)
+    combined_v = np.concatenate([m.vertices for m in meshes])
+    offsets = np.cumsum([0] + [len(m.vertices) for m in meshes[:-1]])
+    combined_f = np.concatenate([m.faces + off for m, off in zip(meshes, offsets, strict=True)])
+    if not np.all(np.isfinite(combined_v)):
+        raise ModelError("parse_error", {"reason": "vertex coordinates are not finite numbers"})
+    up, evidence = detect_up_axis(combined_v, combined_f)
+    try:
+        data = export_glb(scene, include_normals=True)
+    except (ValueError, TypeError, KeyError) as exc:  # pragma: no cover - trimesh internals
+        raise ModelError("parse_error", {"reason": f"could not convert: {exc}"}) from exc
+    doc, binary = read_glb(data)
+    doc["asset"]["generator"] = "Heritour models3d (trimesh)"
+    log.debug("converted %s: %d meshes, up axis guess %s", fmt, len(meshes), up)
+    return LoadedModel(fmt, doc, binary or b"", up_hint=up, up_evidence=evidence, notes=notes)

@@ -1,0 +1,90 @@
+"""Running the Node tools models3d relies on: gltfpack and the Khronos glTF-Validator.
+
+``node_modules`` is found by walking up from this package's folder (override it with the
+environment variable ``HERITOUR_NODE_MODULES``). Node runs with the WebAssembly trap handler
+disabled, so gltfpack works under an address-space limit (RLIMIT_AS) inherited from
+:func:`models3d.process_isolated`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from models3d.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+NODE_FLAGS = ("--disable-wasm-trap-handler",)
+VALIDATE_SCRIPT = Path(__file__).with_name("validate.mjs")
+MAX_ISSUES = 200
+
+
+class ToolError(RuntimeError):
+    """A Node tool is missing or failed in a way that is not the model's fault."""
+
+
+def node_modules() -> Path:
+    """Locate node_modules holding gltfpack and gltf-validator."""
+    env = os.environ.get("HERITOUR_NODE_MODULES")
+    if env:
+        return Path(env)
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "node_modules"
+        if (candidate / "gltfpack").is_dir():
+            return candidate
+    raise ToolError("node_modules with gltfpack not found; set HERITOUR_NODE_MODULES")
+
+
+def node_binary() -> str:
+    """Path of the node executable."""
+    found = shutil.which("node")
+    if not found:
+        raise ToolError("node is not on the PATH")
+    return found
+
+
+def _run(args: list[str], timeout: float | None = None) -> subprocess.CompletedProcess[bytes]:
+    log.debug("running %s", " ".join(args))
+    env = {**os.environ, "NODE_OPTIONS": ""}
+    return subprocess.run(args, capture_output=True, timeout=timeout, env=env, check=False)
+
+
+def _is_oom(text: str) -> bool:
+    lowered = text.lower()
+    return "out of memory" in lowered or "cannot allocate" in lowered or "bad_alloc" in lowered
+
+
+def run_gltfpack(src: Path, dst: Path, options: list[str]) -> str:
+    """Run ``gltfpack -i src -o dst OPTIONS``; returns its log."""
+    cli = node_modules() / "gltfpack" / "cli.js"
+    proc = _run([node_binary(), *NODE_FLAGS, str(cli), "-i", str(src), "-o", str(dst), *options])
+    out = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+    if proc.returncode != 0 or not dst.is_file():
+        if _is_oom(out):
+            raise MemoryError(f"gltfpack ran out of memory: {out[-500:]}")
+        raise ModelError("invalid_gltf", {"reason": "gltfpack could not process the model",
+                                          "tool_output": out[-500:]})
+    return out
+
+
+def validate_files(paths: list[Path]) -> list[dict[str, Any]]:
+    """Validate GLB files with the Khronos glTF-Validator; one report dict per file."""
+    if not paths:
+        return []
+    proc = _run(
+        [node_binary(), *NODE_FLAGS, str(VALIDATE_SCRIPT), str(node_modules()), str(MAX_ISSUES)]
+        + [str(p) for p in paths]
+    )
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace")
+        if _is_oom(err):
+            raise MemoryError(f"validator ran out of memory: {err[-500:]}")
+        raise ToolError(f"gltf-validator failed: {err[-1000:]}")
+    reports: list[dict[str, Any]] = json.loads(proc.stdout)
+    return reports

@@ -1,0 +1,88 @@
+"""/healthz and the JSON API, including its error shape and OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webapp import create_app
+
+
+def test_healthz_ok(client: Any) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "checks": {"database": "ok", "blob_store": "ok"}}
+
+
+def test_healthz_reports_unreachable_store(app_config: dict[str, Any]) -> None:
+    broken = create_app(
+        {
+            **app_config,
+            "BLOB_STORE": "s3",
+            "S3_ENDPOINT_URL": "http://127.0.0.1:9",
+            "S3_CREATE_BUCKET": False,
+        }
+    )
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["checks"]["database"] == "ok"
+    assert response.json["checks"]["blob_store"].startswith("unreachable")
+
+
+def test_healthz_reports_unreachable_database(app_config: dict[str, Any]) -> None:
+    broken = create_app({**app_config, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/x"})
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["checks"]["database"].startswith("unreachable")
+
+
+def test_api_lists_and_returns_tours(client: Any, published_tour: Any) -> None:
+    listing = client.get("/api/v1/tours").json
+    assert listing == {
+        "tours": [
+            {
+                "slug": "citadel",
+                "revision": 1,
+                "default_locale": "vi",
+                "locales": ["en", "vi"],
+                "stops": 2,
+                "url": "/api/v1/tours/citadel",
+            }
+        ]
+    }
+    tour = client.get("/api/v1/tours/citadel").json
+    assert tour["revision"] == 1
+    assert tour["document"]["title"] == {"en": "The Citadel", "vi": "Kinh thành"}
+
+
+def test_api_errors_have_the_house_shape(client: Any) -> None:
+    response = client.get("/api/v1/tours/nowhere")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "tour_not_found"
+    assert response.json["error"]["detail"] == {}
+    unknown = client.get("/api/v1/nothing-here")
+    assert unknown.status_code == 404
+    assert unknown.json == {
+        "error": {"code": "not_found", "message": unknown.json["error"]["message"], "detail": {}}
+    }
+    assert client.post("/api/v1/tours").json["error"]["code"] == "method_not_allowed"
+
+
+def test_openapi_document_lists_every_api_route(app: Any, client: Any) -> None:
+    document = client.get("/api/v1/openapi.json").json
+    assert document["openapi"].startswith("3.")
+    routes = {
+        rule.rule.replace("<", "{").replace(">", "}")
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi"
+    }
+    assert routes == set(document["paths"])
+
+
+def test_unexpected_errors_are_translated_500s(app: Any) -> None:
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/boom", headers={"Accept-Language": "ja"})
+    assert response.status_code == 500
+    assert "問題が発生しました" in response.get_data(as_text=True)
