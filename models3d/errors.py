@@ -112,3 +112,22 @@ class ModelError(Exception):
         if code not in MESSAGES:
             code = "processing_failed"
         return cls(code, data.get("detail") or {}, data.get("message"))
+
+
+PHONE_READY_REASONS: dict[str, str] = {
+    "too_many_triangles": (
+        "The model has more triangles than a phone shows smoothly; lighter versions are made "
+        "automatically, but the full detail will only be seen on strong devices."
+    ),
+    "textures_too_large": (
+        "Some textures are larger than 4096 pixels; phones will get smaller copies."
+    ),
+    "file_too_heavy": (
+        "The file is heavy for a mobile network; visitors will first get a lighter version."
+    ),
+    "not_compressed": (
+        "The geometry is not compressed; the processed versions will be much smaller."
+    ),
+    "z_up": "The model was exported lying on its side (Z-up) and is turned upright.",
+    "validator_errors": "The file has errors according to the Khronos glTF Validator.",
+}

@@ -192,3 +192,14 @@ def build_levels(
         above = levels[name] = builder.build_level(budgets[name], above)
         log.info("level %s: %d triangles, %d bytes", name, above.triangles, len(above.data))
     return {name: levels[name] for name in LEVELS}
+
+
+def decoded_copy(builder: LevelBuilder, triangles: int, texture_px: int) -> bytes:
+    """An uncompressed, unquantised GLB (gltfpack -noq) for reading in numpy (poster)."""
+    src = builder._source_for(builder.effective_texture_px(texture_px), QUALITIES[0])
+    options = ["-noq"]
+    if triangles < builder.source_triangles:
+        options += ["-si", f"{triangles / builder.source_triangles:.6f}", "-se", "0.05"]
+    dst = builder.workdir / "poster_source.glb"
+    run_gltfpack(src, dst, options)
+    return dst.read_bytes()

@@ -42,6 +42,14 @@ def stop_document(stop: Stop) -> dict[str, Any]:
             "field_of_view": stop.field_of_view,
         },
         "model": model_document(stop.model) if stop.model else None,
+        "audio": {
+            audio.locale: {
+                "key": audio.audio_key,
+                "type": audio.content_type,
+                "captions": audio.captions_key,
+            }
+            for audio in stop.audio
+        },
         "hotspots": [
             {
                 "position": hotspot.surface_position,

@@ -36,13 +36,13 @@ class JobQueue:
 
 
 def _make_huey(config: Mapping[str, Any]) -> Huey:
-    kind = config["JOBS"]
+    kind, name = config["JOBS"], config["JOBS_QUEUE"]
     if kind == "immediate":
-        return MemoryHuey("heritour", immediate=True)
+        return MemoryHuey(name, immediate=True)
     if kind == "sqlite":
-        return SqliteHuey("heritour", filename=config["JOBS_SQLITE_PATH"])
+        return SqliteHuey(name, filename=config["JOBS_SQLITE_PATH"])
     if kind == "redis":
-        return RedisHuey("heritour", url=config["REDIS_URL"])
+        return RedisHuey(name, url=config["REDIS_URL"])
     raise ValueError(f"unknown JOBS {kind!r}: use 'sqlite', 'redis' or 'immediate'")
 
 

@@ -111,6 +111,9 @@ class Stop(Base):
     hotspots: Mapped[list[Hotspot]] = relationship(
         back_populates="stop", cascade="all, delete-orphan", order_by="Hotspot.position"
     )
+    audio: Mapped[list[StopAudio]] = relationship(
+        back_populates="stop", cascade="all, delete-orphan", order_by="StopAudio.locale"
+    )
 
 
 class StopText(Base):
@@ -127,6 +130,22 @@ class StopText(Base):
     model_alt: Mapped[str] = mapped_column(String(500), default="")
 
     stop: Mapped[Stop] = relationship(back_populates="texts")
+
+
+class StopAudio(Base):
+    """Narration audio of a stop in one language, with optional WebVTT captions."""
+
+    __tablename__ = "stop_audio"
+    __table_args__ = (UniqueConstraint("stop_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stop_id: Mapped[int] = mapped_column(ForeignKey("stops.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(35))
+    audio_key: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    captions_key: Mapped[str | None] = mapped_column(String(255))
+
+    stop: Mapped[Stop] = relationship(back_populates="audio")
 
 
 class Hotspot(Base):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 
-from tours.db import migrate
+from tours.db import migrate, write_migration
+from tours.ingest import process_asset, store_original
 from webapp.extensions import db, jobs
 
 
@@ -21,6 +24,12 @@ def init_app(app: Flask) -> None:
         """Create or migrate the database schema to the latest version."""
         migrate(db.engine)
         click.echo("Database is up to date.")
+
+    @db_group.command("revision")
+    @click.argument("message")
+    def db_revision(message: str) -> None:
+        """Write a migration for model changes (run on a scratch database)."""
+        write_migration(db.engine, message)
 
     @app.cli.group("demo")
     def demo_group() -> None:
@@ -56,3 +65,37 @@ def init_app(app: Flask) -> None:
         jobs.queue.start_consumer(app.config["JOBS_WORKERS"])
         click.echo(f"Heritour is running at http://{host}:{port}/")
         app.run(host=host, port=port, use_reloader=False, threaded=True)
+
+    @app.cli.group("models")
+    def models_group() -> None:
+        """Model assets."""
+
+    @models_group.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--up", type=click.Choice(["auto", "y", "z"]), default="auto", show_default=True)
+    @click.option("--unit", type=click.Choice(["m", "cm", "mm"]), default="m", show_default=True)
+    @click.option("--wait/--no-wait", default=True, help="Process now instead of queueing.")
+    def models_import(path: Path, up: str, unit: str, wait: bool) -> None:
+        """Import a scan from a file, as if a curator had uploaded it."""
+        with path.open("rb") as stream:
+            asset = store_original(
+                db.session, jobs.settings.store, stream, path.name, {"up_axis": up, "unit": unit}
+            )
+        if not wait:
+            jobs.queue.process_model(asset.id)
+            click.echo(f"Queued model {asset.id} ({asset.sha256[:12]}).")
+            return
+        status = process_asset(jobs.settings, asset.id)
+        db.session.refresh(asset)
+        if status == "ready":
+            click.echo(
+                f"Model {asset.id} is ready: "
+                + ", ".join(
+                    f"{level} {info['bytes']:,} bytes" for level, info in asset.levels.items()
+                )
+            )
+            return
+        click.echo(
+            f"Model {asset.id} was {status}: {asset.error_code}: {asset.error_message}", err=True
+        )
+        raise SystemExit(2)

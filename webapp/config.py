@@ -31,6 +31,7 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "S3_CREATE_BUCKET": (False, bool),
     "PRESIGN_SECONDS": (3600, int),
     "JOBS": ("sqlite", str),
+    "JOBS_QUEUE": ("heritour", str),
     "JOBS_SQLITE_PATH": (None, str),
     "JOBS_WORKERS": (1, int),
     "REDIS_URL": ("redis://127.0.0.1:6379/0", str),

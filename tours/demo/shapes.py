@@ -101,12 +101,25 @@ def box(lo: Point, hi: Point) -> trimesh.Trimesh:
 
 
 def beam(start: Point, end: Point, width: float, depth: float | None = None) -> trimesh.Trimesh:
-    """A square-ish bar from ``start`` to ``end``, ``width`` across (``depth`` in z if given)."""
+    """A bar from ``start`` to ``end``: ``width`` across vertically, ``depth`` sideways.
+
+    The sideways axis is kept horizontal, so sloping members (truss chords, stair rails)
+    keep a level top face instead of twisting.
+    """
     a, b = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
     length = float(np.linalg.norm(b - a))
-    bar = trimesh.creation.box(extents=[length, width, width if depth is None else depth])
-    transform = trimesh.geometry.align_vectors([1.0, 0.0, 0.0], (b - a) / length)
+    along = (b - a) / length
+    up = np.array([0.0, 1.0, 0.0])
+    if abs(float(along @ up)) > 0.999:
+        side = np.array([0.0, 0.0, 1.0])
+    else:
+        side = np.cross(along, up)
+        side /= np.linalg.norm(side)
+    across = np.cross(side, along)
+    transform = np.eye(4)
+    transform[:3, 0], transform[:3, 1], transform[:3, 2] = along, across, side
     transform[:3, 3] = (a + b) / 2.0
+    bar = trimesh.creation.box(extents=[length, width, width if depth is None else depth])
     bar.apply_transform(transform)
     return bar
 
@@ -215,5 +228,6 @@ def steps(
     flight = []
     for i in range(count):
         z_a, z_b = z_front + i * run, z_front + (i + 1) * run
-        flight.append(box((-x_half, y0, min(z_a, z_b)), (x_half, y0 + (i + 1) * rise, max(z_a, z_b))))
+        top = y0 + (i + 1) * rise
+        flight.append(box((-x_half, y0, min(z_a, z_b)), (x_half, top, max(z_a, z_b))))
     return flight

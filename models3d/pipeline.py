@@ -1,0 +1,200 @@
+"""The two entry points: :func:`inspect_file` (report only) and :func:`process_file`.
+
+Order matters: size, format, archive and URI safety, counts and texture headers are all
+checked before anything expensive (decoding, validation, simplification) happens.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models3d.detect import detect_format
+from models3d.errors import ModelError
+from models3d.formats import LoadContext, LoadedModel, load
+from models3d.glb import read_glb, write_glb
+from models3d.gltfscene import count_geometry
+from models3d.levels import LevelBuilder, build_levels, decoded_copy
+from models3d.nodetools import run_gltfpack, validate_files
+from models3d.normalise import apply_normalisation, plan_normalisation
+from models3d.options import LEVELS, Limits, ProcessOptions
+from models3d.poster import encode_poster, render_poster
+from models3d.report import build_report, validator_summary
+from models3d.texprep import image_bytes, load_images
+from models3d.textures import check_image
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, str], None]
+# Validator errors that re-packing repairs; any other error makes the input unusable.
+REPAIRABLE_CODES = frozenset(
+    {"ACCESSOR_MIN_MISMATCH", "ACCESSOR_MAX_MISMATCH", "ACCESSOR_NON_UNIT"}
+)
+POSTER_TRIANGLES = 20_000
+POSTER_TEXTURE_PX = 512
+
+
+@dataclass
+class ProcessResult:
+    """What :func:`process_file` produced."""
+
+    report: dict[str, Any]
+    levels: dict[str, Path] = field(default_factory=dict)
+    poster: Path = Path()
+
+
+def _no_progress(_percent: int, _stage: str) -> None:
+    return None
+
+
+def _check_contents(model: LoadedModel, limits: Limits) -> None:
+    triangles, vertices = count_geometry(model.doc)
+    if triangles == 0:
+        raise ModelError("no_geometry", {"reason": "the scene draws no triangles"})
+    if triangles > limits.max_triangles or vertices > limits.max_vertices:
+        raise ModelError(
+            "model_too_large",
+            {"triangles": triangles, "vertices": vertices,
+             "max_triangles": limits.max_triangles, "max_vertices": limits.max_vertices},
+        )
+    for i in range(len(model.doc.get("images", []))):
+        if "bufferView" not in model.doc["images"][i]:
+            raise ModelError("invalid_gltf", {"image": i, "reason": "image has no data"})
+        check_image(image_bytes(model.doc, model.binary, i), limits.max_texture_pixels,
+                    f"image {i}")
+
+
+def _validate_source(model: LoadedModel, workdir: Path) -> dict[str, Any]:
+    path = workdir / "source.glb"
+    path.write_bytes(write_glb(model.doc, model.binary))
+    result = validate_files([path])[0]
+    errors = [m for m in result["messages"] if m["severity"] == 0]
+    fatal = [m for m in errors if m["code"] not in REPAIRABLE_CODES]
+    if result["numErrors"] and (fatal or len(errors) < result["numErrors"]):
+        raise ModelError(
+            "invalid_gltf", {"validator": validator_summary(result), "first_error": fatal[:1]}
+        )
+    return result
+
+
+def _decode_if_compressed(model: LoadedModel, workdir: Path) -> None:
+    views = model.doc.get("bufferViews", [])
+    if not any("EXT_meshopt_compression" in v.get("extensions", {}) for v in views):
+        return
+    src, dst = workdir / "compressed.glb", workdir / "decoded.glb"
+    src.write_bytes(write_glb(model.doc, model.binary))
+    run_gltfpack(src, dst, ["-noq"])
+    doc, binary = read_glb(dst.read_bytes())
+    model.doc, model.binary = doc, binary or b""
+
+
+def _prepare(
+    path: Path, original_name: str | None, limits: Limits, workdir: Path, progress: Progress
+) -> tuple[LoadedModel, int, dict[str, Any]]:
+    size = path.stat().st_size
+    if size > limits.max_upload_bytes:
+        raise ModelError("file_too_large", {"bytes": size, "max_bytes": limits.max_upload_bytes})
+    if size == 0:
+        raise ModelError("parse_error", {"reason": "the file is empty"})
+    progress(5, "checking")
+    fmt = detect_format(path, original_name)
+    model = load(path, fmt, LoadContext(None, limits, workdir))
+    _check_contents(model, limits)
+    progress(15, "validating")
+    validation = _validate_source(model, workdir)
+    _decode_if_compressed(model, workdir)
+    return model, size, validation
+
+
+def inspect_file(
+    path: Path, *, original_name: str | None = None, limits: Limits = Limits()
+) -> dict[str, Any]:
+    """Check and describe an uploaded model; returns a JSON-able report.
+
+    Raises :class:`ModelError` when the upload is rejected.
+    """
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="models3d-") as tmp:
+        model, size, validation = _prepare(path, original_name, limits, Path(tmp), _no_progress)
+        norm = plan_normalisation(model, "auto", "m")
+        return build_report(model, original_name=original_name, size_bytes=size,
+                            validation=validation, norm=norm, max_pixels=limits.max_texture_pixels)
+
+
+def _level_progress(progress: Progress) -> Callable[[str], None]:
+    steps = {name: 40 + 10 * i for i, name in enumerate(reversed(LEVELS))}
+    return lambda name: progress(steps[name], f"level {name}")
+
+
+def process_file(
+    path: Path,
+    out_dir: Path,
+    *,
+    original_name: str | None = None,
+    options: ProcessOptions = ProcessOptions(),
+    progress: Progress | None = None,
+) -> ProcessResult:
+    """Check, normalise and convert a model; write levels, poster and report into ``out_dir``.
+
+    Files appear in ``out_dir`` only when everything succeeded. Raises :class:`ModelError`.
+    """
+    path, out_dir = Path(path), Path(out_dir)
+    report_progress = progress or _no_progress
+    started = time.monotonic()
+    limits = options.limits
+    with tempfile.TemporaryDirectory(prefix="models3d-") as tmp:
+        work = Path(tmp)
+        model, size, validation = _prepare(path, original_name, limits, work, report_progress)
+        report_progress(30, "normalising")
+        norm = plan_normalisation(model, options.up_axis, options.unit)
+        apply_normalisation(model, norm)
+        report = build_report(model, original_name=original_name, size_bytes=size,
+                              validation=validation, norm=norm,
+                              max_pixels=limits.max_texture_pixels)
+        images = load_images(model.doc, model.binary, limits.max_texture_pixels)
+        builder = LevelBuilder(model.doc, model.binary, images, work, limits.max_texture_pixels)
+        levels = build_levels(builder, dict(options.budgets), _level_progress(report_progress))
+        stage = work / "out"
+        stage.mkdir()
+        paths = {}
+        for name, level in levels.items():
+            paths[name] = stage / f"{name}.glb"
+            paths[name].write_bytes(level.data)
+        report_progress(85, "poster")
+        poster_glb = decoded_copy(builder, POSTER_TRIANGLES, POSTER_TEXTURE_PX)
+        doc, binary = read_glb(poster_glb)
+        poster = encode_poster(render_poster(doc, binary or b"", options.poster_px),
+                               options.poster_max_bytes)
+        (stage / "poster.webp").write_bytes(poster)
+        report_progress(92, "validating outputs")
+        results = validate_files([paths[name] for name in LEVELS])
+        report["levels"] = {}
+        for name, result in zip(LEVELS, results, strict=True):
+            if result["numErrors"]:
+                log.error("level %s fails validation: %s", name, result["messages"][:3])
+                raise ModelError("invalid_gltf", {"level": name,
+                                                  "validator": validator_summary(result)})
+            report["levels"][name] = {
+                **levels[name].to_dict(),
+                "validator": {k: result[k] for k in ("numErrors", "numWarnings", "numInfos")},
+            }
+        report["poster"] = {"bytes": len(poster), "width": options.poster_px,
+                            "height": options.poster_px, "mime_type": "image/webp"}
+        (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for item in sorted(stage.iterdir()):
+            os.replace(item, out_dir / item.name)
+    report_progress(100, "done")
+    log.info("processed %s in %.1f s", original_name or path.name, time.monotonic() - started)
+    return ProcessResult(
+        report,
+        {name: out_dir / f"{name}.glb" for name in LEVELS},
+        out_dir / "poster.webp",
+    )

@@ -1,0 +1,114 @@
+"""The JSON-able report on a model: contents, validation, normalisation, phone readiness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models3d.errors import PHONE_READY_REASONS
+from models3d.formats import LoadedModel
+from models3d.glb import dump_json
+from models3d.gltfscene import count_geometry
+from models3d.normalise import Normalisation
+from models3d.texprep import image_bytes
+from models3d.textures import check_image
+
+MAX_MESSAGES = 20
+PHONE_MAX_TRIANGLES = 500_000
+PHONE_MAX_TEXTURE_PX = 4096
+PHONE_MAX_BYTES = 15_000_000
+
+
+def texture_list(model: LoadedModel, max_pixels: int) -> list[dict[str, Any]]:
+    """Each image: index, name, mime type, width, height, bytes."""
+    result = []
+    for i, image in enumerate(model.doc.get("images", [])):
+        data = image_bytes(model.doc, model.binary, i)
+        mime, width, height = check_image(data, max_pixels, f"image {i}")
+        result.append(
+            {
+                "index": i,
+                "name": image.get("name"),
+                "mime_type": mime,
+                "width": width,
+                "height": height,
+                "bytes": len(data),
+            }
+        )
+    return result
+
+
+def validator_summary(result: dict[str, Any]) -> dict[str, Any]:
+    """The validator's counts and first messages (code, message, pointer, severity)."""
+    return {
+        "numErrors": result["numErrors"],
+        "numWarnings": result["numWarnings"],
+        "numInfos": result["numInfos"],
+        "numHints": result.get("numHints", 0),
+        "messages": [
+            {k: m.get(k) for k in ("code", "message", "pointer", "severity")}
+            for m in result.get("messages", [])[:MAX_MESSAGES]
+        ],
+    }
+
+
+def phone_ready(
+    model: LoadedModel,
+    triangles: int,
+    textures: list[dict[str, Any]],
+    size_bytes: int,
+    validation: dict[str, Any],
+    norm: Normalisation,
+) -> dict[str, Any]:
+    """Is the uploaded model usable on a phone as it is? Reasons are stable codes."""
+    codes = []
+    if triangles > PHONE_MAX_TRIANGLES:
+        codes.append("too_many_triangles")
+    if any(max(t["width"], t["height"]) > PHONE_MAX_TEXTURE_PX for t in textures):
+        codes.append("textures_too_large")
+    if size_bytes > PHONE_MAX_BYTES:
+        codes.append("file_too_heavy")
+    if "EXT_meshopt_compression" not in model.doc.get("extensionsUsed", []):
+        codes.append("not_compressed")
+    if norm.up_axis == "z":
+        codes.append("z_up")
+    if validation["numErrors"]:
+        codes.append("validator_errors")
+    return {
+        "verdict": not codes,
+        "reasons": [{"code": c, "message": PHONE_READY_REASONS[c]} for c in codes],
+    }
+
+
+def build_report(
+    model: LoadedModel,
+    *,
+    original_name: str | None,
+    size_bytes: int,
+    validation: dict[str, Any],
+    norm: Normalisation,
+    max_pixels: int,
+) -> dict[str, Any]:
+    """The inspection report (before levels are built)."""
+    doc = model.doc
+    triangles, vertices = count_geometry(doc)
+    textures = texture_list(model, max_pixels)
+    report: dict[str, Any] = {
+        "original_name": original_name,
+        "format": model.format,
+        "container": model.container,
+        "bytes": size_bytes,
+        "triangles": triangles,
+        "vertices": vertices,
+        "meshes": len(doc.get("meshes", [])),
+        "materials": len(doc.get("materials", [])),
+        "animations": len(doc.get("animations", [])),
+        "textures": textures,
+        "extensions_used": sorted(doc.get("extensionsUsed", [])),
+        "generator": doc.get("asset", {}).get("generator"),
+        "validator": validator_summary(validation),
+        **norm.to_dict(),
+        "notes": list(model.notes),
+    }
+    report["phone_ready"] = phone_ready(model, triangles, textures, size_bytes, validation, norm)
+    dump_json(report)  # fails loudly if anything is not JSON-able
+    return report

@@ -1,0 +1,132 @@
+"""Ingest: originals kept unchanged, outputs published atomically, jobs on every queue."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tours.blobstore import BlobStore, BlobStoreError
+from tours.ingest import IngestSettings, process_asset, store_original
+from tours.jobs import make_queue
+from tours.models import AssetStatus, ModelAsset
+
+
+@pytest.fixture
+def settings(app: Any) -> IngestSettings:
+    from webapp.extensions import jobs
+
+    return jobs.settings
+
+
+def _upload(db: Any, store: BlobStore, data: bytes, name: str, **options: str) -> ModelAsset:
+    return store_original(db, store, io.BytesIO(data), name, options)
+
+
+def test_original_is_kept_unchanged_and_content_addressed(db: Any, store: BlobStore, testdata: Path) -> None:
+    data = (testdata / "Duck.glb").read_bytes()
+    asset = _upload(db, store, data, "Duck.glb", up_axis="y")
+    sha = hashlib.sha256(data).hexdigest()
+    assert (asset.sha256, asset.original_key, asset.size_bytes) == (sha, f"originals/{sha}.glb", len(data))
+    assert (asset.status, asset.options) == (AssetStatus.UPLOADED, {"up_axis": "y"})
+    assert store.read(asset.original_key) == data
+    again = _upload(db, store, data, "duck-copy.glb")
+    assert again.original_key == asset.original_key and again.id != asset.id
+
+
+def test_processing_publishes_levels_and_poster(
+    db: Any, store: BlobStore, settings: IngestSettings, testdata: Path
+) -> None:
+    asset = _upload(db, store, (testdata / "Duck.glb").read_bytes(), "Duck.glb")
+    assert process_asset(settings, asset.id) == AssetStatus.READY
+    db.refresh(asset)
+    assert (asset.status, asset.progress, asset.error_code) == (AssetStatus.READY, 100, None)
+    assert set(asset.levels) == {"thumb", "low", "medium", "high"}
+    for level in asset.levels.values():
+        stored = store.stat(level["key"])
+        assert stored is not None and stored.size == level["bytes"]
+        assert stored.content_type == "model/gltf-binary"
+        assert store.read(level["key"])[:4] == b"glTF"
+    assert asset.poster_key and store.read(asset.poster_key)[8:12] == b"WEBP"
+    assert asset.report["triangles"] == 4212
+    # Idempotent: a retried job leaves a ready asset as it is.
+    assert process_asset(settings, asset.id) == AssetStatus.READY
+
+
+def test_rejected_upload_leaves_nothing_published(db: Any, store: BlobStore, settings: IngestSettings) -> None:
+    asset = _upload(db, store, b"this is not a model", "broken.glb")
+    assert process_asset(settings, asset.id) == AssetStatus.REJECTED
+    db.refresh(asset)
+    assert asset.status == AssetStatus.REJECTED
+    assert asset.error_code in {"content_mismatch", "parse_error", "unsupported_format"}
+    assert asset.error_message
+    assert (asset.levels, asset.poster_key, asset.report) == ({}, None, None)
+    assert store.read(asset.original_key) == b"this is not a model"  # the original is never lost
+
+
+class FlakyStore:
+    """A store that fails the first ``failures`` writes of outputs, then works."""
+
+    def __init__(self, inner: BlobStore, failures: int) -> None:
+        self.inner, self.failures = inner, failures
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def put_content(self, *args: Any, **kwargs: Any) -> str:
+        if self.failures > 0:
+            self.failures -= 1
+            raise BlobStoreError("connection reset")
+        return self.inner.put_content(*args, **kwargs)
+
+
+def test_job_retries_transient_store_errors(
+    app_config: dict[str, Any], db: Any, store: BlobStore, settings: IngestSettings, testdata: Path
+) -> None:
+    asset = _upload(db, store, (testdata / "Duck.glb").read_bytes(), "Duck.glb")
+    flaky = IngestSettings(settings.sessions, FlakyStore(store, failures=2), settings.limits)  # type: ignore[arg-type]
+    queue = make_queue({**app_config, "JOBS": "immediate"}, flaky)
+    queue.process_model(asset.id)
+    db.refresh(asset)
+    assert asset.status == AssetStatus.READY
+
+
+def test_job_gives_up_after_retries(
+    app_config: dict[str, Any], db: Any, store: BlobStore, settings: IngestSettings, testdata: Path
+) -> None:
+    asset = _upload(db, store, (testdata / "Duck.glb").read_bytes(), "Duck.glb")
+    flaky = IngestSettings(settings.sessions, FlakyStore(store, failures=99), settings.limits)  # type: ignore[arg-type]
+    queue = make_queue({**app_config, "JOBS": "immediate"}, flaky)
+    queue.process_model(asset.id)
+    db.refresh(asset)
+    assert (asset.status, asset.error_code) == (AssetStatus.FAILED, "processing_failed")
+    assert asset.levels == {}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_jobs_travel_through_the_real_queue(
+    kind: str, app_config: dict[str, Any], db: Any, store: BlobStore, settings: IngestSettings,
+    testdata: Path, tmp_path: Path,
+) -> None:
+    config = {
+        **app_config,
+        "JOBS": kind,
+        "JOBS_SQLITE_PATH": str(tmp_path / "queue.db"),
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "JOBS_QUEUE": f"heritour-test-{uuid.uuid4().hex[:8]}",  # our own queue on a shared Redis
+    }
+    queue = make_queue(config, settings)
+    asset = _upload(db, store, (testdata / "BoxTextured.glb").read_bytes(), "BoxTextured.glb")
+    queue.process_model(asset.id)
+    assert queue.huey.pending_count() == 1
+    task = queue.huey.dequeue()
+    assert task is not None
+    queue.huey.execute(task)
+    db.refresh(asset)
+    assert asset.status == AssetStatus.READY
+    queue.huey.storage.flush_all()
+
