@@ -1,1 +1,25 @@
-"""placeholder"""
+"""models3d: Heritour's 3D asset library. Bytes and files in; reports, GLBs and posters out.
+
+Pure functions over files: no Flask, no SQL, no S3. Public API::
+
+    from models3d import (Limits, ProcessOptions, LevelBudget, ModelError, inspect_file,
+                          process_file, process_isolated, ProcessResult, LEVELS)
+"""
+
+from models3d.errors import MESSAGES, ModelError
+from models3d.isolation import process_isolated
+from models3d.options import LEVELS, LevelBudget, Limits, ProcessOptions
+from models3d.pipeline import ProcessResult, inspect_file, process_file
+
+__all__ = [
+    "LEVELS",
+    "MESSAGES",
+    "LevelBudget",
+    "Limits",
+    "ModelError",
+    "ProcessOptions",
+    "ProcessResult",
+    "inspect_file",
+    "process_file",
+    "process_isolated",
+]

@@ -13,7 +13,7 @@ import re
 import stat
 import unicodedata
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from models3d.errors import ModelError
 from models3d.options import Limits

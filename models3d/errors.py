@@ -70,9 +70,7 @@ MESSAGES: dict[str, str] = {
         "The zip archive contains two files with the same name (possibly differing only in "
         "upper and lower case). Rename or remove one of them and upload again."
     ),
-    "multiple_models": (
-        "The zip archive contains more than one model. Upload one model per zip."
-    ),
+    "multiple_models": ("The zip archive contains more than one model. Upload one model per zip."),
     "processing_timeout": (
         "Processing this model took too long. Upload a lighter version of the model "
         "(fewer triangles or smaller textures)."

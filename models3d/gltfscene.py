@@ -86,7 +86,8 @@ def read_accessor(doc: dict[str, Any], binary: bytes, index: int) -> np.ndarray:
         where = _read_raw(
             binary, doc, idx["bufferView"], idx.get("byteOffset", 0), sc, idx["componentType"], 1
         )[:, 0]
-        out[where] = _read_raw(binary, doc, vals["bufferView"], vals.get("byteOffset", 0), sc, ctype, n)
+        voff = vals.get("byteOffset", 0)
+        out[where] = _read_raw(binary, doc, vals["bufferView"], voff, sc, ctype, n)
     if acc.get("normalized") and ctype in NORMALIZE_DIVISOR:
         return np.maximum(out.astype(np.float64) / NORMALIZE_DIVISOR[ctype], -1.0)
     return out

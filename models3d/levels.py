@@ -53,7 +53,11 @@ class Level:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able figures for the report."""
-        return {"triangles": self.triangles, "bytes": len(self.data), "max_texture_px": self.texture_px}
+        return {
+            "triangles": self.triangles,
+            "bytes": len(self.data),
+            "max_texture_px": self.texture_px,
+        }
 
 
 def measure(data: bytes, max_pixels: int) -> tuple[int, int]:
@@ -174,8 +178,9 @@ class LevelBuilder:
             return LevelParams(params.triangles, params.texture_px, lower[0], params.aggressive)
         assert budget.max_bytes is not None
         ratio = budget.max_bytes / len(level.data) * 0.9
-        return LevelParams(max(int(params.triangles * ratio), 1), params.texture_px,
-                           params.quality, True)
+        return LevelParams(
+            max(int(params.triangles * ratio), 1), params.texture_px, params.quality, True
+        )
 
 
 def build_levels(

@@ -57,7 +57,14 @@ def _run(args: list[str], timeout: float | None = None) -> subprocess.CompletedP
 
 def _is_oom(text: str) -> bool:
     lowered = text.lower()
-    return "out of memory" in lowered or "cannot allocate" in lowered or "bad_alloc" in lowered
+    markers = (
+        "out of memory",
+        "cannot allocate",
+        "bad_alloc",
+        "fatal process oom",
+        "failed to reserve virtual memory",
+    )
+    return any(marker in lowered for marker in markers)
 
 
 def run_gltfpack(src: Path, dst: Path, options: list[str]) -> str:
@@ -68,8 +75,10 @@ def run_gltfpack(src: Path, dst: Path, options: list[str]) -> str:
     if proc.returncode != 0 or not dst.is_file():
         if _is_oom(out):
             raise MemoryError(f"gltfpack ran out of memory: {out[-500:]}")
-        raise ModelError("invalid_gltf", {"reason": "gltfpack could not process the model",
-                                          "tool_output": out[-500:]})
+        raise ModelError(
+            "invalid_gltf",
+            {"reason": "gltfpack could not process the model", "tool_output": out[-500:]},
+        )
     return out
 
 

@@ -89,3 +89,7 @@ class ProcessOptions:
             poster_px=data["poster_px"],
             poster_max_bytes=data["poster_max_bytes"],
         )
+
+
+DEFAULT_LIMITS = Limits()
+DEFAULT_OPTIONS = ProcessOptions()

@@ -24,7 +24,7 @@ from models3d.gltfscene import count_geometry
 from models3d.levels import LevelBuilder, build_levels, decoded_copy
 from models3d.nodetools import run_gltfpack, validate_files
 from models3d.normalise import apply_normalisation, plan_normalisation
-from models3d.options import LEVELS, Limits, ProcessOptions
+from models3d.options import DEFAULT_LIMITS, DEFAULT_OPTIONS, LEVELS, Limits, ProcessOptions
 from models3d.poster import encode_poster, render_poster
 from models3d.report import build_report, validator_summary
 from models3d.texprep import image_bytes, load_images
@@ -61,14 +61,19 @@ def _check_contents(model: LoadedModel, limits: Limits) -> None:
     if triangles > limits.max_triangles or vertices > limits.max_vertices:
         raise ModelError(
             "model_too_large",
-            {"triangles": triangles, "vertices": vertices,
-             "max_triangles": limits.max_triangles, "max_vertices": limits.max_vertices},
+            {
+                "triangles": triangles,
+                "vertices": vertices,
+                "max_triangles": limits.max_triangles,
+                "max_vertices": limits.max_vertices,
+            },
         )
     for i in range(len(model.doc.get("images", []))):
         if "bufferView" not in model.doc["images"][i]:
             raise ModelError("invalid_gltf", {"image": i, "reason": "image has no data"})
-        check_image(image_bytes(model.doc, model.binary, i), limits.max_texture_pixels,
-                    f"image {i}")
+        check_image(
+            image_bytes(model.doc, model.binary, i), limits.max_texture_pixels, f"image {i}"
+        )
 
 
 def _validate_source(model: LoadedModel, workdir: Path) -> dict[str, Any]:
@@ -114,7 +119,7 @@ def _prepare(
 
 
 def inspect_file(
-    path: Path, *, original_name: str | None = None, limits: Limits = Limits()
+    path: Path, *, original_name: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> dict[str, Any]:
     """Check and describe an uploaded model; returns a JSON-able report.
 
@@ -124,8 +129,14 @@ def inspect_file(
     with tempfile.TemporaryDirectory(prefix="models3d-") as tmp:
         model, size, validation = _prepare(path, original_name, limits, Path(tmp), _no_progress)
         norm = plan_normalisation(model, "auto", "m")
-        return build_report(model, original_name=original_name, size_bytes=size,
-                            validation=validation, norm=norm, max_pixels=limits.max_texture_pixels)
+        return build_report(
+            model,
+            original_name=original_name,
+            size_bytes=size,
+            validation=validation,
+            norm=norm,
+            max_pixels=limits.max_texture_pixels,
+        )
 
 
 def _level_progress(progress: Progress) -> Callable[[str], None]:
@@ -138,7 +149,7 @@ def process_file(
     out_dir: Path,
     *,
     original_name: str | None = None,
-    options: ProcessOptions = ProcessOptions(),
+    options: ProcessOptions = DEFAULT_OPTIONS,
     progress: Progress | None = None,
 ) -> ProcessResult:
     """Check, normalise and convert a model; write levels, poster and report into ``out_dir``.
@@ -155,9 +166,14 @@ def process_file(
         report_progress(30, "normalising")
         norm = plan_normalisation(model, options.up_axis, options.unit)
         apply_normalisation(model, norm)
-        report = build_report(model, original_name=original_name, size_bytes=size,
-                              validation=validation, norm=norm,
-                              max_pixels=limits.max_texture_pixels)
+        report = build_report(
+            model,
+            original_name=original_name,
+            size_bytes=size,
+            validation=validation,
+            norm=norm,
+            max_pixels=limits.max_texture_pixels,
+        )
         images = load_images(model.doc, model.binary, limits.max_texture_pixels)
         builder = LevelBuilder(model.doc, model.binary, images, work, limits.max_texture_pixels)
         levels = build_levels(builder, dict(options.budgets), _level_progress(report_progress))
@@ -170,8 +186,9 @@ def process_file(
         report_progress(85, "poster")
         poster_glb = decoded_copy(builder, POSTER_TRIANGLES, POSTER_TEXTURE_PX)
         doc, binary = read_glb(poster_glb)
-        poster = encode_poster(render_poster(doc, binary or b"", options.poster_px),
-                               options.poster_max_bytes)
+        poster = encode_poster(
+            render_poster(doc, binary or b"", options.poster_px), options.poster_max_bytes
+        )
         (stage / "poster.webp").write_bytes(poster)
         report_progress(92, "validating outputs")
         results = validate_files([paths[name] for name in LEVELS])
@@ -179,14 +196,19 @@ def process_file(
         for name, result in zip(LEVELS, results, strict=True):
             if result["numErrors"]:
                 log.error("level %s fails validation: %s", name, result["messages"][:3])
-                raise ModelError("invalid_gltf", {"level": name,
-                                                  "validator": validator_summary(result)})
+                raise ModelError(
+                    "invalid_gltf", {"level": name, "validator": validator_summary(result)}
+                )
             report["levels"][name] = {
                 **levels[name].to_dict(),
                 "validator": {k: result[k] for k in ("numErrors", "numWarnings", "numInfos")},
             }
-        report["poster"] = {"bytes": len(poster), "width": options.poster_px,
-                            "height": options.poster_px, "mime_type": "image/webp"}
+        report["poster"] = {
+            "bytes": len(poster),
+            "width": options.poster_px,
+            "height": options.poster_px,
+            "mime_type": "image/webp",
+        }
         (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
         out_dir.mkdir(parents=True, exist_ok=True)
         for item in sorted(stage.iterdir()):

@@ -131,8 +131,8 @@ def _rasterise(tri: np.ndarray, mats: np.ndarray, size: int) -> tuple[np.ndarray
     depth = np.full(size * size, -np.inf)
     attrs = np.zeros((size * size, NATTR + 1))
     win = int(MAX_PIXELS_PER_TRIANGLE) + 2
-    gx, gy = np.meshgrid(np.arange(win), np.arange(win))
-    gx, gy = gx.ravel(), gy.ravel()
+    grid_x, grid_y = np.meshgrid(np.arange(win), np.arange(win))
+    gx, gy = grid_x.ravel(), grid_y.ravel()
     for start in range(0, len(tri), CHUNK):
         t = tri[start : start + CHUNK]
         m = mats[start : start + CHUNK]
@@ -145,9 +145,9 @@ def _rasterise(tri: np.ndarray, mats: np.ndarray, size: int) -> tuple[np.ndarray
         den = (by - qy) * (ax - qx) + (qx - bx) * (ay - qy)
         ok_tri = np.abs(den) > 1e-12
         den = np.where(ok_tri, den, 1.0)
-        w0 = ((by - qy)[:, None] * (cx - qx[:, None]) + (qx - bx)[:, None] * (cy - qy[:, None]))
+        w0 = (by - qy)[:, None] * (cx - qx[:, None]) + (qx - bx)[:, None] * (cy - qy[:, None])
         w0 /= den[:, None]
-        w1 = ((qy - ay)[:, None] * (cx - qx[:, None]) + (ax - qx)[:, None] * (cy - qy[:, None]))
+        w1 = (qy - ay)[:, None] * (cx - qx[:, None]) + (ax - qx)[:, None] * (cy - qy[:, None])
         w1 /= den[:, None]
         w2 = 1.0 - w0 - w1
         eps = -1e-6

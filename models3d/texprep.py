@@ -46,9 +46,9 @@ def _alpha_images(doc: dict[str, Any]) -> set[int]:
             continue
         refs = [mat.get("pbrMetallicRoughness", {}).get("baseColorTexture")]
         refs.append(
-            mat.get("extensions", {}).get("KHR_materials_pbrSpecularGlossiness", {}).get(
-                "diffuseTexture"
-            )
+            mat.get("extensions", {})
+            .get("KHR_materials_pbrSpecularGlossiness", {})
+            .get("diffuseTexture")
         )
         for ref in refs:
             if ref and 0 <= ref.get("index", -1) < len(textures):
@@ -92,6 +92,8 @@ def encode_for_level(info: ImageInfo, max_px: int, quality: int) -> tuple[bytes,
     if unchanged and info.mime == "image/png" and info.needs_alpha:
         return info.data, "image/png"
     data = encode_texture(info.image, max_px, info.needs_alpha, quality)
+    if unchanged and info.mime == "image/png" and len(info.data) <= len(data):
+        return info.data, "image/png"  # a graphic PNG can be smaller than its JPEG
     return data, "image/png" if info.needs_alpha else "image/jpeg"
 
 

@@ -76,8 +76,8 @@ def uses_alpha(img: Image.Image) -> bool:
     """True when the image has an alpha channel with at least one non-opaque pixel."""
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         alpha = img.convert("RGBA").getchannel("A")
-        lo, _hi = alpha.getextrema()  # type: ignore[misc]
-        return bool(lo < 255)
+        lowest = alpha.getextrema()[0]
+        return isinstance(lowest, int | float) and lowest < 255
     return False
 
 

@@ -25,9 +25,7 @@ def check_document(doc: Any) -> dict[str, Any]:
             raise ModelError("invalid_gltf", {"reason": f"{key} is not an array"})
     required = set(doc.get("extensionsRequired", []))
     if "KHR_draco_mesh_compression" in required:
-        raise ModelError(
-            "unsupported_format", {"reason": "Draco-compressed glTF is not supported"}
-        )
+        raise ModelError("unsupported_format", {"reason": "Draco-compressed glTF is not supported"})
     return doc
 
 

@@ -32,6 +32,21 @@ def check_counts(triangles: int, vertices: int, limits: Limits) -> None:
         )
 
 
+def _clean(mesh: trimesh.Trimesh) -> None:
+    """Drop degenerate faces and unused vertices; give every vertex a unit normal."""
+    if len(mesh.faces) == 0:
+        return
+    mesh.update_faces(mesh.nondegenerate_faces())
+    mesh.remove_unreferenced_vertices()
+    normals = np.array(mesh.vertex_normals, dtype=np.float64)
+    length = np.linalg.norm(normals, axis=1)
+    bad = ~np.isfinite(length) | (length < 1e-6)
+    if bad.any():
+        normals[bad] = [0.0, 1.0, 0.0]
+        length[bad] = 1.0
+    mesh.vertex_normals = normals / length[:, None]  # type: ignore[method-assign]
+
+
 def to_model(geometry: Any, fmt: str, limits: Limits, notes: list[str]) -> LoadedModel:
     """Convert a trimesh Trimesh or Scene into a :class:`LoadedModel` (GLB layout)."""
     if isinstance(geometry, trimesh.Trimesh):
@@ -41,6 +56,9 @@ def to_model(geometry: Any, fmt: str, limits: Limits, notes: list[str]) -> Loade
     else:
         raise ModelError("no_geometry", {"reason": f"the file holds {type(geometry).__name__}"})
     meshes = [g for g in scene.dump() if isinstance(g, trimesh.Trimesh) and len(g.faces)]
+    for geom in scene.geometry.values():
+        if isinstance(geom, trimesh.Trimesh):
+            _clean(geom)
     if not meshes:
         raise ModelError("no_geometry", {"reason": "no triangles"})
     check_counts(sum(len(m.faces) for m in meshes), sum(len(m.vertices) for m in meshes), limits)

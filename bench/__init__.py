@@ -1,0 +1,1 @@
+"""Benchmarks. Each module measures Heritour against a baseline run in the same process."""

@@ -1,0 +1,150 @@
+"""Running :func:`process_file` in a child process with a memory and a time limit.
+
+The child is ``python -m models3d.worker`` in its own session, with RLIMIT_AS set to
+``limits.memory_limit_bytes`` (inherited by its Node tools, which run with the WebAssembly
+trap handler off so they fit). It reads a JSON request on stdin and writes JSON lines on
+stdout: ``{"progress": [percent, stage]}`` then ``{"result": ...}`` or ``{"error": ...}``.
+A timeout, an out-of-memory death or a crash becomes a :class:`ModelError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import resource
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from models3d.errors import ModelError
+from models3d.options import DEFAULT_OPTIONS, LEVELS, ProcessOptions
+from models3d.pipeline import ProcessResult
+
+log = logging.getLogger(__name__)
+
+OOM_MARKERS = (
+    "memoryerror",
+    "cannot allocate memory",
+    "out of memory",
+    "bad_alloc",
+    "failed to map segment",
+    "memory allocation",
+    "failed to allocate",
+)
+
+
+def _limit_memory(limit: int) -> Callable[[], None]:
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _failure(returncode: int, stderr: str) -> ModelError:
+    tail = stderr[-2000:]
+    if any(marker in stderr.lower() for marker in OOM_MARKERS) or returncode == -signal.SIGKILL:
+        return ModelError("processing_out_of_memory", {"returncode": returncode, "log": tail})
+    return ModelError("processing_failed", {"returncode": returncode, "log": tail})
+
+
+def process_isolated(
+    path: Path,
+    out_dir: Path,
+    *,
+    original_name: str | None = None,
+    options: ProcessOptions = DEFAULT_OPTIONS,
+    progress: Callable[[int, str], None] | None = None,
+) -> ProcessResult:
+    """Like :func:`models3d.process_file`, in a child process with time and memory limits.
+
+    Raises ModelError: the child's own code, or ``processing_timeout``,
+    ``processing_out_of_memory`` or ``processing_failed``.
+    """
+    limits = options.limits
+    request = {
+        "path": str(Path(path).resolve()),
+        "out_dir": str(Path(out_dir).resolve()),
+        "original_name": original_name,
+        "options": options.to_dict(),
+    }
+    env = {
+        **os.environ,
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MALLOC_ARENA_MAX": "2",
+        "PYTHONUNBUFFERED": "1",
+    }
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "models3d.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_limit_memory(limits.memory_limit_bytes),
+        start_new_session=True,
+        env=env,
+    )
+    assert proc.stdin and proc.stdout and proc.stderr
+    deadline = time.monotonic() + limits.time_limit_s
+    outcome: dict[str, Any] | None = None
+    stderr = bytearray()
+    pending = b""
+    try:
+        try:
+            proc.stdin.write(json.dumps(request).encode())
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            sel.register(proc.stderr, selectors.EVENT_READ)
+            open_streams = 2
+            while open_streams:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ModelError("processing_timeout", {"time_limit_s": limits.time_limit_s})
+                for key, _ in sel.select(timeout=min(remaining, 1.0)):
+                    chunk = os.read(key.fd, 65536)
+                    if not chunk:
+                        sel.unregister(key.fileobj)
+                        open_streams -= 1
+                    elif key.fileobj is proc.stderr:
+                        stderr.extend(chunk[-65536:])
+                        del stderr[:-65536]
+                    else:
+                        pending += chunk
+                        *lines, pending = pending.split(b"\n")
+                        for line in lines:
+                            message = json.loads(line)
+                            if "progress" in message and progress is not None:
+                                progress(int(message["progress"][0]), str(message["progress"][1]))
+                            if "result" in message or "error" in message:
+                                outcome = message
+        proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+    except subprocess.TimeoutExpired as exc:
+        raise ModelError("processing_timeout", {"time_limit_s": limits.time_limit_s}) from exc
+    finally:
+        _kill_group(proc)
+    if outcome is None:
+        raise _failure(proc.returncode, stderr.decode("utf-8", "replace"))
+    if "error" in outcome:
+        raise ModelError.from_dict(outcome["error"])
+    result = outcome["result"]
+    out = Path(out_dir)
+    return ProcessResult(
+        result["report"], {name: out / f"{name}.glb" for name in LEVELS}, out / "poster.webp"
+    )

@@ -1,0 +1,375 @@
+"""Every error code, triggered by a real hostile or broken input built here."""
+
+from __future__ import annotations
+
+import base64
+import json
+import stat
+import struct
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from m3d_inputs import (
+    TESTDATA,
+    TRIANGLE_BIN,
+    gltf_zip,
+    make_zip,
+    patched_glb,
+    png_header,
+    tiny_png,
+    triangle_gltf,
+)
+
+from models3d import MESSAGES, Limits, ModelError, inspect_file
+
+OBJ = b"v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n"
+
+
+def symlink_entry() -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo("model.obj")
+    info.create_system = 3
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    return info
+
+
+def lying_zip() -> bytes:
+    """A zip whose directory says 10 bytes for an entry holding 2 MB."""
+    data = bytearray(make_zip([("model.obj", OBJ + b"#" * 2_000_000)]))
+    real = struct.pack("<I", len(OBJ) + 2_000_000)
+    fake = struct.pack("<I", 10)
+    return bytes(data).replace(real, fake)
+
+
+def with_image(data: bytes, mime: str = "image/png") -> Callable:
+    def edit(doc, binary):
+        view = doc["bufferViews"][doc["images"][0]["bufferView"]]
+        view["byteOffset"] = len(binary) + (-len(binary) % 4)
+        view["byteLength"] = len(data)
+        binary = binary + b"\0" * (-len(binary) % 4) + data
+        doc["buffers"][0]["byteLength"] = len(binary)
+        doc["images"][0]["mimeType"] = mime
+        return doc, binary
+
+    return edit
+
+
+def with_uri(uri: str) -> Callable:
+    def edit(doc, binary):
+        doc["images"][0].pop("bufferView")
+        doc["images"][0]["uri"] = uri
+        return doc, binary
+
+    return edit
+
+
+def gltf_with_uri(uri: str) -> bytes:
+    return gltf_zip(triangle_gltf(buffers=[{"byteLength": 36, "uri": uri}]))
+
+
+def gltf_with_image(uri: str, files: dict[str, bytes]) -> bytes:
+    """A textured triangle (positions and UVs in tri.bin) whose image is ``uri``."""
+    doc = triangle_gltf(
+        images=[{"uri": uri}],
+        textures=[{"source": 0}],
+        materials=[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
+    )
+    prim = doc["meshes"][0]["primitives"][0]
+    prim["material"] = 0
+    prim["attributes"]["TEXCOORD_0"] = 1
+    doc["accessors"].append({"bufferView": 1, "componentType": 5126, "count": 3, "type": "VEC2"})
+    doc["bufferViews"].append({"buffer": 0, "byteOffset": 36, "byteLength": 24, "target": 34962})
+    doc["buffers"][0]["byteLength"] = 60
+    uvs = struct.pack("<6f", 0, 0, 1, 0, 0, 1)
+    return gltf_zip(doc, {"tri.bin": TRIANGLE_BIN + uvs, **files})
+
+
+def glb_json(edit: Callable) -> bytes:
+    return patched_glb(TESTDATA / "BoxTextured.glb", edit)
+
+
+def bad_json_glb() -> bytes:
+    data = bytearray((TESTDATA / "BoxTextured.glb").read_bytes())
+    data[20:22] = b"{{"
+    return bytes(data)
+
+
+def set_key(path: list, value) -> Callable:
+    def edit(doc, binary):
+        target = doc
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        return doc, binary
+
+    return edit
+
+
+DUCK = (TESTDATA / "Duck.glb").read_bytes()
+NFC = unicodedata.normalize("NFC", "café.png")
+NFD = unicodedata.normalize("NFD", "café.png")
+GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
+MTL_BOMB = b"newmtl m\nmap_Kd bomb.png\n"
+
+# (case id, file name, bytes, limits, expected code)
+CASES: list[tuple[str, str | None, bytes, Limits | None, str]] = [
+    ("unknown bytes", "model.fbx", b"Kaydara FBX Binary  \0\x1a\0", None, "unsupported_format"),
+    ("no name, unknown", None, b"hello world, not a model", None, "unsupported_format"),
+    ("zip without model", "a.zip", make_zip([("readme.txt", b"hi")]), None, "unsupported_format"),
+    (
+        "draco",
+        "d.glb",
+        glb_json(set_key(["extensionsRequired"], ["KHR_draco_mesh_compression"])),
+        None,
+        "unsupported_format",
+    ),
+    ("glb named zip", "duck.zip", DUCK, None, "content_mismatch"),
+    ("zip named glb", "fuze.glb", (TESTDATA / "fuze.zip").read_bytes(), None, "content_mismatch"),
+    ("ply named stl", "bunny.stl", (TESTDATA / "bunny.ply").read_bytes(), None, "content_mismatch"),
+    ("glb bad json", "m.glb", bad_json_glb(), None, "parse_error"),
+    ("glb truncated", "m.glb", DUCK[:5000], None, "parse_error"),
+    ("garbage named ply", "m.ply", b"\x00\x01garbage" * 10, None, "parse_error"),
+    (
+        "broken ply body",
+        "m.ply",
+        b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
+        b"property float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n"
+        b"0 0 0\n1 oops\n",
+        None,
+        "parse_error",
+    ),
+    (
+        "ply no faces",
+        "pts.ply",
+        b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
+        b"property float z\nend_header\n0 0 0\n1 0 0\n0 1 0\n",
+        None,
+        "no_geometry",
+    ),
+    (
+        "gltf points only",
+        "p.zip",
+        gltf_zip(
+            triangle_gltf(meshes=[{"primitives": [{"attributes": {"POSITION": 0}, "mode": 0}]}])
+        ),
+        None,
+        "no_geometry",
+    ),
+    ("upload limit", "Duck.glb", DUCK, Limits(max_upload_bytes=1000), "file_too_large"),
+    (
+        "zip bomb",
+        "bomb.zip",
+        make_zip([("model.obj", OBJ + b"\n" * 3_000_000)]),
+        Limits(max_unpacked_bytes=1_000_000),
+        "archive_too_large",
+    ),
+    (
+        "too many files",
+        "many.zip",
+        make_zip([(f"f{i}.txt", b"x") for i in range(5)]),
+        Limits(max_archive_files=3),
+        "archive_too_large",
+    ),
+    ("lying sizes", "lie.zip", lying_zip(), None, "parse_error"),
+    ("dot-dot entry", "a.zip", make_zip([("../evil.obj", OBJ)]), None, "unsafe_path"),
+    ("nested dot-dot", "a.zip", make_zip([("x/../../evil.obj", OBJ)]), None, "unsafe_path"),
+    ("absolute entry", "a.zip", make_zip([("/etc/evil.obj", OBJ)]), None, "unsafe_path"),
+    ("drive letter", "a.zip", make_zip([("C:\\temp\\evil.obj", OBJ)]), None, "unsafe_path"),
+    ("backslash dot-dot", "a.zip", make_zip([("..\\evil.obj", OBJ)]), None, "unsafe_path"),
+    ("symlink entry", "a.zip", make_zip([(symlink_entry(), b"/etc/passwd")]), None, "unsafe_path"),
+    ("gltf ../ uri", "g.zip", gltf_with_uri("../tri.bin"), None, "unsafe_path"),
+    ("gltf %2e%2e uri", "g.zip", gltf_with_uri("%2e%2e/tri.bin"), None, "unsafe_path"),
+    ("gltf %2F.. uri", "g.zip", gltf_with_uri("sub%2F..%2F..%2Ftri.bin"), None, "unsafe_path"),
+    ("gltf double-encoded", "g.zip", gltf_with_uri("%252e%252e/tri.bin"), None, "unsafe_path"),
+    ("gltf ..\\ uri", "g.zip", gltf_with_uri("..\\tri.bin"), None, "unsafe_path"),
+    ("gltf absolute uri", "g.zip", gltf_with_uri("/etc/passwd"), None, "unsafe_path"),
+    ("gltf drive uri", "g.zip", gltf_with_uri("C:/Windows/win.ini"), None, "unsafe_path"),
+    (
+        "mtl escapes",
+        "o.zip",
+        make_zip([("m.obj", b"mtllib ../x.mtl\n" + OBJ)]),
+        None,
+        "unsafe_path",
+    ),
+    (
+        "gltf http uri",
+        "g.zip",
+        gltf_with_uri("http://example.com/tri.bin"),
+        None,
+        "external_uri_not_allowed",
+    ),
+    (
+        "gltf https image",
+        "g.zip",
+        gltf_with_image("https://example.com/a.png", {}),
+        None,
+        "external_uri_not_allowed",
+    ),
+    (
+        "gltf file uri",
+        "g.zip",
+        gltf_with_uri("file:///etc/passwd"),
+        None,
+        "external_uri_not_allowed",
+    ),
+    (
+        "gltf //host uri",
+        "g.zip",
+        gltf_with_uri("//evil.example/tri.bin"),
+        None,
+        "external_uri_not_allowed",
+    ),
+    (
+        "data of wrong type",
+        "g.zip",
+        gltf_with_uri("data:text/html;base64," + base64.b64encode(TRIANGLE_BIN).decode()),
+        None,
+        "external_uri_not_allowed",
+    ),
+    ("glb external image", "m.glb", glb_json(with_uri("texture.png")), None, "missing_resource"),
+    ("gltf missing bin", "g.zip", gltf_zip(triangle_gltf(), {}), None, "missing_resource"),
+    (
+        "obj missing mtl",
+        "o.zip",
+        make_zip([("m.obj", b"mtllib m.mtl\n" + OBJ)]),
+        None,
+        "missing_resource",
+    ),
+    ("too many triangles", "Duck.glb", DUCK, Limits(max_triangles=1000), "model_too_large"),
+    ("too many vertices", "Duck.glb", DUCK, Limits(max_vertices=1000), "model_too_large"),
+    (
+        "ply header lies",
+        "big.ply",
+        b"ply\nformat binary_little_endian 1.0\nelement vertex 3\nproperty float x\n"
+        b"property float y\nproperty float z\nelement face 2000000000\n"
+        b"property list uchar int vertex_indices\nend_header\n",
+        None,
+        "model_too_large",
+    ),
+    (
+        "png bomb in glb",
+        "m.glb",
+        glb_json(with_image(png_header(100_000, 100_000))),
+        None,
+        "texture_too_large",
+    ),
+    (
+        "png over limit",
+        "m.glb",
+        glb_json(with_image(png_header(300, 300))),
+        Limits(max_texture_pixels=256 * 256),
+        "texture_too_large",
+    ),
+    (
+        "png bomb in obj zip",
+        "o.zip",
+        make_zip(
+            [
+                ("m.obj", b"mtllib m.mtl\nusemtl m\n" + OBJ),
+                ("m.mtl", MTL_BOMB),
+                ("bomb.png", png_header(100_000, 100_000)),
+            ]
+        ),
+        None,
+        "texture_too_large",
+    ),
+    ("gif texture", "g.zip", gltf_with_image("a.gif", {"a.gif": GIF}), None, "unsupported_texture"),
+    ("gif in glb", "m.glb", glb_json(with_image(GIF, "image/gif")), None, "unsupported_texture"),
+    ("glTF 1.0", "g.zip", gltf_zip(triangle_gltf(asset={"version": "1.0"})), None, "invalid_gltf"),
+    (
+        "bad texture index",
+        "m.glb",
+        glb_json(set_key(["materials", 0, "pbrMetallicRoughness", "baseColorTexture", "index"], 7)),
+        None,
+        "invalid_gltf",
+    ),
+    (
+        "accessor out of range",
+        "m.glb",
+        glb_json(set_key(["accessors", 0, "count"], 10**6)),
+        None,
+        "invalid_gltf",
+    ),
+    (
+        "nested zip",
+        "n.zip",
+        make_zip([("inner.zip", make_zip([("m.obj", OBJ)]))]),
+        None,
+        "nested_archive",
+    ),
+    (
+        "disguised zip",
+        "n.zip",
+        make_zip([("m.obj", OBJ), ("data.bin", make_zip([("a", b"a")]))]),
+        None,
+        "nested_archive",
+    ),
+    (
+        "case duplicate",
+        "d.zip",
+        make_zip([("Model.obj", OBJ), ("model.OBJ", OBJ)]),
+        None,
+        "duplicate_entry",
+    ),
+    (
+        "unicode duplicate",
+        "d.zip",
+        make_zip([("m.obj", OBJ), (NFC, tiny_png()), (NFD, tiny_png())]),
+        None,
+        "duplicate_entry",
+    ),
+    (
+        "two models",
+        "two.zip",
+        make_zip([("a.obj", OBJ), ("b.stl", (TESTDATA / "teapot.stl").read_bytes())]),
+        None,
+        "multiple_models",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "limits", "code"),
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_rejected_with_code(tmp_path: Path, name, data, limits, code):
+    upload = tmp_path / "upload"  # stored by content hash: no extension on disk
+    upload.write_bytes(data)
+    with pytest.raises(ModelError) as caught:
+        inspect_file(upload, original_name=name, limits=limits or Limits())
+    err = caught.value
+    assert err.code == code, err.detail
+    assert err.message == MESSAGES[code]
+    assert err.to_dict() == {"code": code, "message": MESSAGES[code], "detail": err.detail}
+    json.dumps(err.to_dict())
+    assert not (tmp_path / "etc").exists()
+
+
+def test_every_code_is_covered():
+    covered = {c[-1] for c in CASES}
+    processing = {"processing_timeout", "processing_out_of_memory", "processing_failed"}
+    assert covered | processing == set(MESSAGES)  # processing codes: see test_isolation.py
+
+
+def test_valid_inputs_in_the_same_shapes_are_accepted(tmp_path: Path):
+    """The builders above make valid models when nothing hostile is added."""
+    cases = {
+        "ok.zip": gltf_zip(triangle_gltf()),
+        "tex.zip": gltf_with_image("a%20b.png", {"a b.png": tiny_png()}),
+        "data.zip": gltf_with_uri(
+            "data:application/octet-stream;base64," + base64.b64encode(TRIANGLE_BIN).decode()
+        ),
+        "obj.zip": make_zip([("dir/m.obj", OBJ)]),
+        "bare.obj": b"mtllib missing.mtl\n" + OBJ,
+    }
+    for name, data in cases.items():
+        upload = tmp_path / name
+        upload.write_bytes(data)
+        report = inspect_file(upload, original_name=name)
+        assert report["triangles"] == 1, name
+    assert report["notes"] == [
+        "material file 'missing.mtl' was not uploaded; the model has no textures"
+    ]
