@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,12 +11,18 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tours.document import document_locales
-from tours.locales import Picked, pick
+from tours.locales import Picked, is_language_tag, pick
 from tours.models import Tour, TourRevision
 from tours.narration import render_narration
 
 # The order in which the viewer prefers levels of detail when one is missing.
 LEVEL_ORDER = ("thumb", "low", "medium", "high")
+# Estimating a tour's length: narration heard or read, plus time to look at each model.
+WORDS_PER_MINUTE = 150
+CJK_CHARACTERS_PER_MINUTE = 260
+LOOKING_SECONDS_PER_STOP = 60
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,16 @@ class HotspotView:
     normal: str
     label: Picked
     body: Picked
+
+
+@dataclass(frozen=True)
+class AudioView:
+    """Narration audio of a stop in the visitor's language, with optional captions."""
+
+    key: str
+    content_type: str
+    captions_key: str | None
+    locale: str
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,7 @@ class StopView:
     levels: dict[str, dict[str, Any]]
     poster_key: str | None
     hotspots: list[HotspotView]
+    audio: AudioView | None = None
 
     def level_key(self, preferred: str) -> str | None:
         """The key of ``preferred``, or of the nearest level below it, or any level."""
@@ -64,6 +83,8 @@ class TourView:
     locales: list[str]
     location: dict[str, float] | None
     stops: list[StopView]
+    site_default: str = ""
+    search_text: str = ""
 
     @property
     def poster_key(self) -> str | None:
@@ -72,6 +93,47 @@ class TourView:
     @property
     def fell_back(self) -> bool:
         return self.title.fell_back or self.summary.fell_back
+
+    @property
+    def minutes(self) -> int:
+        """About how long the tour takes: narration at a calm pace, and a minute per model."""
+        seconds = sum(narration_seconds(stop.narration.text) for stop in self.stops)
+        seconds += LOOKING_SECONDS_PER_STOP * len(self.stops)
+        return max(1, round(seconds / 60))
+
+    @property
+    def site_key(self) -> str:
+        """A stable key of the tour's site for filters: its name in the tour's default language."""
+        return fold(self.site_default)
+
+
+def narration_seconds(markdown: str) -> float:
+    """How long a narration takes to listen to: words, or characters in CJK scripts."""
+    cjk = len(_CJK.findall(markdown))
+    words = len(_WORD.findall(_CJK.sub(" ", markdown)))
+    return 60 * (words / WORDS_PER_MINUTE + cjk / CJK_CHARACTERS_PER_MINUTE)
+
+
+def fold(text: str) -> str:
+    """``text`` for matching: case and accents removed (``Huế`` and ``hue`` match)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+def _same_language(tag: str, wanted: str) -> bool:
+    return tag == wanted or tag.split("-")[0].lower() == wanted.split("-")[0].lower()
+
+
+def _audio_view(audio: dict[str, Any], lang: str) -> AudioView | None:
+    """The stop's audio in ``lang`` (same primary language is enough), or None."""
+    tags = sorted(audio, key=lambda tag: tag != lang)
+    for tag in tags:
+        entry = audio[tag]
+        if entry and entry.get("key") and is_language_tag(tag) and _same_language(tag, lang):
+            return AudioView(
+                entry["key"], entry.get("type") or "audio/mpeg", entry.get("captions"), tag
+            )
+    return None
 
 
 def _stop_view(number: int, stop: dict[str, Any], lang: str, default: str) -> StopView:
@@ -95,6 +157,7 @@ def _stop_view(number: int, stop: dict[str, Any], lang: str, default: str) -> St
             )
             for spot in stop["hotspots"]
         ],
+        audio=_audio_view(stop.get("audio") or {}, lang),
     )
 
 
@@ -114,6 +177,14 @@ def tour_view(document: dict[str, Any], revision: int, lang: str) -> TourView:
             _stop_view(number, stop, lang, default)
             for number, stop in enumerate(document["stops"], start=1)
         ],
+        site_default=pick(document["site_name"], default, default).text,
+        search_text=fold(
+            " ".join(
+                text
+                for field in ("title", "summary", "site_name")
+                for text in document[field].values()
+            )
+        ),
     )
 
 
@@ -140,3 +211,37 @@ def published_tour(session: Session, slug: str, lang: str) -> TourView | None:
     """The published tour ``slug`` in ``lang``, or None when there is none."""
     found = published_document(session, slug)
     return tour_view(found[0], found[1], lang) if found else None
+
+
+def _matches(tour: TourView, words: list[str]) -> bool:
+    haystack = f"{tour.search_text} {tour.slug}"
+    return all(word in haystack for word in words)
+
+
+def search_tours(
+    tours: list[TourView], query: str = "", language: str = "", site: str = ""
+) -> list[TourView]:
+    """The tours matching every word of ``query``, written in ``language``, at ``site``.
+
+    Words match titles, summaries and site names in any language, with case and accents
+    ignored. An empty criterion matches every tour.
+    """
+    words = fold(query).split()
+    return [
+        tour
+        for tour in tours
+        if (not words or _matches(tour, words))
+        and (not language or any(_same_language(tag, language) for tag in tour.locales))
+        and (not site or tour.site_key == fold(site))
+    ]
+
+
+def tour_sites(tours: list[TourView]) -> list[tuple[str, str]]:
+    """The sites of ``tours`` as (key, name in the visitor's language), sorted by name."""
+    sites = {tour.site_key: tour.site_name.text for tour in tours if tour.site_key}
+    return sorted(sites.items(), key=lambda item: fold(item[1]))
+
+
+def tour_languages(tours: list[TourView]) -> list[str]:
+    """Every language some tour is written in, sorted."""
+    return sorted({tag for tour in tours for tag in tour.locales})

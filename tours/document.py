@@ -31,7 +31,11 @@ def model_document(asset: ModelAsset) -> dict[str, Any]:
 
 
 def stop_document(stop: Stop) -> dict[str, Any]:
-    """One stop as a document fragment."""
+    """One stop as a document fragment. A poster captured for the stop's camera view is
+    preferred over the model's own poster; ``poster`` keeps the stop's own (or null)."""
+    model = model_document(stop.model) if stop.model else None
+    if model is not None and stop.poster_key:
+        model["poster"] = stop.poster_key
     return {
         "title": _by_locale(stop.texts, "title"),
         "narration": _by_locale(stop.texts, "narration"),
@@ -41,7 +45,8 @@ def stop_document(stop: Stop) -> dict[str, Any]:
             "target": stop.camera_target,
             "field_of_view": stop.field_of_view,
         },
-        "model": model_document(stop.model) if stop.model else None,
+        "poster": stop.poster_key,
+        "model": model,
         "audio": {
             audio.locale: {
                 "key": audio.audio_key,

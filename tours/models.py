@@ -102,6 +102,7 @@ class Stop(Base):
     camera_orbit: Mapped[str] = mapped_column(String(100), default="")
     camera_target: Mapped[str] = mapped_column(String(100), default="")
     field_of_view: Mapped[str] = mapped_column(String(32), default="")
+    poster_key: Mapped[str | None] = mapped_column(String(255))
 
     tour: Mapped[Tour] = relationship(back_populates="stops")
     model: Mapped[ModelAsset | None] = relationship()
@@ -178,6 +179,27 @@ class HotspotText(Base):
     body: Mapped[str] = mapped_column(Text, default="")
 
     hotspot: Mapped[Hotspot] = relationship(back_populates="texts")
+
+
+class UserRole(enum.StrEnum):
+    """What a studio user may do: curators write tours, admins also manage users."""
+
+    ADMIN = "admin"
+    CURATOR = "curator"
+
+
+class User(Base):
+    """A person who signs in to the curator studio. Passwords are kept as Argon2id hashes."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=UserRole.CURATOR)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
 
 
 class TourRevision(Base):

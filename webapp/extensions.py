@@ -8,7 +8,7 @@ from flask import Flask, current_app, g
 from flask_babel import Babel
 from sqlalchemy.orm import Session
 
-from models3d.options import Limits
+import models3d
 from tours.blobstore import BlobStore, make_blob_store
 from tours.db import make_engine, make_sessionmaker
 from tours.ingest import IngestSettings
@@ -57,10 +57,10 @@ class Blobs:
         return store
 
 
-def ingest_limits(config: Any) -> Limits:
+def ingest_limits(config: Any) -> models3d.Limits:
     """The ingest limits set in the app's configuration."""
     mb = 1024 * 1024
-    return Limits(
+    return models3d.Limits(
         max_upload_bytes=config["MAX_UPLOAD_MB"] * mb,
         max_unpacked_bytes=config["MAX_UNPACKED_MB"] * mb,
         max_archive_files=config["MAX_ARCHIVE_FILES"],

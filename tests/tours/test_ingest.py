@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 
 from tours.blobstore import BlobStore, BlobStoreError
 from tours.ingest import IngestSettings, process_asset, store_original
-from tours.jobs import make_queue
+from tours.jobs import RETRIES, JobQueue, make_queue
 from tours.models import AssetStatus, ModelAsset
 
 
@@ -27,11 +28,17 @@ def _upload(db: Any, store: BlobStore, data: bytes, name: str, **options: str) -
     return store_original(db, store, io.BytesIO(data), name, options)
 
 
-def test_original_is_kept_unchanged_and_content_addressed(db: Any, store: BlobStore, testdata: Path) -> None:
+def test_original_is_kept_unchanged_and_content_addressed(
+    db: Any, store: BlobStore, testdata: Path
+) -> None:
     data = (testdata / "Duck.glb").read_bytes()
     asset = _upload(db, store, data, "Duck.glb", up_axis="y")
     sha = hashlib.sha256(data).hexdigest()
-    assert (asset.sha256, asset.original_key, asset.size_bytes) == (sha, f"originals/{sha}.glb", len(data))
+    assert (asset.sha256, asset.original_key, asset.size_bytes) == (
+        sha,
+        f"originals/{sha}.glb",
+        len(data),
+    )
     assert (asset.status, asset.options) == (AssetStatus.UPLOADED, {"up_axis": "y"})
     assert store.read(asset.original_key) == data
     again = _upload(db, store, data, "duck-copy.glb")
@@ -57,7 +64,9 @@ def test_processing_publishes_levels_and_poster(
     assert process_asset(settings, asset.id) == AssetStatus.READY
 
 
-def test_rejected_upload_leaves_nothing_published(db: Any, store: BlobStore, settings: IngestSettings) -> None:
+def test_rejected_upload_leaves_nothing_published(
+    db: Any, store: BlobStore, settings: IngestSettings
+) -> None:
     asset = _upload(db, store, b"this is not a model", "broken.glb")
     assert process_asset(settings, asset.id) == AssetStatus.REJECTED
     db.refresh(asset)
@@ -84,24 +93,36 @@ class FlakyStore:
         return self.inner.put_content(*args, **kwargs)
 
 
+def _run_with_retries(queue: JobQueue, asset_id: int) -> int:
+    """Enqueue the job, then run each scheduled retry at once; return how many ran."""
+    queue.process_model(asset_id)
+    retries = 0
+    while due := queue.huey.read_schedule(datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)):
+        for task in due:
+            retries += 1
+            task.eta = None  # due now: skip the retry delay
+            queue.huey.execute(task)
+    return retries
+
+
 def test_job_retries_transient_store_errors(
-    app_config: dict[str, Any], db: Any, store: BlobStore, settings: IngestSettings, testdata: Path
+    app: Any, db: Any, store: BlobStore, settings: IngestSettings, testdata: Path
 ) -> None:
     asset = _upload(db, store, (testdata / "Duck.glb").read_bytes(), "Duck.glb")
     flaky = IngestSettings(settings.sessions, FlakyStore(store, failures=2), settings.limits)  # type: ignore[arg-type]
-    queue = make_queue({**app_config, "JOBS": "immediate"}, flaky)
-    queue.process_model(asset.id)
+    queue = make_queue({**app.config, "JOBS": "immediate"}, flaky)
+    assert _run_with_retries(queue, asset.id) == 2
     db.refresh(asset)
     assert asset.status == AssetStatus.READY
 
 
 def test_job_gives_up_after_retries(
-    app_config: dict[str, Any], db: Any, store: BlobStore, settings: IngestSettings, testdata: Path
+    app: Any, db: Any, store: BlobStore, settings: IngestSettings, testdata: Path
 ) -> None:
     asset = _upload(db, store, (testdata / "Duck.glb").read_bytes(), "Duck.glb")
     flaky = IngestSettings(settings.sessions, FlakyStore(store, failures=99), settings.limits)  # type: ignore[arg-type]
-    queue = make_queue({**app_config, "JOBS": "immediate"}, flaky)
-    queue.process_model(asset.id)
+    queue = make_queue({**app.config, "JOBS": "immediate"}, flaky)
+    assert _run_with_retries(queue, asset.id) == RETRIES
     db.refresh(asset)
     assert (asset.status, asset.error_code) == (AssetStatus.FAILED, "processing_failed")
     assert asset.levels == {}
@@ -109,11 +130,16 @@ def test_job_gives_up_after_retries(
 
 @pytest.mark.parametrize("kind", ["sqlite", "redis"])
 def test_jobs_travel_through_the_real_queue(
-    kind: str, app_config: dict[str, Any], db: Any, store: BlobStore, settings: IngestSettings,
-    testdata: Path, tmp_path: Path,
+    kind: str,
+    app: Any,
+    db: Any,
+    store: BlobStore,
+    settings: IngestSettings,
+    testdata: Path,
+    tmp_path: Path,
 ) -> None:
     config = {
-        **app_config,
+        **app.config,
         "JOBS": kind,
         "JOBS_SQLITE_PATH": str(tmp_path / "queue.db"),
         "REDIS_URL": "redis://127.0.0.1:6379/15",
@@ -129,4 +155,3 @@ def test_jobs_travel_through_the_real_queue(
     db.refresh(asset)
     assert asset.status == AssetStatus.READY
     queue.huey.storage.flush_all()
-

@@ -10,6 +10,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tours.blobstore import BlobInfo, BlobNotFound, BlobStore, BlobStoreError, check_key
+from tours.blobstore.multipart import DirectUploads, UploadRequest, check_upload_request
 
 _TRANSFER = TransferConfig(
     multipart_threshold=16 * 1024 * 1024, multipart_chunksize=16 * 1024 * 1024
@@ -21,7 +22,7 @@ def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
-class S3BlobStore(BlobStore):
+class S3BlobStore(BlobStore, DirectUploads):
     """Blobs as objects in one bucket. Browsers fetch them from presigned or public URLs."""
 
     def __init__(
@@ -130,3 +131,20 @@ class S3BlobStore(BlobStore):
             self.client.head_bucket(Bucket=self.bucket)
         except (ClientError, BotoCoreError) as error:
             raise BlobStoreError(f"bucket {self.bucket} is not reachable: {error}") from error
+
+    # Direct uploads (tours.blobstore.multipart.DirectUploads): the browser sends them.
+
+    def presign_upload(self, request: UploadRequest, expires_in: int) -> str:
+        check_upload_request(request)
+        params: dict[str, Any] = {"Bucket": self.bucket, "Key": check_key(request.key)}
+        if request.upload_id:
+            params["UploadId"] = request.upload_id
+        if request.part_number is not None:
+            params["PartNumber"] = request.part_number
+        try:
+            url: str = self.client.generate_presigned_url(
+                request.operation, Params=params, ExpiresIn=expires_in
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise BlobStoreError(f"could not sign {request.operation}: {error}") from error
+        return url

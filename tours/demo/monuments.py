@@ -10,194 +10,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
-
-from tours.demo.shapes import (
-    ASPHALT,
-    BRONZE,
-    CONCRETE,
-    DARK_STONE,
-    GILT,
-    GREEN_TILES,
-    GREY_TILES,
-    PLASTER,
-    RED_LACQUER,
-    SHADOW,
-    STEEL,
-    STONE,
-    YELLOW_TILES,
-    Assembly,
-    Finish,
-    apothem,
-    beam,
-    box,
-    lathe,
-    prism,
-    roof,
-    steps,
-)
+from tours.demo.buildings import cao_dinh, khai_dinh, ngo_mon, phuoc_duyen, truong_tien
+from tours.demo.shapes import Assembly
 
 MONUMENTS: tuple[str, ...] = ("ngo-mon", "phuoc-duyen", "cao-dinh", "truong-tien", "khai-dinh")
 
+_BUILDERS: dict[str, Callable[[], Assembly]] = {
+    "ngo-mon": ngo_mon.build,
+    "phuoc-duyen": phuoc_duyen.build,
+    "cao-dinh": cao_dinh.build,
+    "truong-tien": truong_tien.build,
+    "khai-dinh": khai_dinh.build,
+}
+
 
 class UnknownMonument(KeyError):
-    """Raised by :func:`build_monument` for a name not in :data:`MONUMENTS`."""
+    """Raised for a name that is not in :data:`MONUMENTS`."""
 
     code = "unknown_monument"
 
 
-def _ridge(finish: Finish, model: Assembly, x: float, z: float, half: float, y: float) -> None:
-    """A ridge beam along x on top of a hipped roof."""
-    model.add(finish, box((x - half - 0.3, y - 0.15, z - 0.2), (x + half + 0.3, y + 0.35, z + 0.2)))
+def assemble_monument(name: str) -> Assembly:
+    """The parts of the named monument, grouped by finish, before export."""
+    try:
+        builder = _BUILDERS[name]
+    except KeyError:
+        raise UnknownMonument(name) from None
+    return builder()
 
 
-# Ngọ Môn: U-shaped base 57.77 m by 27.06 m, nearly 5 m high; Lầu Ngũ Phụng above.
-NGO_MON_HALF_WIDTH = 57.77 / 2
-NGO_MON_HALF_DEPTH = 27.06 / 2
-NGO_MON_BASE = 5.0
-NGO_MON_ARM = 12.0
-NGO_MON_FRONT = -NGO_MON_HALF_DEPTH + 13.0  # front face of the central block, between the arms
-NGO_MON_DOOR_SETBACK = 1.2
-
-
-def _ngo_mon_base(model: Assembly) -> None:
-    hw, hd, h = NGO_MON_HALF_WIDTH, NGO_MON_HALF_DEPTH, NGO_MON_BASE
-    inner = hw - NGO_MON_ARM
-    front = NGO_MON_FRONT
-    # Three gates through the central block: the emperor's in the middle.
-    gates = [(-1.8, 1.8, 4.0), (-7.9, -5.1, 3.4), (5.1, 7.9, 3.4)]
-    edges = sorted([-inner, inner] + [x for g in gates for x in g[:2]])
-    for x0, x1 in zip(edges[::2], edges[1::2], strict=True):
-        model.add(STONE, box((x0, 0, -hd), (x1, h, front)))
-    door_z = front - NGO_MON_DOOR_SETBACK
-    for x0, x1, top in gates:
-        model.add(STONE, box((x0, top, -hd), (x1, h, front)))
-        model.add(RED_LACQUER, box((x0, 0, door_z - 0.2), (x1, top, door_z)))
-        model.add(GILT, box((x0 - 0.25, top, front), (x1 + 0.25, top + 0.35, front + 0.08)))
-    # The arms, each with a side gate (Tả / Hữu Dịch Môn) opening on its inner face.
-    for sign in (-1.0, 1.0):
-        outer_x, inner_x, niche_x = sign * hw, sign * inner, sign * (inner + 4.0)
-        model.add(STONE, box(_lo(outer_x, niche_x, 0, -hd), _hi(outer_x, niche_x, h, hd)))
-        model.add(STONE, box(_lo(niche_x, inner_x, 0, -hd), _hi(niche_x, inner_x, h, 4.0)))
-        model.add(STONE, box(_lo(niche_x, inner_x, 0, 7.0), _hi(niche_x, inner_x, h, hd)))
-        model.add(STONE, box(_lo(niche_x, inner_x, 3.2, 4.0), _hi(niche_x, inner_x, h, 7.0)))
-        shadow_x = niche_x - sign * 0.05
-        model.add(SHADOW, box(_lo(shadow_x, niche_x, 0, 4.0), _hi(shadow_x, niche_x, 3.2, 7.0)))
-    # Parapet around the top.
-    p, t = 0.9, 0.45
-    parapet = [
-        ((-inner, front - t), (inner, front)),
-        ((-hw, -hd), (hw, -hd + t)),
-        ((-hw, hd - t), (-inner, hd)),
-        ((inner, hd - t), (hw, hd)),
-        ((-hw, -hd), (-hw + t, hd)),
-        ((hw - t, -hd), (hw, hd)),
-        ((-inner - t, front), (-inner, hd)),
-        ((inner, front), (inner + t, hd)),
-    ]
-    for (x0, z0), (x1, z1) in parapet:
-        model.add(DARK_STONE, box((x0, h, z0), (x1, h + p, z1)))
-
-
-def _lo(xa: float, xb: float, y: float, z: float) -> tuple[float, float, float]:
-    return (min(xa, xb), y, z)
-
-
-def _hi(xa: float, xb: float, y: float, z: float) -> tuple[float, float, float]:
-    return (max(xa, xb), y, z)
-
-
-def _pavilion_storeys(
-    model: Assembly,
-    centre: tuple[float, float],
-    columns: tuple[np.ndarray, np.ndarray],
-    floor: tuple[float, float],
-    upper: tuple[float, float],
-    skirt: tuple[float, float],
-) -> float:
-    """Floor, lower colonnade, green skirt roof and upper storey; returns the eave height."""
-    cx, cz = centre
-    y0 = NGO_MON_BASE
-    model.add(DARK_STONE, box((cx - floor[0], y0, cz - floor[1]), (cx + floor[0], y0 + 0.35, cz + floor[1])))
-    for x in columns[0]:
-        for z in columns[1]:
-            model.add(RED_LACQUER, prism(0.22, y0 + 0.35, y0 + 4.2, 12, (cx + x, cz + z)))
-    model.add(RED_LACQUER, box((cx - floor[0] + 0.4, y0 + 4.2, cz - floor[1] + 0.4),
-                               (cx + floor[0] - 0.4, y0 + 4.55, cz + floor[1] - 0.4)))
-    model.add(GREEN_TILES, roof(centre, skirt, (upper[0] + 0.1, upper[1] + 0.1), y0 + 3.9, 1.4, 0.5))
-    model.add(RED_LACQUER, box((cx - upper[0], y0 + 4.55, cz - upper[1]), (cx + upper[0], y0 + 7.2, cz + upper[1])))
-    return y0 + 7.0
-
-
-def _ngo_mon() -> Assembly:
-    model = Assembly()
-    _ngo_mon_base(model)
-    # Lầu Ngũ Phụng, central body: open colonnade below, panelled centre, five roofs above.
-    cz = (-NGO_MON_HALF_DEPTH + NGO_MON_FRONT) / 2
-    cols = (np.linspace(-13.5, 13.5, 10), np.array([-4.6, -1.5, 1.5, 4.6]))
-    eave = _pavilion_storeys(model, (0.0, cz), cols, (14.5, 5.6), (12.0, 3.6), (16.0, 6.3))
-    model.add(RED_LACQUER, box((-4.5, NGO_MON_BASE + 0.35, cz - 3.5), (4.5, NGO_MON_BASE + 4.2, cz + 3.5)))
-    model.add(YELLOW_TILES, roof((0.0, cz), (5.0, 5.4), (2.2, 0.12), eave + 0.2, 3.6, 0.6))
-    _ridge(YELLOW_TILES, model, 0.0, cz, 2.2, eave + 3.8)
-    for sign in (-1.0, 1.0):
-        for x, half, top, lift, rise in ((7.6, (3.0, 5.0), 1.2, 0.0, 3.0), (11.3, (2.4, 4.7), 0.9, -0.1, 2.5)):
-            model.add(GREEN_TILES, roof((sign * x, cz), half, (top, 0.12), eave + lift, rise, 0.45))
-            _ridge(GREEN_TILES, model, sign * x, cz, top, eave + lift + rise)
-    # The two wing pavilions (Dực Lâu) on the arms, two roofs each.
-    wing_z = (NGO_MON_FRONT + NGO_MON_HALF_DEPTH) / 2
-    wing_x = NGO_MON_HALF_WIDTH - NGO_MON_ARM / 2
-    cols = (np.array([-3.99, 0.0, 3.99]), np.linspace(-5.8, 5.8, 5))
-    for sign in (-1.0, 1.0):
-        centre = (sign * wing_x, wing_z)
-        eave = _pavilion_storeys(model, centre, cols, (4.7, 6.1), (3.2, 5.0), (5.5, 6.5))
-        for dz in (-2.9, 2.9):
-            model.add(GREEN_TILES, roof((centre[0], wing_z + dz), (4.0, 2.9), (2.0, 0.12), eave - 0.2, 2.4, 0.4))
-            _ridge(GREEN_TILES, model, centre[0], wing_z + dz, 2.0, eave + 2.2)
-    return model
-
-
-
-# Phước Duyên tower: seven octagonal storeys on a two-step platform, about 21 m in all.
-TOWER_PLATFORM = 0.9
-TOWER_STOREYS = 7
-TOWER_NICHE_PROUD = 0.08
-
-
-def tower_storey(i: int) -> tuple[float, float, float]:
-    """Circumradius, bottom and top height of storey ``i`` (0 is the ground storey)."""
-    radius = 3.0 - 0.2 * i
-    bottom = TOWER_PLATFORM + sum(3.0 - 0.13 * k for k in range(i))
-    return radius, bottom, bottom + 3.0 - 0.13 * i
-
-
-def _arched_niche(face: float, y: float, width: float, height: float, angle: float) -> list:
-    """A dark arched niche standing proud of the octagon face that looks towards ``angle``."""
-    spin = trimesh.transformations.rotation_matrix(np.radians(angle), [0.0, 1.0, 0.0])
-    spring = y + height - width / 2
-    panel = box((-width / 2, y, face), (width / 2, spring, face + TOWER_NICHE_PROUD))
-    arch = trimesh.creation.cylinder(width / 2, TOWER_NICHE_PROUD, sections=16)
-    arch.apply_translation([0.0, spring, face + TOWER_NICHE_PROUD / 2])
-    for part in (panel, arch):
-        part.apply_transform(spin)
-    return [panel, arch]
-
-
-def _phuoc_duyen() -> Assembly:
-    model = Assembly()
-    model.add(STONE, prism(5.8, 0.0, 0.45, 8, turn=22.5), prism(5.0, 0.45, TOWER_PLATFORM, 8, turn=22.5))
-    for i in range(TOWER_STOREYS):
-        radius, bottom, top = tower_storey(i)
-        wall_top = top - 0.35
-        model.add(PLASTER, prism(radius, bottom, wall_top, 8, turn=22.5))
-        model.add(DARK_STONE, prism(radius + 0.15, wall_top - 0.12, wall_top, 8, turn=22.5))
-        model.add(GREY_TILES, prism(radius + 0.65, wall_top, top, 8, turn=22.5, top_radius=radius - 0.05))
-        face = apothem(radius, 8)
-        wall = wall_top - 0.12 - bottom
-        for k in range(8):
-            width = 0.9 if (i == 0 and k == 0) else 0.32 * radius
-            height = 0.62 * wall if (i == 0 and k == 0) else 0.45 * wall
-            model.add(SHADOW, *_arched_niche(face, bottom + 0.2 * wall, width, height, 45.0 * k))
-    radius, _, top = tower_storey(TOWER_STOREYS - 1)
-    model.add(GREY_TILES, prism(radius - 0.05, top, top + 0.55, 8, turn=22.5, top_radius=0.35))
-    model.add(BRONZE, lathe(TOWER_FINIAL, 24, centre=(0.0, 0.0)).apply_translation([0, top + 0.5, 0]))
-    return model
+def build_monument(name: str) -> bytes:
+    """GLB bytes (binary glTF 2.0) of the named monument; the same bytes on every call."""
+    return assemble_monument(name).to_glb()

@@ -22,6 +22,7 @@ FloatArray = NDArray[np.float64]
 
 _Z_TO_Y = trimesh.transformations.rotation_matrix(-np.pi / 2, [1.0, 0.0, 0.0])
 _HARD_EDGE = np.radians(35.0)
+NICHE_PROUD = 0.08
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,11 @@ RED_LACQUER = Finish("red-lacquered-wood", "#8f1d14", roughness=0.45)
 YELLOW_TILES = Finish("yellow-glazed-tiles", "#e0a526", roughness=0.35, double_sided=True)
 GREEN_TILES = Finish("green-glazed-tiles", "#2f6b4a", roughness=0.35, double_sided=True)
 GREY_TILES = Finish("grey-tiles", "#5b5955", roughness=0.7, double_sided=True)
-BRONZE = Finish("bronze", "#8a6a3e", metallic=1.0, roughness=0.45)
+BRONZE = Finish("bronze", "#6b5437", metallic=0.85, roughness=0.55)
 GILT = Finish("gilt", "#c9a24a", metallic=1.0, roughness=0.35)
 STEEL = Finish("painted-steel", "#b4bac0", metallic=0.6, roughness=0.4)
 ASPHALT = Finish("road-deck", "#3b3b3b", roughness=0.95)
-CONCRETE = Finish("weathered-concrete", "#77736b", roughness=0.95)
+CONCRETE = Finish("weathered-concrete", "#6d6a63", roughness=0.95)
 SHADOW = Finish("opening", "#1c1915", roughness=1.0)
 
 
@@ -79,6 +80,7 @@ class Assembly:
         joined = {}
         for name, parts in self._parts.items():
             mesh = trimesh.util.concatenate(parts)
+            assert isinstance(mesh, trimesh.Trimesh)
             mesh.update_faces(mesh.nondegenerate_faces())
             mesh.remove_unreferenced_vertices()
             joined[name] = mesh
@@ -208,9 +210,9 @@ def roof(
         for i in range(count):
             a, b = k * count + i, k * count + (i + 1) % count
             c, d = a + count, b + count
-            faces.extend([(a, d, b), (a, c, d)])
+            faces.extend([(a, b, d), (a, d, c)])
     last = rings * count
-    cap = [(last, last + i + 1, last + i) for i in range(1, count - 1)]
+    cap = [(last, last + i, last + i + 1) for i in range(1, count - 1)]
     return trimesh.Trimesh(vertices, np.array(faces + cap), process=False)
 
 
@@ -231,3 +233,22 @@ def steps(
         top = y0 + (i + 1) * rise
         flight.append(box((-x_half, y0, min(z_a, z_b)), (x_half, top, max(z_a, z_b))))
     return flight
+
+
+def ridge(finish: Finish, model: Assembly, x: float, z: float, half: float, y: float) -> None:
+    """A ridge beam along x on top of a hipped roof."""
+    model.add(finish, box((x - half - 0.3, y - 0.15, z - 0.2), (x + half + 0.3, y + 0.35, z + 0.2)))
+
+
+def arched_niche(
+    face: float, y: float, width: float, height: float, angle: float
+) -> list[trimesh.Trimesh]:
+    """A dark arched niche standing proud of the octagon face that looks towards ``angle``."""
+    spin = trimesh.transformations.rotation_matrix(np.radians(angle), [0.0, 1.0, 0.0])
+    spring = y + height - width / 2
+    panel = box((-width / 2, y, face), (width / 2, spring, face + NICHE_PROUD))
+    arch = trimesh.creation.cylinder(width / 2, NICHE_PROUD, sections=16)
+    arch.apply_translation([0.0, spring, face + NICHE_PROUD / 2])
+    for part in (panel, arch):
+        part.apply_transform(spin)
+    return [panel, arch]

@@ -1,0 +1,128 @@
+"""Studio accounts: creating users, checking passwords (Argon2id), roles.
+
+Passwords are never stored: only Argon2id hashes from argon2-cffi. Checking a password for
+an unknown email still spends the time of one hash, so timing does not tell which emails exist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tours.db import utcnow
+from tours.models import User, UserRole
+
+MIN_PASSWORD_LENGTH = 10
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{1,63}$")
+_HASHER = PasswordHasher()  # argon2-cffi's defaults are Argon2id with RFC 9106 parameters
+_DUMMY_HASH = _HASHER.hash("heritour-timing-equaliser")
+ROLES = (UserRole.ADMIN.value, UserRole.CURATOR.value)
+
+
+@dataclass
+class AccountError(Exception):
+    """A request about accounts that cannot be done; ``code`` is stable."""
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def hash_password(password: str) -> str:
+    """The Argon2id hash of ``password``."""
+    return _HASHER.hash(password)
+
+
+def normalize_email(email: str) -> str:
+    """Emails compare without case and surrounding spaces."""
+    return email.strip().lower()
+
+
+def check_new_password(password: str) -> None:
+    """Raise :class:`AccountError` when ``password`` is too weak to accept."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            "password_too_short",
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
+        )
+
+
+def create_user(session: Session, email: str, password: str, role: str) -> User:
+    """Create a user; raises :class:`AccountError` for a bad email, role or password."""
+    email = normalize_email(email)
+    if not _EMAIL.match(email):
+        raise AccountError("invalid_email", "This is not a valid email address.")
+    if role not in ROLES:
+        raise AccountError("invalid_role", f"The role must be one of: {', '.join(ROLES)}.")
+    check_new_password(password)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError("email_taken", "A user with this email already exists.")
+    user = User(email=email, password_hash=hash_password(password), role=role, active=True)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None. Upgrades old hashes."""
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None or not user.active:
+        with contextlib.suppress(VerificationError):
+            _HASHER.verify(_DUMMY_HASH, password)
+        return None
+    try:
+        _HASHER.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    session.commit()
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, by email."""
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+def _active_admins(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count(User.id)).where(User.role == UserRole.ADMIN, User.active.is_(True))
+        )
+        or 0
+    )
+
+
+def set_role(session: Session, user: User, role: str) -> None:
+    """Change a user's role; the last active admin keeps the admin role."""
+    if role not in ROLES:
+        raise AccountError("invalid_role", f"The role must be one of: {', '.join(ROLES)}.")
+    if user.role == UserRole.ADMIN and role != UserRole.ADMIN and _active_admins(session) <= 1:
+        raise AccountError("last_admin", "The last administrator cannot lose the admin role.")
+    user.role = role
+    session.commit()
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Give the user a new password."""
+    check_new_password(password)
+    user.password_hash = hash_password(password)
+    session.commit()
+
+
+def delete_user(session: Session, user: User) -> None:
+    """Remove a user; the last active admin cannot be removed."""
+    if user.role == UserRole.ADMIN and _active_admins(session) <= 1:
+        raise AccountError("last_admin", "The last administrator cannot be removed.")
+    session.delete(user)
+    session.commit()

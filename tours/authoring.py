@@ -1,0 +1,291 @@
+"""Writing tours in the studio: tour texts and languages, stops, camera views and hotspots.
+
+Every function validates what a curator typed and raises :class:`AuthoringError` with a
+stable ``code`` when something cannot be accepted. The draft tables change freely;
+tourists only ever see a published revision.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tours.locales import is_language_tag, normalize_tag
+from tours.models import Hotspot, HotspotText, ModelAsset, Stop, StopText, Tour, TourText
+
+INTERFACE_LANGUAGES = ("vi", "en", "fr", "zh", "ko", "ja")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_NUMBER = r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?"
+_ORBIT = re.compile(rf"^{_NUMBER}(?:deg|rad) {_NUMBER}(?:deg|rad) {_NUMBER}(?:m|cm|mm)$")
+_POINT = re.compile(rf"^{_NUMBER}m {_NUMBER}m {_NUMBER}m$")
+_VECTOR = re.compile(rf"^{_NUMBER} {_NUMBER} {_NUMBER}$")
+_FOV = re.compile(rf"^{_NUMBER}(?:deg|rad)$")
+
+
+@dataclass
+class AuthoringError(Exception):
+    """A change the studio cannot make; ``code`` is stable, ``detail`` says where."""
+
+    code: str
+    message: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def list_tours(session: Session) -> list[Tour]:
+    """Every tour, by slug."""
+    return list(session.scalars(select(Tour).order_by(Tour.slug)))
+
+
+def language_tag(tag: str) -> str:
+    """The canonical form of a BCP 47 tag typed by a curator, or :class:`AuthoringError`."""
+    tag = tag.strip()
+    if not is_language_tag(tag):
+        raise AuthoringError("invalid_language", f"{tag!r} is not a BCP 47 language tag.")
+    return normalize_tag(tag)
+
+
+def parse_location(latitude: str, longitude: str) -> tuple[float | None, float | None]:
+    """Latitude and longitude typed as text; both empty means no location."""
+    if not latitude.strip() and not longitude.strip():
+        return None, None
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except ValueError as error:
+        raise AuthoringError(
+            "invalid_location", "Latitude and longitude must be numbers."
+        ) from error
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise AuthoringError("invalid_location", "The location is outside the globe.")
+    return lat, lon
+
+
+def check_slug(session: Session, slug: str) -> str:
+    """``slug`` in lower case if it is well-formed and free, else :class:`AuthoringError`."""
+    slug = slug.strip().lower()
+    if not _SLUG.match(slug) or len(slug) > 80:
+        raise AuthoringError(
+            "invalid_slug", "The slug may use a-z, 0-9 and single hyphens (at most 80)."
+        )
+    if session.scalar(select(Tour.id).where(Tour.slug == slug)) is not None:
+        raise AuthoringError("slug_taken", f"Another tour already uses the slug {slug!r}.")
+    return slug
+
+
+def create_tour(session: Session, slug: str, default_locale: str, title: str) -> Tour:
+    """A new draft tour with its title in its default language."""
+    slug = check_slug(session, slug)
+    locale = language_tag(default_locale)
+    if not title.strip():
+        raise AuthoringError("missing_title", "Give the tour a title.")
+    tour = Tour(slug=slug, default_locale=locale)
+    tour.texts = [TourText(locale=locale, title=title.strip()[:200])]
+    session.add(tour)
+    session.commit()
+    return tour
+
+
+def update_tour(
+    session: Session, tour: Tour, default_locale: str, latitude: str, longitude: str
+) -> None:
+    """Change the tour's default language and its location."""
+    tour.default_locale = language_tag(default_locale)
+    tour.latitude, tour.longitude = parse_location(latitude, longitude)
+    add_language(session, tour, tour.default_locale)
+    session.commit()
+
+
+def tour_languages(tour: Tour) -> list[str]:
+    """The tour's languages: its default first, then the others by tag."""
+    tags = {text.locale for text in tour.texts}
+    for stop in tour.stops:
+        tags.update(text.locale for text in stop.texts)
+    tags.discard(tour.default_locale)
+    return [tour.default_locale, *sorted(tags)]
+
+
+def add_language(session: Session, tour: Tour, tag: str) -> str:
+    """Add a language to the tour (an empty text row until someone writes it)."""
+    locale = language_tag(tag)
+    if not any(text.locale == locale for text in tour.texts):
+        tour.texts.append(TourText(locale=locale, title=""))
+    session.commit()
+    return locale
+
+
+def _text_row(rows: list[Any], factory: type, locale: str) -> Any:
+    row = next((row for row in rows if row.locale == locale), None)
+    if row is None:
+        row = factory(locale=locale)
+        rows.append(row)
+    return row
+
+
+def save_tour_text(
+    session: Session, tour: Tour, locale: str, title: str, summary: str, site_name: str
+) -> None:
+    """Set the tour's title, summary and site name in one language."""
+    row = _text_row(tour.texts, TourText, language_tag(locale))
+    row.title, row.summary, row.site_name = title.strip()[:200], summary.strip(), site_name[:200]
+    session.commit()
+
+
+def add_stop(session: Session, tour: Tour, model_asset_id: int | None = None) -> Stop:
+    """Append a stop to the tour."""
+    if model_asset_id is not None and session.get(ModelAsset, model_asset_id) is None:
+        raise AuthoringError("model_not_found", "That model does not exist.")
+    stop = Stop(position=len(tour.stops), model_asset_id=model_asset_id)
+    tour.stops.append(stop)
+    session.commit()
+    return stop
+
+
+def _renumber(tour: Tour, stops: list[Stop]) -> None:
+    for index, stop in enumerate(stops):
+        stop.position = index
+    tour.stops[:] = stops  # a stop left out is deleted (delete-orphan)
+
+
+def remove_stop(session: Session, stop: Stop) -> None:
+    """Delete a stop and close the gap it leaves."""
+    tour = stop.tour
+    _renumber(tour, [other for other in tour.stops if other.id != stop.id])
+    session.commit()
+
+
+def move_stop(session: Session, stop: Stop, offset: int) -> None:
+    """Move a stop ``offset`` places (−1 is up); moving past an end does nothing."""
+    stops = list(stop.tour.stops)
+    index = stops.index(stop)
+    target = max(0, min(len(stops) - 1, index + offset))
+    stops.insert(target, stops.pop(index))
+    _renumber(stop.tour, stops)
+    session.commit()
+
+
+def reorder_stops(session: Session, tour: Tour, stop_ids: list[int]) -> None:
+    """Put the stops in the order of ``stop_ids``, which must name each stop once."""
+    by_id = {stop.id: stop for stop in tour.stops}
+    if sorted(stop_ids) != sorted(by_id):
+        raise AuthoringError("invalid_order", "The new order must list every stop once.")
+    _renumber(tour, [by_id[stop_id] for stop_id in stop_ids])
+    session.commit()
+
+
+def set_stop_model(session: Session, stop: Stop, model_asset_id: int | None) -> None:
+    """Choose the model a stop shows; a new model resets the camera view and the poster."""
+    if model_asset_id is not None and session.get(ModelAsset, model_asset_id) is None:
+        raise AuthoringError("model_not_found", "That model does not exist.")
+    if model_asset_id != stop.model_asset_id:
+        stop.model_asset_id = model_asset_id
+        stop.camera_orbit = stop.camera_target = stop.field_of_view = ""
+        stop.poster_key = None
+    session.commit()
+
+
+def save_stop_text(
+    session: Session, stop: Stop, locale: str, title: str, narration: str, model_alt: str
+) -> None:
+    """Set a stop's title, narration (Markdown) and model description in one language."""
+    row = _text_row(stop.texts, StopText, language_tag(locale))
+    row.title, row.narration, row.model_alt = title.strip()[:200], narration, model_alt[:500]
+    session.commit()
+
+
+def set_camera(
+    session: Session,
+    stop: Stop,
+    orbit: str,
+    target: str,
+    field_of_view: str,
+    poster_key: str | None = None,
+) -> None:
+    """Keep the view chosen in the viewer (model-viewer's own notation) and its poster."""
+    checks = ((orbit, _ORBIT), (target, _POINT), (field_of_view, _FOV))
+    if not all(pattern.match(value.strip()) for value, pattern in checks):
+        raise AuthoringError("invalid_camera", "The camera view is not in a form the viewer uses.")
+    stop.camera_orbit, stop.camera_target = orbit.strip(), target.strip()
+    stop.field_of_view = field_of_view.strip()
+    if poster_key is not None:
+        stop.poster_key = poster_key
+    session.commit()
+
+
+def _point(value: str, pattern: re.Pattern[str], what: str) -> str:
+    value = " ".join(value.split())
+    if not pattern.match(value):
+        raise AuthoringError("invalid_hotspot", f"The hotspot's {what} is not valid.")
+    return value
+
+
+def add_hotspot(session: Session, stop: Stop, position: str, normal: str) -> Hotspot:
+    """Place a hotspot at a point of the model's surface (model-viewer's notation)."""
+    hotspot = Hotspot(
+        position=len(stop.hotspots),
+        surface_position=_point(position, _POINT, "position"),
+        surface_normal=_point(normal or "0 1 0", _VECTOR, "normal"),
+    )
+    stop.hotspots.append(hotspot)
+    session.commit()
+    return hotspot
+
+
+def save_hotspot_text(
+    session: Session, hotspot: Hotspot, locale: str, label: str, body: str
+) -> None:
+    """Set a hotspot's label and text in one language."""
+    row = _text_row(hotspot.texts, HotspotText, language_tag(locale))
+    row.label, row.body = label.strip()[:120], body.strip()
+    session.commit()
+
+
+def remove_hotspot(session: Session, hotspot: Hotspot) -> None:
+    """Delete a hotspot and renumber the others."""
+    stop = hotspot.stop
+    stop.hotspots.remove(hotspot)  # delete-orphan removes the row
+    for index, other in enumerate(stop.hotspots):
+        other.position = index
+    session.commit()
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One text of a tour, and in which languages it is written."""
+
+    kind: str
+    stop: int | None
+    hotspot: int | None
+    done: dict[str, bool]
+
+
+def _done(rows: list[Any], attribute: str, languages: list[str]) -> dict[str, bool]:
+    written = {row.locale for row in rows if getattr(row, attribute).strip()}
+    return {lang: lang in written for lang in languages}
+
+
+def translation_matrix(tour: Tour) -> tuple[list[str], list[MatrixRow]]:
+    """For every text of the tour, which of its languages are done."""
+    languages = tour_languages(tour)
+    rows = [
+        MatrixRow(kind, None, None, _done(tour.texts, kind, languages))
+        for kind in ("title", "summary", "site_name")
+    ]
+    for number, stop in enumerate(tour.stops, start=1):
+        rows += [
+            MatrixRow(kind, number, None, _done(stop.texts, kind, languages))
+            for kind in ("title", "narration", "model_alt")
+        ]
+        audio = {item.locale for item in stop.audio}
+        rows.append(MatrixRow("audio", number, None, {lang: lang in audio for lang in languages}))
+        for index, hotspot in enumerate(stop.hotspots, start=1):
+            rows += [
+                MatrixRow(kind, number, index, _done(hotspot.texts, kind, languages))
+                for kind in ("label", "body")
+            ]
+    return languages, rows

@@ -1,0 +1,317 @@
+"""Tour bundles: a whole tour in one zip, to move it to another Heritour.
+
+A bundle holds ``bundle.json`` (the versioned tour document, and a manifest of files with
+their hashes, sizes and types; see ``docs/tour-bundle.schema.json``) and, under
+``files/<key>``, every model level, poster, audio and captions file the tour uses.
+Export is deterministic, so export → import → export gives the same ``bundle.json``.
+
+Import trusts nothing: entry names are checked before anything is read (no zip-slip),
+sizes are capped and measured while reading (no zip bombs), ``bundle.json`` is checked
+against the JSON Schema, and every file must match the hash in its name and manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+import jsonschema
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tours.authoring import AuthoringError, check_slug
+from tours.blobstore import BlobStore, InvalidKey, check_key
+from tours.document import model_document, tour_document
+from tours.models import (
+    AssetStatus,
+    Hotspot,
+    HotspotText,
+    ModelAsset,
+    Stop,
+    StopAudio,
+    StopText,
+    Tour,
+    TourText,
+)
+
+FORMAT = "heritour.bundle"
+VERSION = 1
+MANIFEST = "bundle.json"
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "docs" / "tour-bundle.schema.json"
+TYPES = {
+    "models": "model/gltf-binary",
+    "posters": "image/webp",
+    "captions": "text/vtt",
+}
+AUDIO_TYPES = {"audio/mpeg", "audio/aac", "audio/mp4", "audio/ogg"}
+LEVEL_ORDER = ("high", "medium", "low", "thumb")
+
+
+@dataclass(frozen=True)
+class BundleLimits:
+    """How much an imported bundle may hold."""
+
+    max_unpacked_bytes: int
+    max_files: int
+
+
+@cache
+def bundle_schema() -> dict[str, Any]:
+    """The JSON Schema of ``bundle.json``."""
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text())
+    return schema
+
+
+def _fail(code: str, message: str, **detail: Any) -> AuthoringError:
+    return AuthoringError(code, message, detail)
+
+
+def document_keys(document: dict[str, Any]) -> set[str]:
+    """Every blob key a tour document refers to."""
+    keys: set[str] = set()
+    for stop in document["stops"]:
+        model = stop.get("model") or {}
+        keys.update(level["key"] for level in (model.get("levels") or {}).values())
+        keys.update(k for k in (model.get("poster"), stop.get("poster")) if k)
+        for audio in stop.get("audio", {}).values():
+            keys.update(k for k in (audio["key"], audio.get("captions")) if k)
+    return keys
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """The canonical encoding of ``bundle.json``."""
+    return (json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def export_bundle(store: BlobStore, tour: Tour, out: IO[bytes]) -> dict[str, Any]:
+    """Write the tour as a bundle zip into ``out``; returns the manifest."""
+    document = tour_document(tour)
+    files: dict[str, Any] = {}
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for key in sorted(document_keys(document)):
+            info = store.stat(key)
+            if info is None:
+                raise _fail("missing_blob", f"The store has no {key}.", key=key)
+            digest, size = hashlib.sha256(), 0
+            entry = zipfile.ZipInfo(f"files/{key}", date_time=(2020, 1, 1, 0, 0, 0))
+            entry.compress_type = (
+                zipfile.ZIP_STORED if key.endswith(".glb") else zipfile.ZIP_DEFLATED
+            )
+            with store.open(key) as source, archive.open(entry, "w", force_zip64=True) as target:
+                while chunk := source.read(1024 * 1024):
+                    digest.update(chunk)
+                    target.write(chunk)
+                    size += len(chunk)
+            files[key] = {"sha256": digest.hexdigest(), "bytes": size, "type": info.content_type}
+        manifest = {"format": FORMAT, "version": VERSION, "tour": document, "files": files}
+        entry = zipfile.ZipInfo(MANIFEST, date_time=(2020, 1, 1, 0, 0, 0))
+        archive.writestr(entry, manifest_bytes(manifest), zipfile.ZIP_DEFLATED)
+    return manifest
+
+
+def _checked_entries(archive: zipfile.ZipFile, limits: BundleLimits) -> dict[str, zipfile.ZipInfo]:
+    entries: dict[str, zipfile.ZipInfo] = {}
+    infos = archive.infolist()
+    if len(infos) > limits.max_files + 1:
+        raise _fail("bundle_too_large", "The bundle holds too many files.")
+    if sum(info.file_size for info in infos) > limits.max_unpacked_bytes:
+        raise _fail("bundle_too_large", "The bundle unpacks to more than the limit.")
+    for info in infos:
+        name = info.filename
+        if info.is_dir():
+            continue
+        if name != MANIFEST:
+            key = name.removeprefix("files/")
+            try:
+                if not name.startswith("files/") or check_key(key) != key:
+                    raise InvalidKey(name)
+            except InvalidKey as error:
+                raise _fail("unsafe_path", f"Unsafe entry {name!r}.", entry=name) from error
+        if name in entries:
+            raise _fail("invalid_bundle", f"{name!r} appears twice.", entry=name)
+        entries[name] = info
+    if MANIFEST not in entries:
+        raise _fail("invalid_bundle", "The zip has no bundle.json.")
+    return entries
+
+
+def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    """Read an entry, never more than its declared size or ``cap`` (no zip bombs)."""
+    limit = min(info.file_size, cap)
+    with archive.open(info) as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise _fail("bundle_too_large", f"{info.filename} is larger than declared.")
+    return data
+
+
+def _read_manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, Any]:
+    try:
+        manifest = json.loads(_read_capped(archive, info, MAX_MANIFEST_BYTES))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise _fail("invalid_bundle", "bundle.json is not JSON.") from error
+    validator = jsonschema.Draft202012Validator(bundle_schema())
+    problems = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))
+    if problems:
+        where = "/".join(str(part) for part in problems[0].absolute_path)
+        raise _fail("schema_invalid", problems[0].message, path=where)
+    return dict(manifest)
+
+
+def _type_for(key: str, declared: str) -> str:
+    kind = key.split("/", 1)[0]
+    if kind == "audio" and declared in AUDIO_TYPES:
+        return declared
+    if kind in TYPES:
+        return TYPES[kind]
+    raise _fail("invalid_bundle", f"{key} is not a kind of file a tour uses.", key=key)
+
+
+def _store_files(
+    archive: zipfile.ZipFile,
+    entries: dict[str, zipfile.ZipInfo],
+    manifest: dict[str, Any],
+    store: BlobStore,
+    limits: BundleLimits,
+) -> None:
+    files = manifest["files"]
+    for key in sorted(document_keys(manifest["tour"])):
+        info = entries.get(f"files/{key}")
+        if key not in files or info is None:
+            raise _fail("missing_blob", f"The bundle lacks {key}.", key=key)
+        data = _read_capped(archive, info, limits.max_unpacked_bytes)
+        sha256 = hashlib.sha256(data).hexdigest()
+        stem = key.split("/", 1)[1].split(".", 1)[0]
+        if sha256 != files[key]["sha256"] or sha256 != stem or len(data) != files[key]["bytes"]:
+            raise _fail("blob_mismatch", f"{key} does not match its hash.", key=key)
+        if not store.exists(key):
+            store.put_bytes(
+                key, data, _type_for(key, files[key]["type"]), "public, max-age=31536000, immutable"
+            )
+
+
+def _asset_for(session: Session, document: dict[str, Any], sha256: str) -> ModelAsset:
+    """An asset whose model document is the one in the bundle (reused when identical)."""
+    stops = [s for s in document["stops"] if (s.get("model") or {}).get("sha256") == sha256]
+    own = next((s for s in stops if not s.get("poster")), stops[0])
+    wanted = own["model"]
+    for asset in session.scalars(select(ModelAsset).where(ModelAsset.sha256 == sha256)):
+        if asset.status == AssetStatus.READY and model_document(asset) == wanted:
+            return asset
+    levels = wanted["levels"]
+    top = next(levels[name] for name in (*LEVEL_ORDER, *levels) if name in levels)
+    asset = ModelAsset(
+        name=wanted["name"],
+        sha256=sha256,
+        original_key=top["key"],
+        size_bytes=top["bytes"],
+        status=AssetStatus.READY,
+        progress=100,
+        stage="imported",
+        levels=levels,
+        poster_key=wanted["poster"],
+        report={"bounds": wanted.get("bounds")},
+        options={},
+    )
+    session.add(asset)
+    session.flush()
+    return asset
+
+
+def _texts(factory: type, fields: dict[str, dict[str, str]], defaults: dict[str, str]) -> list[Any]:
+    locales = sorted({locale for texts in fields.values() for locale in texts})
+    return [
+        factory(
+            locale=locale,
+            **{name: texts.get(locale, defaults.get(name, "")) for name, texts in fields.items()},
+        )
+        for locale in locales
+    ]
+
+
+def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
+    location = document.get("location") or {}
+    tour = Tour(
+        slug=slug,
+        default_locale=document["default_locale"],
+        latitude=location.get("latitude"),
+        longitude=location.get("longitude"),
+    )
+    tour.texts = _texts(
+        TourText,
+        {k: document[k] for k in ("title", "summary", "site_name")},
+        {},
+    )
+    for position, item in enumerate(document["stops"]):
+        model = item.get("model")
+        stop = Stop(
+            position=position,
+            model_asset_id=_asset_for(session, document, model["sha256"]).id if model else None,
+            camera_orbit=item["camera"]["orbit"],
+            camera_target=item["camera"]["target"],
+            field_of_view=item["camera"]["field_of_view"],
+            poster_key=item.get("poster"),
+        )
+        stop.texts = _texts(StopText, {k: item[k] for k in ("title", "narration", "model_alt")}, {})
+        stop.audio = [
+            StopAudio(
+                locale=locale,
+                audio_key=audio["key"],
+                content_type=audio["type"],
+                captions_key=audio.get("captions"),
+            )
+            for locale, audio in sorted(item["audio"].items())
+        ]
+        stop.hotspots = [
+            Hotspot(
+                position=index,
+                surface_position=spot["position"],
+                surface_normal=spot["normal"],
+                texts=_texts(HotspotText, {"label": spot["label"], "body": spot["body"]}, {}),
+            )
+            for index, spot in enumerate(item["hotspots"])
+        ]
+        tour.stops.append(stop)
+    session.add(tour)
+    return tour
+
+
+def import_bundle(
+    session: Session,
+    store: BlobStore,
+    data: IO[bytes],
+    limits: BundleLimits,
+    slug: str | None = None,
+) -> Tour:
+    """Import a bundle as a new draft tour (under ``slug`` if given); returns the tour."""
+    try:
+        archive = zipfile.ZipFile(data)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _fail("invalid_bundle", "The file is not a zip.") from error
+    with archive:
+        entries = _checked_entries(archive, limits)
+        manifest = _read_manifest(archive, entries[MANIFEST])
+        document = manifest["tour"]
+        slug = check_slug(session, slug or document["slug"])
+        _store_files(archive, entries, manifest, store, limits)
+    try:
+        tour = _build_tour(session, document, slug)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return tour
+
+
+def bundle_bytes(store: BlobStore, tour: Tour) -> bytes:
+    """The bundle as bytes (for small tours and tests)."""
+    buffer = io.BytesIO()
+    export_bundle(store, tour, buffer)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""The demo tour seeded on first run: Huế, the imperial city (models and texts)."""

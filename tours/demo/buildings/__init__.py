@@ -1,0 +1,1 @@
+"""One module per demo monument; each has ``build() -> Assembly``."""

@@ -1,0 +1,1 @@
+"""One module per stop of the demo tour, each with its ``STOP``."""

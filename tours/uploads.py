@@ -1,0 +1,150 @@
+"""Resumable uploads in chunks (the server side of the tus protocol, minus HTTP).
+
+Each upload is a pair of files in one folder: ``<id>.part`` (the bytes so far) and
+``<id>.json`` (its declared length, name, options and owner). Upload ids are random hex,
+checked before any path is built, so no request can name a file outside the folder.
+A chunk must start where the last one ended; the total can never exceed the declared
+length, and the declared length can never exceed the configured limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import time
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+CHUNK = 1024 * 1024
+STALE_SECONDS = 24 * 3600
+_ID = re.compile(r"^[0-9a-f]{32}$")
+_UNSAFE = re.compile(r"[^\w .()+-]+")
+
+
+@dataclass
+class UploadError(Exception):
+    """An upload request that cannot be accepted; ``status`` is the HTTP status to answer."""
+
+    code: str
+    message: str
+    status: int = 400
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class Upload:
+    """What is known about one upload in progress."""
+
+    id: str
+    length: int
+    name: str
+    owner: int
+    options: dict[str, Any] = field(default_factory=dict)
+    offset: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.offset == self.length
+
+
+def sanitize_name(name: str, default: str = "upload") -> str:
+    """A file name safe to show and store: no folders, no control characters, 1-255 chars."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = _UNSAFE.sub("_", name).strip(" .")
+    return name[:255] or default
+
+
+class ChunkedUploads:
+    """Uploads in progress, kept in ``root`` (a folder inside the app's instance folder)."""
+
+    def __init__(self, root: str | os.PathLike[str], max_bytes: int) -> None:
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+
+    def _paths(self, upload_id: str) -> tuple[Path, Path]:
+        if not _ID.match(upload_id):
+            raise UploadError("upload_not_found", "No upload has this id.", 404)
+        return self.root / f"{upload_id}.part", self.root / f"{upload_id}.json"
+
+    def create(self, length: int, name: str, owner: int, options: dict[str, Any]) -> Upload:
+        """Start an upload of ``length`` bytes."""
+        if length <= 0:
+            raise UploadError("empty_upload", "The file is empty.")
+        if length > self.max_bytes:
+            raise UploadError(
+                "upload_too_large",
+                f"The file is larger than the limit of {self.max_bytes // (1024 * 1024)} MB.",
+                413,
+            )
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.remove_stale()
+        upload = Upload(secrets.token_hex(16), length, sanitize_name(name), owner, options)
+        part, meta = self._paths(upload.id)
+        part.touch(mode=0o600)
+        meta.write_text(json.dumps(asdict(upload)))
+        return upload
+
+    def get(self, upload_id: str, owner: int) -> Upload:
+        """The upload ``upload_id`` of ``owner``; someone else's upload is not found."""
+        part, meta = self._paths(upload_id)
+        try:
+            data = json.loads(meta.read_text())
+            data["offset"] = part.stat().st_size
+        except (OSError, ValueError) as error:
+            raise UploadError("upload_not_found", "No upload has this id.", 404) from error
+        upload = Upload(**data)
+        if upload.owner != owner:
+            raise UploadError("upload_not_found", "No upload has this id.", 404)
+        return upload
+
+    def append(self, upload_id: str, owner: int, offset: int, data: IO[bytes]) -> Upload:
+        """Write the chunk in ``data`` at ``offset``, which must be where the last one ended."""
+        upload = self.get(upload_id, owner)
+        if offset != upload.offset:
+            raise UploadError(
+                "offset_mismatch", f"The upload is at byte {upload.offset}, not {offset}.", 409
+            )
+        part, _meta = self._paths(upload_id)
+        left = upload.length - upload.offset
+        with part.open("r+b") as out:
+            out.seek(upload.offset)
+            while chunk := data.read(min(CHUNK, left + 1)):
+                if len(chunk) > left:
+                    out.truncate(upload.offset)
+                    raise UploadError(
+                        "upload_too_large", "The chunks are longer than the declared length.", 413
+                    )
+                out.write(chunk)
+                left -= len(chunk)
+                upload.offset += len(chunk)
+        return upload
+
+    def open_complete(self, upload: Upload) -> IO[bytes]:
+        """The finished file, for reading."""
+        if not upload.complete:
+            raise UploadError("upload_incomplete", "The upload is not finished.", 409)
+        return self._paths(upload.id)[0].open("rb")
+
+    def delete(self, upload_id: str) -> None:
+        """Forget an upload and its bytes."""
+        for path in self._paths(upload_id):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def remove_stale(self, now: float | None = None) -> None:
+        """Remove uploads nobody touched for a day."""
+        limit = (now or time.time()) - STALE_SECONDS
+        for meta in self.root.glob("*.json"):
+            part = meta.with_suffix(".part")
+            with contextlib.suppress(OSError):
+                touched = max(meta.stat().st_mtime, part.stat().st_mtime if part.exists() else 0)
+                if touched < limit and _ID.match(meta.stem):
+                    self.delete(meta.stem)
