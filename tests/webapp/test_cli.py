@@ -1,0 +1,59 @@
+"""Command-line tasks: migrations, importing a scan, configuration from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tours.models import AssetStatus, ModelAsset
+from webapp.config import load_config
+
+
+def test_db_upgrade_is_repeatable(app: Any) -> None:
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "Database is up to date." in result.output
+
+
+def test_models_import_processes_a_scan(app: Any, db: Any, testdata: Path) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["models", "import", str(testdata / "teapot.stl"), "--up", "z", "--unit", "mm"]
+    )
+    assert result.exit_code == 0, result.output
+    asset = db.query(ModelAsset).one()
+    assert (asset.name, asset.status, asset.options) == (
+        "teapot.stl",
+        AssetStatus.READY,
+        {"up_axis": "z", "unit": "mm"},
+    )
+    assert f"Model {asset.id} is ready" in result.output
+
+
+def test_models_import_reports_a_rejection(app: Any, db: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "scan.ply"
+    bad.write_bytes(b"ply\nformat ascii 1.0\nelement vertex 0\nend_header\n")
+    result = app.test_cli_runner().invoke(args=["models", "import", str(bad)])
+    assert result.exit_code == 2
+    asset = db.query(ModelAsset).one()
+    assert asset.status == AssetStatus.REJECTED
+    assert asset.error_code in result.output
+
+
+def test_settings_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HERITOUR_BLOB_STORE", "s3")
+    monkeypatch.setenv("HERITOUR_S3_CREATE_BUCKET", "yes")
+    monkeypatch.setenv("HERITOUR_MAX_UPLOAD_MB", "5")
+    config = load_config(tmp_path, {"S3_BUCKET": "override"})
+    assert (config["BLOB_STORE"], config["S3_CREATE_BUCKET"], config["S3_BUCKET"]) == (
+        "s3",
+        True,
+        "override",
+    )
+    assert config["MAX_CONTENT_LENGTH"] == 5 * 1024 * 1024
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'heritour.db'}"
+    assert config["SECRET_KEY"] == (tmp_path / "secret_key").read_text().strip()
+    assert load_config(tmp_path)["SECRET_KEY"] == config["SECRET_KEY"]  # kept across restarts
