@@ -7,7 +7,7 @@ from tours.demo.schema import Stop
 STOP: Stop = {
     "monument": "cao-dinh",
     "camera": {
-        "orbit": "-15deg 78deg 7m",
+        "orbit": "-15deg 76deg 7.5m",
         "target": "0m 1.4m 0m",
         "field_of_view": "30deg",
     },

@@ -7,7 +7,7 @@ from tours.demo.schema import Stop
 STOP: Stop = {
     "monument": "khai-dinh",
     "camera": {
-        "orbit": "-35deg 60deg 175m",
+        "orbit": "-35deg 60deg 210m",
         "target": "0m 9m -2m",
         "field_of_view": "30deg",
     },

@@ -7,7 +7,7 @@ from tours.demo.schema import Stop
 STOP: Stop = {
     "monument": "ngo-mon",
     "camera": {
-        "orbit": "-25deg 72deg 100m",
+        "orbit": "-25deg 72deg 120m",
         "target": "0m 7m 0m",
         "field_of_view": "30deg",
     },

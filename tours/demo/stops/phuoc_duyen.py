@@ -7,7 +7,7 @@ from tours.demo.schema import Stop
 STOP: Stop = {
     "monument": "phuoc-duyen",
     "camera": {
-        "orbit": "20deg 80deg 50m",
+        "orbit": "20deg 80deg 45m",
         "target": "0m 10.5m 0m",
         "field_of_view": "30deg",
     },

@@ -7,9 +7,9 @@ from tours.demo.schema import Stop
 STOP: Stop = {
     "monument": "truong-tien",
     "camera": {
-        "orbit": "CAM",
-        "target": "CAMT",
-        "field_of_view": "30deg",
+        "orbit": "-50deg 80deg 660m",
+        "target": "-90m 7m 0m",
+        "field_of_view": "12deg",
     },
     "title": {
         "vi": "Cầu Trường Tiền",
