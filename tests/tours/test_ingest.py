@@ -97,7 +97,8 @@ def _run_with_retries(queue: JobQueue, asset_id: int) -> int:
     """Enqueue the job, then run each scheduled retry at once; return how many ran."""
     queue.process_model(asset_id)
     retries = 0
-    while due := queue.huey.read_schedule(datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)):
+    tomorrow = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)  # huey's naive UTC
+    while due := queue.huey.read_schedule(tomorrow):
         for task in due:
             retries += 1
             task.eta = None  # due now: skip the retry delay
