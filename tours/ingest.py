@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import models3d
@@ -135,6 +136,12 @@ def process_asset(settings: IngestSettings, asset_id: int) -> str:
         asset.status, asset.progress, asset.stage = AssetStatus.READY, 100, "done"
         session.commit()
         return asset.status
+
+
+def unfinished_assets(session: Session) -> list[int]:
+    """Assets whose processing never finished (say, the worker stopped mid-job)."""
+    pending = (AssetStatus.UPLOADED, AssetStatus.PROCESSING)
+    return list(session.scalars(select(ModelAsset.id).where(ModelAsset.status.in_(pending))))
 
 
 def mark_failed(settings: IngestSettings, asset_id: int, reason: str) -> None:

@@ -8,7 +8,7 @@ import click
 from flask import Flask
 
 from tours.db import migrate, write_migration
-from tours.ingest import process_asset, store_original
+from tours.ingest import process_asset, store_original, unfinished_assets
 from webapp.extensions import db, jobs
 
 
@@ -57,12 +57,22 @@ def init_app(app: Flask) -> None:
         consumer = jobs.queue.huey.create_consumer(workers=workers, worker_type="thread")
         consumer.run()
 
+    @jobs_group.command("requeue")
+    def jobs_requeue() -> None:
+        """Queue again every model whose processing never finished."""
+        pending = unfinished_assets(db.session)
+        for asset_id in pending:
+            jobs.queue.process_model(asset_id)
+        click.echo(f"Queued {len(pending)} model(s) again.")
+
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=5000, show_default=True)
     def serve(host: str, port: int) -> None:
         """Serve the app with the job worker in the same process (the embedded default)."""
         jobs.queue.start_consumer(app.config["JOBS_WORKERS"])
+        for asset_id in unfinished_assets(db.session):
+            jobs.queue.process_model(asset_id)
         click.echo(f"Heritour is running at http://{host}:{port}/")
         app.run(host=host, port=port, use_reloader=False, threaded=True)
 

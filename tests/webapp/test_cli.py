@@ -57,3 +57,20 @@ def test_settings_come_from_the_environment(
     assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'heritour.db'}"
     assert config["SECRET_KEY"] == (tmp_path / "secret_key").read_text().strip()
     assert load_config(tmp_path)["SECRET_KEY"] == config["SECRET_KEY"]  # kept across restarts
+
+
+def test_requeue_finishes_interrupted_work(app: Any, db: Any, store: Any, testdata: Path) -> None:
+    import io
+
+    from tours.ingest import store_original
+
+    stuck = store_original(
+        db, store, io.BytesIO((testdata / "BoxTextured.glb").read_bytes()), "b.glb"
+    )
+    stuck.status = AssetStatus.PROCESSING
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["jobs", "requeue"])
+    assert result.exit_code == 0, result.output
+    assert "Queued 1 model(s) again." in result.output
+    db.refresh(stuck)
+    assert stuck.status == AssetStatus.READY  # the immediate queue ran it
