@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from werkzeug.serving import run_simple
 
 from tours.db import migrate, write_migration
 from tours.ingest import process_asset, store_original, unfinished_assets
@@ -74,7 +75,7 @@ def init_app(app: Flask) -> None:
         for asset_id in unfinished_assets(db.session):
             jobs.queue.process_model(asset_id)
         click.echo(f"Heritour is running at http://{host}:{port}/")
-        app.run(host=host, port=port, use_reloader=False, threaded=True)
+        run_simple(host, port, app, threaded=True)
 
     @app.cli.group("models")
     def models_group() -> None:
