@@ -24,28 +24,17 @@ def test_draft_edits_do_not_change_what_tourists_see(db: Any, published_tour: An
     published_tour.texts[1].title = "Edited draft title"
     published_tour.stops.pop()
     db.commit()
-    view = published_tour_view(db)
-    assert view.title.text == "The Citadel"
-    assert len(view.stops) == 2
-    publish_tour(db, published_tour)
-    view = published_tour_view(db)
-    assert (view.title.text, len(view.stops)) == ("Edited draft title", 1)
-
-
-def published_tour_view(db: Any) -> Any:
     view = view_of(db, "citadel", "en")
-    assert view is not None
-    return view
+    assert view is not None and (view.title.text, len(view.stops)) == ("The Citadel", 2)
+    publish_tour(db, published_tour)
+    view = view_of(db, "citadel", "en")
+    assert view is not None and (view.title.text, len(view.stops)) == ("Edited draft title", 1)
 
 
 def test_unpublish_takes_the_tour_down(db: Any, published_tour: Any) -> None:
     unpublish_tour(db, published_tour)
-    assert published_tour_view_or_none(db) is None
+    assert view_of(db, "citadel", "vi") is None
     assert published_tours(db, "vi") == []
-
-
-def published_tour_view_or_none(db: Any) -> Any:
-    return view_of(db, "citadel", "vi")
 
 
 def test_publish_lists_what_is_missing(db: Any, draft_tour: Any, ready_asset: Any) -> None:
@@ -60,7 +49,7 @@ def test_publish_lists_what_is_missing(db: Any, draft_tour: Any, ready_asset: An
     with pytest.raises(PublishError) as raised:
         publish_tour(db, draft_tour)
     assert len(raised.value.problems) == 3
-    assert published_tour_view_or_none(db) is None
+    assert view_of(db, "citadel", "vi") is None
 
 
 def test_document_keeps_translations_side_by_side(db: Any, published_tour: Any) -> None:
