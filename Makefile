@@ -30,6 +30,7 @@ $(VENDOR)/.stamp: node_modules/.stamp
 	cp node_modules/three/examples/jsm/libs/basis/basis_transcoder.js \
 	   node_modules/three/examples/jsm/libs/basis/basis_transcoder.wasm $(VENDOR)/basis/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/
+	cp node_modules/uppy/dist/uppy.min.js node_modules/uppy/dist/uppy.min.css $(VENDOR)/
 	touch $@
 
 i18n-compile: $(VENV)/.stamp
@@ -39,11 +40,12 @@ i18n-extract: $(VENV)/.stamp
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --omit-header --sort-output .
 
 i18n-update: i18n-extract
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
+	$(FLASK) users demo
 	$(FLASK) serve --host 127.0.0.1 --port 5000
 
 lint: $(VENV)/.stamp

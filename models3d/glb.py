@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+from pathlib import Path
 from typing import Any
 
 from models3d.errors import ModelError
@@ -63,6 +64,22 @@ def write_glb(doc: dict[str, Any], binary: bytes | None) -> bytes:
         parts += [struct.pack("<II", len(binary) + len(pad), CHUNK_BIN), binary, pad]
     body = b"".join(parts)
     return GLB_MAGIC + struct.pack("<II", 2, 12 + len(body)) + body
+
+
+def write_glb_file(path: Path, doc: dict[str, Any], binary: bytes | None) -> None:
+    """Write the same bytes as :func:`write_glb` to ``path``, without joining them in memory."""
+    js = dump_json(doc)
+    js += b" " * (-len(js) % 4)
+    pad = b"\0" * (-len(binary) % 4) if binary else b""
+    bin_length = len(binary) + len(pad) if binary else 0
+    total = 12 + 8 + len(js) + (8 + bin_length if binary else 0)
+    with path.open("wb") as fh:
+        fh.write(GLB_MAGIC + struct.pack("<II", 2, total))
+        fh.write(struct.pack("<II", len(js), CHUNK_JSON) + js)
+        if binary:
+            fh.write(struct.pack("<II", bin_length, CHUNK_BIN))
+            fh.write(binary)
+            fh.write(pad)
 
 
 def glb_json(data: bytes) -> dict[str, Any]:

@@ -175,6 +175,11 @@ def _transform(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return points @ matrix[:3, :3].T + matrix[:3, 3]
 
 
+def _axis_aligned(matrix: np.ndarray) -> bool:
+    """Each output axis depends on one input axis (scale, axis permutation, translation)."""
+    return bool(((matrix[:3, :3] != 0).sum(axis=1) <= 1).all())
+
+
 def world_bounds(doc: dict[str, Any], binary: bytes) -> np.ndarray | None:
     """World-space (2, 3) bounds of the drawn triangles; None when nothing is drawn."""
     lo = np.full(3, math.inf)
@@ -184,7 +189,12 @@ def world_bounds(doc: dict[str, Any], binary: bytes) -> np.ndarray | None:
             continue
         pos_index = prim["attributes"]["POSITION"]
         try:
-            pts = read_accessor(doc, binary, pos_index).astype(np.float64)
+            pts = read_accessor(doc, binary, pos_index)
+            if len(pts) and _axis_aligned(world):
+                # min/max commute with a scale, axis swap and shift: transform 2 points only
+                pts = np.stack([pts.min(axis=0), pts.max(axis=0)]).astype(np.float64)
+            else:
+                pts = pts.astype(np.float64)
         except UnreadableAccessor:
             acc = doc["accessors"][pos_index]
             amin, amax = acc.get("min"), acc.get("max")
@@ -212,6 +222,7 @@ class DrawBatch:
     uvs: np.ndarray | None
     colors: np.ndarray | None  # (n, 3) float in 0..1
     material: dict[str, Any]
+    mirrored: bool = False  # the world matrix flips handedness (winding is reversed)
 
 
 def _faces(doc: dict[str, Any], binary: bytes, prim: dict[str, Any], nverts: int) -> np.ndarray:
@@ -250,5 +261,33 @@ def draw_batches(doc: dict[str, Any], binary: bytes) -> list[DrawBatch]:
             colors = col[:, :3] if col.max(initial=0) <= 1.0 else col[:, :3] / 255.0
         mat_index = prim.get("material")
         material = materials[mat_index] if mat_index is not None else {}
-        batches.append(DrawBatch(pos, faces, uvs, colors, material))
+        mirrored = bool(np.linalg.det(world[:3, :3]) < 0)
+        batches.append(DrawBatch(pos, faces, uvs, colors, material, mirrored))
     return batches
+
+
+def check_geometry_data(doc: dict[str, Any], binary: bytes) -> None:
+    """The data checks that matter for safety when the validator saw only the JSON.
+
+    Every drawn primitive: attributes as long as POSITION, positions finite, indices within
+    the vertices. Raises ``invalid_gltf`` with the validator's code for the problem.
+    """
+    seen: set[int] = set()
+    for prim, _world in mesh_instances(doc):
+        if id(prim) in seen:
+            continue
+        seen.add(id(prim))
+        attrs = prim["attributes"]
+        count = doc["accessors"][attrs["POSITION"]]["count"]
+        if any(doc["accessors"][a]["count"] != count for a in attrs.values()):
+            raise ModelError("invalid_gltf", {"code": "MESH_PRIMITIVE_UNEQUAL_ACCESSOR_COUNT"})
+        try:
+            positions = read_accessor(doc, binary, attrs["POSITION"])
+            if not np.isfinite(positions).all():
+                raise ModelError("invalid_gltf", {"code": "ACCESSOR_INVALID_FLOAT"})
+            if "indices" in prim:
+                indices = read_accessor(doc, binary, prim["indices"])
+                if indices.size and int(indices.max()) >= count:
+                    raise ModelError("invalid_gltf", {"code": "ACCESSOR_INDEX_OOB"})
+        except UnreadableAccessor:
+            continue

@@ -1,9 +1,10 @@
 """Running the Node tools models3d relies on: gltfpack and the Khronos glTF-Validator.
 
 ``node_modules`` is found by walking up from this package's folder (override it with the
-environment variable ``HERITOUR_NODE_MODULES``). Node runs with the WebAssembly trap handler
-disabled, so gltfpack works under an address-space limit (RLIMIT_AS) inherited from
-:func:`models3d.process_isolated`.
+environment variable ``HERITOUR_NODE_MODULES``). Under an address-space limit (RLIMIT_AS,
+inherited from :func:`models3d.process_isolated`) Node runs with the WebAssembly trap
+handler disabled, so gltfpack fits; without a limit the trap handler stays on, which makes
+WebAssembly about 10 % faster (no explicit bounds checks).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import resource
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,7 @@ from models3d.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-NODE_FLAGS = ("--disable-wasm-trap-handler",)
+LIMITED_NODE_FLAGS = ("--disable-wasm-trap-handler",)
 VALIDATE_SCRIPT = Path(__file__).with_name("validate.mjs")
 MAX_ISSUES = 200
 
@@ -49,6 +52,12 @@ def node_binary() -> str:
     return found
 
 
+def node_flags() -> tuple[str, ...]:
+    """Node flags for this process: trap handler off only under an address-space limit."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    return () if soft == resource.RLIM_INFINITY else LIMITED_NODE_FLAGS
+
+
 def _run(args: list[str], timeout: float | None = None) -> subprocess.CompletedProcess[bytes]:
     log.debug("running %s", " ".join(args))
     env = {**os.environ, "NODE_OPTIONS": ""}
@@ -70,7 +79,9 @@ def _is_oom(text: str) -> bool:
 def run_gltfpack(src: Path, dst: Path, options: list[str]) -> str:
     """Run ``gltfpack -i src -o dst OPTIONS``; returns its log."""
     cli = node_modules() / "gltfpack" / "cli.js"
-    proc = _run([node_binary(), *NODE_FLAGS, str(cli), "-i", str(src), "-o", str(dst), *options])
+    started = time.monotonic()
+    proc = _run([node_binary(), *node_flags(), str(cli), "-i", str(src), "-o", str(dst), *options])
+    log.info("gltfpack %s: %.2f s", " ".join(options), time.monotonic() - started)
     out = (proc.stdout + proc.stderr).decode("utf-8", "replace")
     if proc.returncode != 0 or not dst.is_file():
         if _is_oom(out):
@@ -87,7 +98,7 @@ def validate_files(paths: list[Path]) -> list[dict[str, Any]]:
     if not paths:
         return []
     proc = _run(
-        [node_binary(), *NODE_FLAGS, str(VALIDATE_SCRIPT), str(node_modules()), str(MAX_ISSUES)]
+        [node_binary(), *node_flags(), str(VALIDATE_SCRIPT), str(node_modules()), str(MAX_ISSUES)]
         + [str(p) for p in paths]
     )
     if proc.returncode != 0:
@@ -97,3 +108,12 @@ def validate_files(paths: list[Path]) -> list[dict[str, Any]]:
         raise ToolError(f"gltf-validator failed: {err[-1000:]}")
     reports: list[dict[str, Any]] = json.loads(proc.stdout)
     return reports
+
+
+def validate_document(doc: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Validate only the JSON structure of a glTF (written to ``path``, a ``.gltf``).
+
+    Buffer data is not given to the validator, so accessor contents are not checked.
+    """
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return validate_files([path])[0]

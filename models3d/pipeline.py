@@ -19,10 +19,11 @@ from typing import Any
 from models3d.detect import detect_format
 from models3d.errors import ModelError
 from models3d.formats import LoadContext, LoadedModel, load
-from models3d.glb import read_glb, write_glb
-from models3d.gltfscene import count_geometry
-from models3d.levels import LevelBuilder, build_levels, decoded_copy
-from models3d.nodetools import run_gltfpack, validate_files
+from models3d.glb import read_glb, write_glb, write_glb_file
+from models3d.gltfscene import check_geometry_data, count_geometry
+from models3d.levels import LevelBuilder, build_levels
+from models3d.materials import convert_spec_gloss
+from models3d.nodetools import run_gltfpack, validate_document, validate_files
 from models3d.normalise import apply_normalisation, plan_normalisation
 from models3d.options import DEFAULT_LIMITS, DEFAULT_OPTIONS, LEVELS, Limits, ProcessOptions
 from models3d.poster import encode_poster, render_poster
@@ -37,8 +38,14 @@ Progress = Callable[[int, str], None]
 REPAIRABLE_CODES = frozenset(
     {"ACCESSOR_MIN_MISMATCH", "ACCESSOR_MAX_MISMATCH", "ACCESSOR_NON_UNIT"}
 )
-POSTER_TRIANGLES = 20_000
-POSTER_TEXTURE_PX = 512
+# Above this much binary data the validator checks the input's JSON structure only (the
+# accessor data checks cost about 1 s per 100 MB); index ranges and finite positions are
+# then checked here in numpy. Outputs are always validated fully.
+FULL_VALIDATION_MAX_BYTES = 32 << 20
+SPEC_GLOSS_NOTE = (
+    "{count} material(s) used specular-glossiness, which current viewers no longer draw; "
+    "they were converted to metallic-roughness."
+)
 
 
 @dataclass
@@ -52,6 +59,20 @@ class ProcessResult:
 
 def _no_progress(_percent: int, _stage: str) -> None:
     return None
+
+
+def _timed(progress: Progress) -> Progress:
+    """Wrap ``progress`` so each stage's wall time is logged when the next one starts."""
+    current: list[Any] = []
+
+    def report(percent: int, stage: str) -> None:
+        now = time.monotonic()
+        if current:
+            log.info("stage %s: %.2f s", current[0], now - current[1])
+        current[:] = [stage, now]
+        progress(percent, stage)
+
+    return report
 
 
 def _check_contents(model: LoadedModel, limits: Limits) -> None:
@@ -77,9 +98,14 @@ def _check_contents(model: LoadedModel, limits: Limits) -> None:
 
 
 def _validate_source(model: LoadedModel, workdir: Path) -> dict[str, Any]:
-    path = workdir / "source.glb"
-    path.write_bytes(write_glb(model.doc, model.binary))
-    result = validate_files([path])[0]
+    if len(model.binary) > FULL_VALIDATION_MAX_BYTES:
+        result = validate_document(model.doc, workdir / "source.gltf")
+        result["scope"] = "structure"
+    else:
+        path = workdir / "source.glb"
+        write_glb_file(path, model.doc, model.binary)
+        result = validate_files([path])[0]
+        result["scope"] = "full"
     errors = [m for m in result["messages"] if m["severity"] == 0]
     fatal = [m for m in errors if m["code"] not in REPAIRABLE_CODES]
     if result["numErrors"] and (fatal or len(errors) < result["numErrors"]):
@@ -115,6 +141,8 @@ def _prepare(
     progress(15, "validating")
     validation = _validate_source(model, workdir)
     _decode_if_compressed(model, workdir)
+    if validation["scope"] != "full":
+        check_geometry_data(model.doc, model.binary)
     return model, size, validation
 
 
@@ -157,7 +185,7 @@ def process_file(
     Files appear in ``out_dir`` only when everything succeeded. Raises :class:`ModelError`.
     """
     path, out_dir = Path(path), Path(out_dir)
-    report_progress = progress or _no_progress
+    report_progress = _timed(progress or _no_progress)
     started = time.monotonic()
     limits = options.limits
     with tempfile.TemporaryDirectory(prefix="models3d-") as tmp:
@@ -174,8 +202,12 @@ def process_file(
             norm=norm,
             max_pixels=limits.max_texture_pixels,
         )
+        converted = convert_spec_gloss(model.doc)
+        if converted:
+            report["notes"].append(SPEC_GLOSS_NOTE.format(count=converted))
         images = load_images(model.doc, model.binary, limits.max_texture_pixels)
         builder = LevelBuilder(model.doc, model.binary, images, work, limits.max_texture_pixels)
+        model.binary = b""  # the builder wrote its own copy; let the big buffer go
         levels = build_levels(builder, dict(options.budgets), _level_progress(report_progress))
         stage = work / "out"
         stage.mkdir()
@@ -184,14 +216,20 @@ def process_file(
             paths[name] = stage / f"{name}.glb"
             paths[name].write_bytes(level.data)
         report_progress(85, "poster")
-        poster_glb = decoded_copy(builder, POSTER_TRIANGLES, POSTER_TEXTURE_PX)
-        doc, binary = read_glb(poster_glb)
+        # The thumb before compression: few triangles, small textures, plain accessors.
+        doc, binary = read_glb(levels["thumb"].unpacked.read_bytes())
         poster = encode_poster(
             render_poster(doc, binary or b"", options.poster_px), options.poster_max_bytes
         )
         (stage / "poster.webp").write_bytes(poster)
         report_progress(92, "validating outputs")
-        results = validate_files([paths[name] for name in LEVELS])
+        # Levels with the same bytes (stored once) are validated once.
+        first = {
+            name: next(n for n in LEVELS if levels[n].data == levels[name].data) for name in LEVELS
+        }
+        distinct = sorted(set(first.values()), key=LEVELS.index)
+        checked = dict(zip(distinct, validate_files([paths[n] for n in distinct]), strict=True))
+        results = [checked[first[name]] for name in LEVELS]
         report["levels"] = {}
         for name, result in zip(LEVELS, results, strict=True):
             if result["numErrors"]:

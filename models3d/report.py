@@ -40,6 +40,7 @@ def texture_list(model: LoadedModel, max_pixels: int) -> list[dict[str, Any]]:
 def validator_summary(result: dict[str, Any]) -> dict[str, Any]:
     """The validator's counts and first messages (code, message, pointer, severity)."""
     return {
+        "scope": result.get("scope", "full"),  # "structure": JSON only (huge inputs)
         "numErrors": result["numErrors"],
         "numWarnings": result["numWarnings"],
         "numInfos": result["numInfos"],

@@ -59,10 +59,17 @@ def check_image(data: bytes, max_pixels: int, where: str = "") -> tuple[str, int
     return mime, width, height
 
 
-def decode_image(data: bytes, max_pixels: int, where: str = "") -> Image.Image:
-    """Decode a checked image fully (see :func:`check_image`)."""
+def decode_image(
+    data: bytes, max_pixels: int, where: str = "", draft: tuple[int, int] | None = None
+) -> Image.Image:
+    """Decode a checked image (see :func:`check_image`).
+
+    With ``draft``, a JPEG is decoded at the smallest scale whose size still covers it.
+    """
     check_image(data, max_pixels, where)
     img = _open(data, where)
+    if draft is not None and img.format == "JPEG":
+        img.draft("RGB", draft)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

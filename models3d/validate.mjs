@@ -2,7 +2,8 @@
 // Usage: node validate.mjs NODE_MODULES_DIR MAX_ISSUES FILE...
 // Prints a JSON array with one report per file: {numErrors, numWarnings, numInfos,
 // numHints, messages: [{code, message, severity, pointer}], truncated, info}.
-// External resources are never loaded: inputs are self-contained GLBs.
+// External resources are never loaded: inputs are self-contained GLBs, or glTF JSON
+// (FILE ending in .gltf) whose buffers are left out on purpose (structure-only checks).
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ for (const file of files) {
   const result = await validator.validateBytes(data, {
     maxIssues: Number(maxIssues),
     writeTimestamp: false,
-    format: 'glb',
+    format: file.endsWith('.gltf') ? 'gltf' : 'glb',
     externalResourceFunction: (uri) => Promise.reject(new Error(`external resource ${uri} refused`)),
   });
   const issues = result.issues;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import segno
 
@@ -28,7 +29,13 @@ def qr_svg(url: str, title: str = "", scale: int = 6) -> str:
         dark="#000",
         light="#fff",
     )
-    return buffer.getvalue().decode("utf-8")
+    svg = buffer.getvalue().decode("utf-8")
+    # A viewBox lets the code scale to any printed size instead of being cropped.
+    size = re.search(r'width="(\d+)" height="(\d+)"', svg)
+    if size:
+        width, height = size.groups()
+        svg = svg.replace(size.group(0), f'{size.group(0)} viewBox="0 0 {width} {height}"', 1)
+    return svg
 
 
 def qr_inline_svg(url: str, title: str = "", scale: int = 4) -> str:

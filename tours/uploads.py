@@ -59,7 +59,14 @@ def sanitize_name(name: str, default: str = "upload") -> str:
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = _UNSAFE.sub("_", name).strip(" .")
-    return name[:255] or default
+    if len(name) > 255:  # keep the extension: ingest reads the format from it
+        stem, dot, extension = name.rpartition(".")
+        name = (
+            stem[: 254 - len(extension)] + dot + extension
+            if dot and len(extension) <= 8
+            else name[:255]
+        )
+    return name or default
 
 
 class ChunkedUploads:

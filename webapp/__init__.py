@@ -25,12 +25,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     jobs.init_app(app)
     init_i18n(app)
 
-    from webapp import api, cli, errors, health, media, public
+    from webapp import api, cli, errors, health, media, public, studio
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(health.bp)
+    studio.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

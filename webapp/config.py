@@ -44,6 +44,12 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "PROCESS_TIME_LIMIT_S": (600, int),
     "PROCESS_MEMORY_MB": (4096, int),
     "SITE_NAME": ("Heritour", str),
+    "SESSION_COOKIE_SECURE": (True, bool),
+    "LOGIN_RATE_LIMIT": ("10 per minute", str),
+    "RATELIMIT_STORAGE_URI": ("memory://", str),
+    "UPLOAD_CHUNK_MB": (8, int),
+    "UPLOAD_DIR": (None, str),
+    "MAX_AUDIO_MB": (50, int),
 }
 
 
@@ -74,6 +80,8 @@ def load_config(instance: Path, overrides: Mapping[str, Any] | None = None) -> d
         config["DATABASE_URL"] = f"sqlite:///{instance / 'heritour.db'}"
     if not config["BLOB_DIR"]:
         config["BLOB_DIR"] = str(instance / "blobs")
+    if not config["UPLOAD_DIR"]:
+        config["UPLOAD_DIR"] = str(instance / "uploads")
     if not config["JOBS_SQLITE_PATH"]:
         config["JOBS_SQLITE_PATH"] = str(instance / "jobs.db")
     if not config["SECRET_KEY"]:

@@ -36,6 +36,28 @@ def _append(out: bytearray, data: bytes) -> int:
     return offset
 
 
+def _single_buffer(doc: dict[str, Any], glb_bin: bytes) -> bytes:
+    """The common GLB case, everything already in the BIN chunk: no copy of the data."""
+    length = int(doc["buffers"][0].get("byteLength", 0))
+    if len(glb_bin) < length:
+        raise ModelError(
+            "invalid_gltf", {"buffer": 0, "reason": "buffer shorter than its byteLength"}
+        )
+    for v, view in enumerate(doc.get("bufferViews", [])):
+        if view.get("buffer", 0) != 0:
+            raise ModelError("invalid_gltf", {"bufferView": v, "reason": "bad buffer index"})
+        meshopt = view.get("extensions", {}).get("EXT_meshopt_compression")
+        if meshopt is not None and meshopt.get("buffer", 0) != 0:
+            raise ModelError("invalid_gltf", {"bufferView": v, "reason": "bad buffer index"})
+    data = glb_bin[:length] if length < len(glb_bin) else glb_bin
+    data += b"\0" * (-len(data) % 4)
+    if data:
+        doc["buffers"] = [{"byteLength": len(data)}]
+    else:
+        doc.pop("buffers", None)
+    return data
+
+
 def embed_resources(
     doc: dict[str, Any], glb_bin: bytes | None, base_dir: Path | None, limits: Limits
 ) -> tuple[dict[str, Any], bytes]:
@@ -51,6 +73,14 @@ def embed_resources(
     for uri in uris:
         if uri is not None:
             resolve_uri(uri, base_dir)
+    buffers = doc.get("buffers", [])
+    if (
+        glb_bin is not None
+        and len(buffers) == 1
+        and buffers[0].get("uri") is None
+        and not any("uri" in image for image in doc.get("images", []))
+    ):
+        return doc, _single_buffer(doc, glb_bin)
     out = bytearray()
     offsets: list[int | None] = []
     for i, buf in enumerate(doc.get("buffers", [])):

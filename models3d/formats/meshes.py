@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import trimesh
-from trimesh.exchange.gltf import export_glb
 
 from models3d.errors import ModelError
 from models3d.formats.registry import LoadedModel
 from models3d.glb import read_glb
 from models3d.options import Limits
 from models3d.upaxis import detect_up_axis
+
+if TYPE_CHECKING:  # trimesh is imported only when a mesh format is loaded (it is slow)
+    import trimesh
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,9 @@ def _clean(mesh: trimesh.Trimesh) -> None:
 
 def to_model(geometry: Any, fmt: str, limits: Limits, notes: list[str]) -> LoadedModel:
     """Convert a trimesh Trimesh or Scene into a :class:`LoadedModel` (GLB layout)."""
+    import trimesh
+    from trimesh.exchange.gltf import export_glb
+
     if isinstance(geometry, trimesh.Trimesh):
         scene = trimesh.Scene(geometry)
     elif isinstance(geometry, trimesh.Scene):

@@ -11,9 +11,6 @@ import re
 import tempfile
 from pathlib import Path
 
-import trimesh
-from trimesh.resolvers import FilePathResolver
-
 from models3d.errors import ModelError
 from models3d.formats.meshes import check_counts, to_model
 from models3d.formats.registry import LoadContext, LoadedModel, register
@@ -56,6 +53,9 @@ def texture_names(mtl: Path) -> list[str]:
 @register("obj")
 def load_obj(path: Path, ctx: LoadContext) -> LoadedModel:
     """Load an OBJ; companions (MTL, textures) are read only from ``ctx.base_dir``."""
+    import trimesh
+    from trimesh.resolvers import FilePathResolver
+
     faces, verts, libs = scan_obj(path)
     if faces == 0:
         raise ModelError("no_geometry", {"reason": "the OBJ file has no faces"})

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import trimesh
-
 from models3d.errors import ModelError
 from models3d.formats.meshes import check_counts, to_model
 from models3d.formats.registry import LoadContext, LoadedModel, register
@@ -32,6 +30,8 @@ def read_header_counts(path: Path) -> dict[str, int]:
 @register("ply")
 def load_ply(path: Path, ctx: LoadContext) -> LoadedModel:
     """Load a PLY mesh; a PLY without faces (a point cloud) is ``no_geometry``."""
+    import trimesh
+
     counts = read_header_counts(path)
     faces = counts.get("face", 0)
     if faces == 0:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-import trimesh
-
 from models3d.errors import ModelError
 from models3d.formats.meshes import check_counts, to_model
 from models3d.formats.registry import LoadContext, LoadedModel, register
@@ -32,6 +30,8 @@ def count_triangles(path: Path) -> int:
 @register("stl")
 def load_stl(path: Path, ctx: LoadContext) -> LoadedModel:
     """Load an STL mesh (vertices merged so normals are smooth)."""
+    import trimesh
+
     triangles = count_triangles(path)
     if triangles == 0:
         raise ModelError("no_geometry", {"reason": "the STL file has no triangles"})

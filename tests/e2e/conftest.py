@@ -1,14 +1,19 @@
 """Browser fixtures: the seeded app on a live local server, and Debian's Chromium via Playwright.
 
+``live_server`` serves the seeded demo; ``levels_server`` a small tour whose four levels of
+detail are different files (to tell which level the viewer fetched). ``page`` is a phone;
+``new_context`` makes other contexts (desktop, Save-Data, init scripts) under the same guard.
 Every request to a host other than the app is blocked and recorded; tests assert that none
 was attempted. A missing Chromium fails the run: browser tests are never skipped.
 """
 
 from __future__ import annotations
 
+import io
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +36,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port for the duration of the block."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with the demo tour seeded, served on a free loopback port."""
@@ -51,11 +68,96 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         from tours.seed import seed_demo
 
         seed_demo(jobs.settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(app) as url:
+        yield url
+
+
+LEVEL_FILES = {
+    "thumb": "BoxTextured.glb",
+    "low": "Duck.glb",
+    "medium": "CesiumMilkTruck.glb",
+    "high": "AlphaBlendModeTest.glb",
+}
+
+
+def _poster(colour: tuple[int, int, int]) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 600), colour).save(buffer, "WEBP")
+    return buffer.getvalue()
+
+
+def _publish_levels_tour(store: Any, session: Any, testdata: Path) -> None:
+    from tours.models import AssetStatus, ModelAsset, Stop, StopText, Tour, TourText
+    from tours.publishing import publish_tour
+
+    levels = {}
+    for level, name in LEVEL_FILES.items():
+        data = (testdata / name).read_bytes()
+        key = store.put_content("models", io.BytesIO(data), "glb", "model/gltf-binary")
+        levels[level] = {"key": key, "bytes": len(data), "triangles": 0}
+    poster = store.put_content("posters", io.BytesIO(_poster((150, 90, 60))), "webp", "image/webp")
+    asset = ModelAsset(
+        name="levels.glb",
+        sha256="0" * 64,
+        original_key=levels["high"]["key"],
+        size_bytes=levels["high"]["bytes"],
+        status=AssetStatus.READY,
+        levels=levels,
+        poster_key=poster,
+    )
+    session.add(asset)
+    session.flush()
+    tour = Tour(slug="levels", default_locale="vi")
+    tour.texts = [
+        TourText(locale="vi", title="Bốn mức", summary="Thử nghiệm.", site_name="Huế"),
+        TourText(locale="en", title="Four levels", summary="A test.", site_name="Hue"),
+    ]
+    for position in range(2):
+        stop = Stop(position=position, model_asset_id=asset.id)
+        stop.texts = [
+            StopText(
+                locale="vi", title=f"Điểm {position + 1}", narration="Lời kể.", model_alt="Mô hình"
+            ),
+            StopText(
+                locale="en",
+                title=f"Stop {position + 1}",
+                narration="Narration.",
+                model_alt="A model",
+            ),
+        ]
+        tour.stops.append(stop)
+    session.add(tour)
+    session.commit()
+    publish_tour(session, tour)
+
+
+@pytest.fixture(scope="session")
+def levels_server(tmp_path_factory: pytest.TempPathFactory, testdata: Path) -> Iterator[str]:
+    """An app whose one tour ("levels", in vi and en only) has four different level files.
+
+    The demo's generated monuments are small enough that their levels may coincide; this
+    tour tells the levels apart by URL (thumb BoxTextured, low Duck, medium CesiumMilkTruck,
+    high AlphaBlendModeTest).
+    """
+    from webapp import create_app
+    from webapp.extensions import blobs, db
+
+    root: Path = tmp_path_factory.mktemp("e2e-levels")
+    app = create_app(
+        {
+            "SECRET_KEY": "e2e",
+            "DATABASE_URL": f"sqlite:///{root / 'levels.db'}",
+            "BLOB_DIR": str(root / "blobs"),
+            "JOBS": "immediate",
+        }
+    )
+    with app.app_context():
+        migrate(db.engine)
+        _publish_levels_tour(blobs.store, db.session, testdata)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -84,13 +186,19 @@ def offsite() -> Offsite:
     return Offsite()
 
 
-@pytest.fixture
-def page(browser: Any, live_server: str, offsite: Offsite) -> Iterator[Any]:
-    """A phone-sized page whose requests may only reach the app."""
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, base_url=live_server
-    )
-    allowed = urlsplit(live_server).netloc
+def guarded_context(browser: Any, base_url: str, offsite: Offsite, **options: Any) -> Any:
+    """A browser context on a phone (unless ``options`` say otherwise) that may only reach
+    ``base_url``; requests to other hosts are blocked and recorded in ``offsite``."""
+    settings: dict[str, Any] = {
+        "viewport": PHONE,
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+        "base_url": base_url,
+    }
+    settings.update(options)
+    context = browser.new_context(**settings)
+    allowed = urlsplit(base_url).netloc
 
     def guard(route: Any) -> None:
         url = route.request.url
@@ -101,7 +209,30 @@ def page(browser: Any, live_server: str, offsite: Offsite) -> Iterator[Any]:
             route.abort()
 
     context.route("**/*", guard)
+    return context
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str, offsite: Offsite) -> Iterator[Any]:
+    """A phone-sized page whose requests may only reach the app."""
+    context = guarded_context(browser, live_server, offsite)
     page = context.new_page()
     yield page
     context.close()
+    assert offsite.urls == [], f"requests left the app: {offsite.urls}"
+
+
+@pytest.fixture
+def new_context(browser: Any, offsite: Offsite) -> Iterator[Callable[..., Any]]:
+    """Make guarded browser contexts with other options (viewport, headers, init scripts)."""
+    contexts: list[Any] = []
+
+    def make(base_url: str, **options: Any) -> Any:
+        context = guarded_context(browser, base_url, offsite, **options)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
     assert offsite.urls == [], f"requests left the app: {offsite.urls}"

@@ -50,6 +50,8 @@ def test_demo_stop_renders_the_model(page: Any) -> None:
 
 def test_language_switch_keeps_the_page(page: Any) -> None:
     page.goto(DEMO.format(lang="en", n=2))
+    assert not page.locator("nav.languages a[hreflang=ko]").is_visible()  # a closed menu
+    page.click(".language-menu summary")
     page.click("nav.languages a[hreflang=ko]")
     page.wait_for_url("**/ko/tours/hue-imperial-city/2")
     assert page.locator("html").get_attribute("lang") == "ko"
@@ -72,3 +74,42 @@ def test_pages_show_their_own_language(
         assert any("\uac00" <= ch <= "\ud7a3" for ch in narration)  # Hangul syllables
     else:
         assert "Ngọ Môn" in narration
+
+
+def test_header_fits_on_one_line_of_a_phone(page: Any) -> None:
+    page.goto(DEMO.format(lang="vi", n=1))
+    header = page.locator(".site-header").bounding_box()
+    brand = page.locator(".brand").bounding_box()
+    menu = page.locator(".language-menu summary").bounding_box()
+    assert header["height"] <= 60
+    assert abs((brand["y"] + brand["height"] / 2) - (menu["y"] + menu["height"] / 2)) < 4
+    assert menu["x"] + menu["width"] <= 390
+
+
+def test_swipe_moves_between_stops(page: Any) -> None:
+    page.goto(DEMO.format(lang="en", n=2))
+    cdp = page.context.new_cdp_session(page)
+
+    def swipe(from_x: int, to_x: int, y: int = 700) -> None:
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchStart", "touchPoints": [{"x": from_x, "y": y}]},
+        )
+        for step in range(1, 6):
+            x = from_x + (to_x - from_x) * step / 5
+            cdp.send(
+                "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
+            )
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    page.locator(".narration").scroll_into_view_if_needed()
+    box = page.locator(".narration").bounding_box()
+    y = int(box["y"] + min(box["height"] / 2, 40))
+    swipe(320, 60, y)  # right to left: next stop
+    page.wait_for_url("**/en/tours/hue-imperial-city/3")
+    page.locator(".narration").scroll_into_view_if_needed()
+    box = page.locator(".narration").bounding_box()
+    y = int(box["y"] + min(box["height"] / 2, 40))
+    swipe(60, 320, y)  # left to right: previous stop
+    page.wait_for_url("**/en/tours/hue-imperial-city/2")
+    assert page.locator(".progress").inner_text() == "Stop 2 of 5"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+import pytest
 
 
 def test_catalogue_lists_published_tours_only(client: Any, draft_tour: Any, db: Any) -> None:
@@ -60,3 +63,113 @@ def test_pages_work_without_javascript(client: Any, published_tour: Any) -> None
     html = client.get("/vi/tours/citadel/1").get_data(as_text=True)
     assert "<noscript" not in html  # nothing hidden behind scripts: text, poster and links are HTML
     assert '<img slot="poster"' in html
+
+
+def test_catalogue_cards_show_length_and_language_names(client: Any, published_tour: Any) -> None:
+    html = client.get("/en/").get_data(as_text=True)
+    assert "2 stops" in html
+    assert "about 2 minutes" in html
+    assert "Languages: English, Vietnamese" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("?q=hue", True),  # accents and case ignored: matches "Huế" / "Hue"
+        ("?q=CITADEL", True),
+        ("?q=kinh+thanh", True),  # Vietnamese title, without its accents
+        ("?q=pagoda", False),
+        ("?language=vi", True),
+        ("?language=ko", True),  # not a language of any tour: ignored, all tours shown
+        ("?site=hue", True),
+        ("?q=citadel&language=en&site=hue", True),
+    ],
+)
+def test_catalogue_search_and_filters_work_without_javascript(
+    client: Any, published_tour: Any, query: str, found: bool
+) -> None:
+    html = client.get(f"/en/{query}").get_data(as_text=True)
+    assert ('href="/en/tours/citadel/"' in html) is found
+    if not found:
+        assert "No tour matches your search." in html
+    assert '<form class="search" method="get"' in html
+
+
+def test_catalogue_filter_choices_list_languages_and_sites(
+    client: Any, published_tour: Any
+) -> None:
+    html = client.get("/fr/").get_data(as_text=True)
+    assert '<option value="vi">vietnamien</option>' in html
+    assert '<option value="en">anglais</option>' in html
+    assert '<option value="hue">Huế</option>' in html  # no French name: the default
+
+
+def test_tour_overview_offers_start_offline_and_qr(client: Any, published_tour: Any) -> None:
+    html = client.get("/en/tours/citadel/").get_data(as_text=True)
+    assert 'class="button" href="/en/tours/citadel/1">Start the tour' in html
+    assert 'href="/en/tours/citadel/qr"' in html
+    assert 'data-pack="/en/tours/citadel/offline.json"' in html
+    assert 'id="save-offline"' in html
+
+
+def test_stop_page_offers_ar_and_text_mode(client: Any, published_tour: Any) -> None:
+    html = client.get("/en/tours/citadel/2").get_data(as_text=True)
+    assert 'ar ar-modes="webxr scene-viewer quick-look"' in html
+    assert '"modulepreload", "/static/vendor/model-viewer.min.js?v=' in html
+    assert 'href="/en/tours/citadel/2?mode=text"' in html
+    assert 'rel="prev" href="/en/tours/citadel/1"' in html
+    assert "data-save-data" not in html
+
+
+def test_text_mode_is_server_rendered(client: Any, published_tour: Any, ready_asset: Any) -> None:
+    html = client.get("/en/tours/citadel/1?mode=text").get_data(as_text=True)
+    assert "<model-viewer" not in html and "viewer.js" not in html
+    assert f'src="/media/{ready_asset.poster_key}" alt="Model of The gate"' in html
+    assert "<strong><span>Roof</span></strong> — <span>Tiled roof.</span>" in html
+    assert "<p>Narration of <strong>The gate</strong>.</p>" in html
+    assert 'rel="next" href="/en/tours/citadel/2?mode=text"' in html
+    assert 'href="/en/tours/citadel/1">Show the 3D model' in html
+    assert 'hreflang="fr" lang="fr">' in html and 'href="/fr/tours/citadel/1?mode=text"' in html
+
+
+def test_save_data_header_is_passed_to_the_viewer(client: Any, published_tour: Any) -> None:
+    html = client.get("/en/tours/citadel/1", headers={"Save-Data": "on"}).get_data(as_text=True)
+    assert 'data-save-data="on"' in html
+
+
+@pytest.fixture
+def tour_with_audio(db: Any, store: Any, published_tour: Any) -> Any:
+    """``published_tour`` with English audio and captions on its first stop, republished."""
+    from tours.models import StopAudio
+    from tours.publishing import publish_tour
+
+    audio = store.put_content("audio", io.BytesIO(b"ID3" + bytes(2000)), "mp3", "audio/mpeg")
+    captions = store.put_content(
+        "captions", io.BytesIO(b"WEBVTT\n\n00:00.000 --> 00:02.000\nHello\n"), "vtt", "text/vtt"
+    )
+    published_tour.stops[0].audio = [
+        StopAudio(locale="en", audio_key=audio, content_type="audio/mpeg", captions_key=captions)
+    ]
+    db.commit()
+    publish_tour(db, published_tour)
+    return audio, captions
+
+
+def test_stop_audio_in_the_visitors_language(client: Any, tour_with_audio: Any) -> None:
+    audio, captions = tour_with_audio
+    html = client.get("/en/tours/citadel/1").get_data(as_text=True)
+    assert f'<source src="/media/{audio}" type="audio/mpeg">' in html
+    assert (
+        f'<track kind="captions" src="/media/{captions}" srclang="en" label="English" default>'
+        in html
+    )
+    assert "<audio" not in client.get("/vi/tours/citadel/1").get_data(as_text=True)
+    assert "<audio" not in client.get("/en/tours/citadel/2").get_data(as_text=True)
+
+
+def test_language_menu_is_compact_and_keeps_real_links(client: Any, published_tour: Any) -> None:
+    html = client.get("/ja/tours/citadel/1").get_data(as_text=True)
+    assert '<details class="language-menu">' in html
+    for code in ("vi", "en", "fr", "zh", "ko", "ja"):
+        assert f'<a href="/{code}/tours/citadel/1" hreflang="{code}" lang="{code}"' in html
+        assert f'<link rel="alternate" hreflang="{code}" href="/{code}/tours/citadel/1">' in html

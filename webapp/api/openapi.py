@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from webapp.api.openapi_studio import studio_paths
+
 _ERROR = {
     "type": "object",
     "required": ["error"],
@@ -32,6 +34,7 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Heritour API", "version": "1"},
         "paths": {
+            **studio_paths(),
             "/api/v1/tours": {
                 "get": {
                     "summary": "Published tours",

@@ -2,33 +2,81 @@
 
 from __future__ import annotations
 
-from flask import abort, g, render_template
+from flask import abort, g, render_template, request
 
-from tours.catalogue import TourView, published_tour, published_tours
+from tours.catalogue import (
+    TourView,
+    published_tour,
+    published_tours,
+    search_tours,
+    tour_languages,
+    tour_sites,
+)
 from webapp.extensions import db
 from webapp.public import bp
 
+TEXT_MODE = "text"
 
-def _tour_or_404(slug: str) -> TourView:
+
+def tour_or_404(slug: str) -> TourView:
+    """The published tour ``slug`` in the page's language, or a 404."""
     tour = published_tour(db.session, slug, g.lang)
     if tour is None:
         abort(404)
     return tour
 
 
+def text_mode() -> bool:
+    """Whether the visitor asked for the text-only pages (``?mode=text``)."""
+    return request.args.get("mode") == TEXT_MODE
+
+
+def mode_args() -> dict[str, str]:
+    """Query arguments that keep the visitor's mode on links between pages."""
+    return {"mode": TEXT_MODE} if text_mode() else {}
+
+
 @bp.get("/")
 def catalogue() -> str:
-    return render_template("public/catalogue.html", tours=published_tours(db.session, g.lang))
+    tours = published_tours(db.session, g.lang)
+    query = request.args.get("q", "").strip()[:100]
+    languages = tour_languages(tours)
+    language = request.args.get("language", "")
+    language = language if language in languages else ""
+    sites = tour_sites(tours)
+    site = request.args.get("site", "")
+    site = site if site in dict(sites) else ""
+    return render_template(
+        "public/catalogue.html",
+        tours=search_tours(tours, query, language, site),
+        total=len(tours),
+        query=query,
+        tour_languages=languages,
+        language=language,
+        sites=sites,
+        site=site,
+        searched=bool(query or language or site),
+    )
 
 
 @bp.get("/tours/<slug>/")
 def tour(slug: str) -> str:
-    return render_template("public/tour.html", tour=_tour_or_404(slug))
+    return render_template(
+        "public/tour.html", tour=tour_or_404(slug), text_mode=text_mode(), mode_args=mode_args()
+    )
 
 
 @bp.get("/tours/<slug>/<int:number>")
 def stop(slug: str, number: int) -> str:
-    tour = _tour_or_404(slug)
+    tour = tour_or_404(slug)
     if not 1 <= number <= len(tour.stops):
         abort(404)
-    return render_template("public/stop.html", tour=tour, stop=tour.stops[number - 1])
+    save_data = request.headers.get("Save-Data", "").strip().lower() == "on"
+    return render_template(
+        "public/stop.html",
+        tour=tour,
+        stop=tour.stops[number - 1],
+        text_mode=text_mode(),
+        mode_args=mode_args(),
+        save_data=save_data,
+    )

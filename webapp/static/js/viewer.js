@@ -1,35 +1,107 @@
-// Progressive levels of detail: the page starts on the small "thumb" model, then, once it
-// has loaded, swaps to the level that fits this device and network.
-const ORDER = ["thumb", "low", "medium", "high"];
+// The progressive 3D viewer. The page paints its text and the stop's poster first; only then
+// is model-viewer loaded. It shows the small "thumb" level, then swaps to the level that
+// fits this device and network (see levels.js). Without WebGL the page turns to text-only.
+import { LEVELS, bestAvailable, chooseLevel, situation } from "heritour/levels";
 
-function wantedLevel() {
-  const connection = navigator.connection || {};
-  const slow = /(^|-)2g$|^3g$/.test(connection.effectiveType || "");
-  const smallScreen = Math.min(screen.width, screen.height) < 400;
-  if (connection.saveData || slow) return "low";
-  const largeScreen = window.matchMedia("(min-width: 1024px)").matches;
-  const fast = !connection.downlink || connection.downlink >= 10;
-  if (largeScreen && fast) return "high";
-  return smallScreen ? "low" : "medium";
-}
+const config = JSON.parse(document.getElementById("viewer-config").textContent);
+const record = (window.heritourViewer = { events: [], wanted: null, importedAt: null, definedAt: null });
 
-function bestAvailable(viewer, wanted) {
-  for (let index = ORDER.indexOf(wanted); index >= 0; index -= 1) {
-    const url = viewer.dataset[ORDER[index]];
-    if (url) return { level: ORDER[index], url };
+// Creating a WebGL context costs time on slow phones: it is done once the page has painted,
+// and the test context is given back at once.
+function hasWebGL() {
+  try {
+    const canvas = document.createElement("canvas");
+    const context = canvas.getContext("webgl2") || canvas.getContext("webgl");
+    if (context) context.getExtension("WEBGL_lose_context")?.loseContext();
+    return Boolean(context);
+  } catch {
+    return false;
   }
-  return null;
 }
 
-for (const viewer of document.querySelectorAll("model-viewer[data-thumb], model-viewer[data-low]")) {
-  const target = bestAvailable(viewer, wantedLevel());
-  viewer.dataset.wanted = target ? target.level : "";
-  viewer.addEventListener("load", function upgrade() {
-    viewer.dataset.loaded = viewer.dataset.loaded ? viewer.dataset.loaded + " " + viewer.getAttribute("src") : viewer.getAttribute("src");
-    if (target && viewer.getAttribute("src") !== target.url) {
-      viewer.setAttribute("src", target.url);
-    } else {
-      viewer.removeEventListener("load", upgrade);
+// Text-only, in place: the poster stays as a picture described by the model's description.
+function showTextOnly(figure, viewer) {
+  document.documentElement.classList.add("text-mode", "no-webgl");
+  const poster = viewer.querySelector("img[slot=poster]");
+  if (poster) {
+    poster.removeAttribute("slot");
+    figure.prepend(poster);
+  }
+  viewer.remove();
+  figure.classList.add("still");
+}
+
+function levelUrls(viewer) {
+  const urls = {};
+  for (const level of LEVELS) if (viewer.dataset[level]) urls[level] = viewer.dataset[level];
+  return urls;
+}
+
+function levelOf(urls, url) {
+  return LEVELS.find((level) => urls[level] === url) || "";
+}
+
+function progressive(viewer) {
+  const urls = levelUrls(viewer);
+  const target = bestAvailable(urls, chooseLevel(situation(window, viewer)));
+  record.wanted = target ? target.level : null;
+  viewer.dataset.wanted = record.wanted || "";
+  viewer.addEventListener("load", () => {
+    const src = viewer.getAttribute("src");
+    record.events.push({ type: "load", level: levelOf(urls, src), url: src, t: performance.now() });
+    viewer.dataset.loaded = levelOf(urls, src);
+    if (target && src !== target.url) viewer.setAttribute("src", target.url);
+  });
+  viewer.addEventListener("model-visibility", (event) => {
+    if (event.detail.visible) {
+      const src = viewer.getAttribute("src");
+      record.events.push({ type: "visible", level: levelOf(urls, src), url: src, t: performance.now() });
     }
+  });
+  // A level that cannot be fetched (offline and not saved): fall back to a smaller one.
+  viewer.addEventListener("error", () => {
+    const index = LEVELS.indexOf(levelOf(urls, viewer.getAttribute("src")));
+    const fallback = index > 0 ? bestAvailable(urls, LEVELS[index - 1]) : null;
+    record.events.push({ type: "error", url: viewer.getAttribute("src"), t: performance.now() });
+    if (fallback) viewer.setAttribute("src", fallback.url);
+  });
+}
+
+// Tapping a hotspot shows its label beside it (its text is in the list under the viewer).
+function labelledHotspots(viewer) {
+  viewer.addEventListener("click", (event) => {
+    const spot = event.target.closest(".hotspot");
+    if (!spot) return;
+    const open = spot.getAttribute("aria-expanded") !== "true";
+    for (const other of viewer.querySelectorAll(".hotspot")) other.setAttribute("aria-expanded", "false");
+    spot.setAttribute("aria-expanded", String(open));
+  });
+}
+
+function afterPaint(callback) {
+  const run = () => requestAnimationFrame(() => setTimeout(callback, 0));
+  if (document.readyState === "complete") run();
+  else window.addEventListener("load", run, { once: true });
+}
+
+const figure = document.querySelector("figure.viewer");
+const viewer = figure && figure.querySelector("model-viewer");
+if (viewer) {
+  progressive(viewer);
+  labelledHotspots(viewer);
+  afterPaint(() => {
+    if (!hasWebGL()) {
+      showTextOnly(figure, viewer);
+      return;
+    }
+    self.ModelViewerElement = {
+      meshoptDecoderLocation: config.meshoptDecoderLocation,
+      dracoDecoderLocation: config.dracoDecoderLocation,
+      ktx2TranscoderLocation: config.ktx2TranscoderLocation,
+    };
+    record.importedAt = performance.now();
+    import(config.modelViewer).then(() => {
+      record.definedAt = performance.now();
+    });
   });
 }

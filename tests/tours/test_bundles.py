@@ -1,0 +1,148 @@
+"""Tour bundles: export, import into another Heritour, export again gives the same bytes;
+and import refuses hostile zips."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from tours.authoring import AuthoringError, set_camera
+from tours.blobstore.local import LocalBlobStore
+from tours.bundles import BundleLimits, bundle_bytes, bundle_schema, import_bundle
+from tours.models import ModelAsset, Tour
+from tours.stopmedia import set_audio, store_poster
+
+LIMITS = BundleLimits(max_unpacked_bytes=50 * 1024 * 1024, max_files=100)
+
+
+@pytest.fixture
+def rich_tour(db: Any, store: Any, draft_tour: Any) -> Any:
+    """``draft_tour`` with audio, captions and a captured poster on its first stop."""
+    from PIL import Image
+
+    stop = draft_tour.stops[0]
+    set_audio(db, store, stop, "vi", io.BytesIO(b"ID3" + b"\x00" * 64), b"WEBVTT\n", 10_000)
+    png = io.BytesIO()
+    Image.new("RGB", (32, 32), (200, 10, 10)).save(png, "PNG")
+    set_camera(
+        db, stop, "10deg 70deg 3m", "0m 0.2m 0m", "35deg", store_poster(store, png.getvalue())
+    )
+    draft_tour.latitude, draft_tour.longitude = 16.4698, 107.5786
+    db.commit()
+    return draft_tour
+
+
+def _manifest(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("bundle.json")
+
+
+def test_export_import_export_is_byte_identical(
+    db: Any, store: Any, rich_tour: Any, tmp_path: Path
+) -> None:
+    first = bundle_bytes(store, rich_tour)
+    manifest = json.loads(_manifest(first))
+    jsonschema.validate(manifest, bundle_schema())
+    assert manifest["tour"]["stops"][0]["audio"]["vi"]["captions"].startswith("captions/")
+    # Another Heritour: an empty store, and a database without this tour or its model.
+    db.delete(rich_tour)
+    db.commit()
+    for asset in db.query(ModelAsset).all():
+        db.delete(asset)
+    db.commit()
+    other = LocalBlobStore(tmp_path / "other")
+    imported = import_bundle(db, other, io.BytesIO(first), LIMITS)
+    assert imported.published_number is None
+    second = bundle_bytes(other, imported)
+    assert _manifest(second) == _manifest(first)
+    assert db.query(ModelAsset).count() == 1
+    for key, info in manifest["files"].items():
+        assert hashlib.sha256(other.read(key)).hexdigest() == info["sha256"]
+
+
+def test_import_under_a_new_slug_reuses_the_model(db: Any, store: Any, rich_tour: Any) -> None:
+    data = bundle_bytes(store, rich_tour)
+    with pytest.raises(AuthoringError) as taken:
+        import_bundle(db, store, io.BytesIO(data), LIMITS)
+    assert taken.value.code == "slug_taken"
+    copy = import_bundle(db, store, io.BytesIO(data), LIMITS, slug="citadel-copy")
+    assert copy.slug == "citadel-copy"
+    assert db.query(ModelAsset).count() == 1
+    assert db.query(Tour).count() == 2
+
+
+def _zip(entries: dict[str, bytes]) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    buffer.seek(0)
+    return buffer
+
+
+def _entries(store: Any, tour: Any) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(bundle_bytes(store, tour))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _refused(db: Any, store: Any, data: io.BytesIO, limits: BundleLimits = LIMITS) -> str:
+    with pytest.raises(AuthoringError) as raised:
+        import_bundle(db, store, data, limits, slug="elsewhere")
+    return raised.value.code
+
+
+def test_zip_slip_is_refused(db: Any, store: Any, rich_tour: Any, tmp_path: Path) -> None:
+    entries = _entries(store, rich_tour)
+    for name in ("../../evil.txt", "/etc/passwd", "files/../../x", "files/models/..%2f", "x.txt"):
+        assert _refused(db, store, _zip({**entries, name: b"x"})) == "unsafe_path"
+    assert not (tmp_path / "evil.txt").exists()
+
+
+def test_sizes_are_capped(db: Any, store: Any, rich_tour: Any) -> None:
+    entries = _entries(store, rich_tour)
+    small = BundleLimits(max_unpacked_bytes=1000, max_files=100)
+    assert _refused(db, store, _zip(entries), small) == "bundle_too_large"
+    few = BundleLimits(max_unpacked_bytes=10**9, max_files=2)
+    assert _refused(db, store, _zip(entries), few) == "bundle_too_large"
+
+
+def test_tampered_or_missing_files_are_refused(db: Any, store: Any, rich_tour: Any) -> None:
+    entries = _entries(store, rich_tour)
+    audio = next(name for name in entries if name.startswith("files/audio/"))
+    assert _refused(db, store, _zip({**entries, audio: b"ID3 other bytes"})) == "blob_mismatch"
+    without = {name: data for name, data in entries.items() if name != audio}
+    assert _refused(db, store, _zip(without)) == "missing_blob"
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (lambda m: m.update(format="something-else"), "schema_invalid"),
+        (lambda m: m["tour"].update(slug="../x"), "schema_invalid"),
+        (
+            lambda m: m["tour"]["stops"][0].update(audio={"vi": {"key": "../x", "type": "a"}}),
+            "schema_invalid",
+        ),
+        (lambda m: m["tour"].update(default_locale="not a tag"), "schema_invalid"),
+    ],
+)
+def test_schema_is_checked(db: Any, store: Any, rich_tour: Any, change: Any, code: str) -> None:
+    entries = _entries(store, rich_tour)
+    manifest = json.loads(entries["bundle.json"])
+    change(manifest)
+    entries["bundle.json"] = json.dumps(manifest).encode()
+    assert _refused(db, store, _zip(entries)) == code
+
+
+def test_not_a_bundle(db: Any, store: Any) -> None:
+    assert _refused(db, store, io.BytesIO(b"PK\x03\x04 broken")) == "invalid_bundle"
+    assert _refused(db, store, _zip({"readme.txt": b"hi"})) == "unsafe_path"
+    assert _refused(db, store, _zip({"bundle.json": b"{not json"})) == "invalid_bundle"
+    assert db.query(Tour).count() == 0

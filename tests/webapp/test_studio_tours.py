@@ -1,0 +1,190 @@
+"""The tour editor through HTTP: create, texts, stops, camera and poster, hotspots, audio,
+narration preview, translation matrix, publish checks, preview as a tourist, bundles."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from tours.models import Tour
+from tours.narration import render_narration
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (120, 60, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_build_and_publish_a_tour(curator: Any, db: Any, ready_asset: Any) -> None:
+    created = curator.post(
+        "/studio/tours/new", data={"slug": "dai-noi", "default_locale": "vi", "title": "Đại Nội"}
+    )
+    assert created.status_code == 302
+    tour = db.query(Tour).filter_by(slug="dai-noi").one()
+    base = f"/studio/tours/{tour.id}"
+    assert curator.post(f"{base}/languages", data={"language": "EN"}).status_code == 302
+    curator.post(
+        f"{base}/texts/en", data={"title": "Imperial City", "summary": "S", "site_name": "Huế"}
+    )
+    curator.post(
+        f"{base}/settings",
+        data={"default_locale": "vi", "latitude": "16.47", "longitude": "107.58"},
+    )
+    # Publishing now says what is missing, in the curator's language.
+    refused = curator.post(f"{base}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "The tour has no stops." in refused
+    for _ in range(2):
+        curator.post(f"{base}/stops", data={"model": str(ready_asset.id)})
+    db.expire_all()
+    first, second = tour.stops
+    refused = curator.post(f"{base}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "Stop 1 has no narration in the default language." in refused
+    assert "Stop 2 has no narration in the default language." in refused
+    for stop, (vi, en) in zip(
+        tour.stops, [("Ngọ Môn", "Noon Gate"), ("Điện", "Hall")], strict=True
+    ):
+        curator.post(
+            f"{base}/stops/{stop.id}/texts/vi", data={"title": vi, "narration": f"**{vi}**"}
+        )
+        curator.post(f"{base}/stops/{stop.id}/texts/en", data={"title": en, "narration": f"*{en}*"})
+    camera = curator.post(
+        f"{base}/stops/{first.id}/camera",
+        data={
+            "orbit": "20.00deg 70.00deg 2.5000m",
+            "target": "0.0000m 0.3000m 0.0000m",
+            "field_of_view": "30.00deg",
+            "poster": (io.BytesIO(_png()), "poster.png"),
+        },
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"},
+    )
+    assert camera.status_code == 200, camera.json
+    assert camera.json["camera"]["orbit"] == "20.00deg 70.00deg 2.5000m"
+    assert camera.json["poster"].startswith("posters/")
+    spot = curator.post(
+        f"{base}/stops/{first.id}/hotspots",
+        data={"position": "0.1m 0.2m 0.3m", "normal": "0 0 1", "lang": "vi", "label": "Mái"},
+        headers={"Accept": "application/json"},
+    )
+    assert spot.status_code == 200
+    spot_id = spot.json["hotspot"]["id"]
+    curator.post(f"{base}/stops/{first.id}/hotspots/{spot_id}/texts/en", data={"label": "Roof"})
+    # Move the second stop up without JavaScript, then back with the drag-and-drop endpoint.
+    curator.post(f"{base}/stops/{second.id}/move", data={"direction": "up"})
+    db.expire_all()
+    assert [s.id for s in tour.stops] == [second.id, first.id]
+    order = curator.post(f"{base}/stops/order", json={"stops": [first.id, second.id]})
+    assert order.json == {"stops": [first.id, second.id]}
+    published = curator.post(f"{base}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "Published revision 1." in published
+    from tours.catalogue import published_tour
+
+    for lang, title, label in [("vi", "Ngọ Môn", "Mái"), ("en", "Noon Gate", "Roof")]:
+        view = published_tour(db, "dai-noi", lang)
+        assert view.stops[0].title.text == title
+        assert view.stops[0].hotspots[0].label.text == label
+        assert view.stops[0].poster_key == camera.json["poster"]
+        page = curator.get(f"/{lang}/tours/dai-noi/1")
+        assert page.status_code == 200 and title in page.get_data(as_text=True)
+    assert curator.post(f"{base}/unpublish").status_code == 302
+    assert curator.get("/en/tours/dai-noi/1").status_code == 404
+
+
+def test_preview_as_a_tourist_before_publishing(curator: Any, draft_tour: Any) -> None:
+    base = f"/studio/tours/{draft_tour.id}/preview"
+    page = curator.get(f"{base}/en/").get_data(as_text=True)
+    assert "The Citadel" in page and "Preview of the draft" in page
+    assert f'href="{base}/en/1"' in page  # links stay inside the preview
+    assert "/en/tours/citadel/" not in page
+    stop = curator.get(f"{base}/vi/2").get_data(as_text=True)
+    assert "Tháp" in stop and render_narration("Lời kể **Tháp**.") in stop
+    assert curator.get(f"{base}/en/9").status_code == 404
+    assert curator.get(f"{base}/xx/").status_code == 404
+    assert curator.get("/en/tours/citadel/").status_code == 404  # still a draft
+
+
+def test_narration_preview_matches_the_tourist_page(curator: Any) -> None:
+    markdown = "# Hi\n\n**Ngọ Môn** <script>alert(1)</script> [x](javascript:alert(1))"
+    answer = curator.post("/api/v1/narration/preview", json={"markdown": markdown})
+    assert answer.json == {"html": render_narration(markdown)}
+    assert "<script>" not in answer.json["html"]
+    assert curator.post("/api/v1/narration/preview", json={"md": 1}).status_code == 400
+
+
+def test_translation_matrix_page(curator: Any, draft_tour: Any, db: Any) -> None:
+    curator.post(f"/studio/tours/{draft_tour.id}/languages", data={"language": "ko"})
+    page = curator.get(f"/studio/tours/{draft_tour.id}/translations").get_data(as_text=True)
+    header = re.search(r"<thead>(.*?)</thead>", page, re.S).group(1)
+    assert [tag for tag in re.findall(r"<small>([^<]+)</small>", header)] == ["vi", "en", "ko"]
+    assert page.count('class="done"') == 3 * 2 + 2 * (3 * 2 + 2 * 2)
+    assert page.count('class="missing"') > 0
+
+
+def test_audio_upload_checks_bytes(curator: Any, draft_tour: Any, db: Any) -> None:
+    stop = draft_tour.stops[0]
+    url = f"/studio/tours/{draft_tour.id}/stops/{stop.id}/audio/vi"
+    fake = curator.post(
+        url,
+        data={"audio": (io.BytesIO(b"<html>"), "x.mp3")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Audio must be MP3, AAC or Ogg." in fake.get_data(as_text=True)
+    bad_captions = curator.post(
+        url,
+        data={
+            "audio": (io.BytesIO(b"OggS" + bytes(64)), "a.ogg"),
+            "captions": (io.BytesIO(b"1\n00:00 --> 00:01\n"), "a.srt"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Captions must be a WebVTT file" in bad_captions.get_data(as_text=True)
+    curator.post(
+        url,
+        data={
+            "audio": (io.BytesIO(b"OggS" + bytes(64)), "a.ogg"),
+            "captions": (io.BytesIO(b"WEBVTT\n"), "a.vtt"),
+        },
+        content_type="multipart/form-data",
+    )
+    db.expire_all()
+    assert [(a.locale, a.content_type, bool(a.captions_key)) for a in stop.audio] == [
+        ("vi", "audio/ogg", True)
+    ]
+
+
+def test_editor_pages_render(curator: Any, draft_tour: Any) -> None:
+    stop = draft_tour.stops[0]
+    tour_page = curator.get(f"/studio/tours/{draft_tour.id}?lang=en").get_data(as_text=True)
+    assert 'value="The Citadel"' in tour_page and "Ready to publish." in tour_page
+    stop_page = curator.get(f"/studio/tours/{draft_tour.id}/stops/{stop.id}?lang=vi")
+    html = stop_page.get_data(as_text=True)
+    assert "<model-viewer" in html and 'id="use-view"' in html and "Lời kể **Cổng**." in html
+    assert curator.get(f"/studio/tours/{draft_tour.id}/stops/99999").status_code == 404
+    assert curator.get("/studio/").status_code == 200
+
+
+def test_export_and_import_through_the_studio(curator: Any, draft_tour: Any, db: Any) -> None:
+    exported = curator.get(f"/studio/tours/{draft_tour.id}/bundle.zip")
+    assert exported.status_code == 200 and exported.mimetype == "application/zip"
+    data = exported.get_data()
+    taken = curator.post(
+        "/studio/import",
+        data={"bundle": (io.BytesIO(data), "citadel.zip")},
+        content_type="multipart/form-data",
+    )
+    assert taken.status_code == 400 and "Another tour already uses this slug." in taken.get_data(
+        as_text=True
+    )
+    imported = curator.post(
+        "/studio/import",
+        data={"bundle": (io.BytesIO(data), "citadel.zip"), "slug": "citadel-2"},
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code == 302
+    assert db.query(Tour).filter_by(slug="citadel-2").one().stops[1].texts

@@ -1,0 +1,59 @@
+"""Studio JSON routes: model status for polling, deleting a model, the narration preview."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tours.authoring import AuthoringError
+from tours.library import delete_model, list_models, model_status
+from tours.models import ModelAsset
+from tours.narration import render_narration
+from webapp.api import bp
+from webapp.errors import api_error
+from webapp.extensions import db
+from webapp.studio.messages import error_message
+from webapp.studio.security import api_login_required
+
+MAX_PREVIEW_CHARS = 200_000
+
+
+def _asset(asset_id: str) -> ModelAsset | None:
+    return db.session.get(ModelAsset, int(asset_id)) if asset_id.isdigit() else None
+
+
+@bp.get("/models")
+@api_login_required
+def list_models_status() -> Response:
+    """Every model with its processing status."""
+    return jsonify(models=[model_status(asset) for asset in list_models(db.session)])
+
+
+@bp.route("/models/<asset_id>", methods=["GET", "DELETE"])
+@api_login_required
+def model_detail(asset_id: str) -> Response | tuple[Response, int]:
+    """GET: status, progress, outcome and report. DELETE: remove an unused model."""
+    asset = _asset(asset_id)
+    if asset is None:
+        return api_error(404, "model_not_found", error_message("model_not_found"))
+    if request.method == "DELETE":
+        try:
+            delete_model(db.session, asset)
+        except AuthoringError as error:
+            return api_error(409, error.code, error_message(error.code), error.detail)
+        return jsonify(deleted=int(asset_id))
+    return jsonify(model={**model_status(asset), "report": asset.report})
+
+
+@bp.post("/narration/preview")
+@api_login_required
+def narration_preview() -> Response | tuple[Response, int]:
+    """Markdown narration rendered exactly as the tourist page renders it."""
+    body = request.get_json(silent=True)
+    markdown = body.get("markdown") if isinstance(body, dict) else None
+    if not isinstance(markdown, str):
+        return api_error(400, "bad_request", _('Send {"markdown": "..."}.'))
+    if len(markdown) > MAX_PREVIEW_CHARS:
+        return api_error(413, "payload_too_large", _("The narration is too long to preview."))
+    return jsonify(html=render_narration(markdown))

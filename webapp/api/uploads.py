@@ -1,0 +1,227 @@
+"""Model uploads for the studio: a tus endpoint (local store) and S3 multipart signing.
+
+tus (https://tus.io, protocol 1.0.0, "creation" and "termination" extensions): the
+browser creates an upload, sends it in PATCH chunks, and after a dropped connection
+asks with HEAD where to resume. The last chunk hands the file to ingest.
+
+With an S3 store the bytes go straight from the browser to the bucket: the app starts a
+multipart upload, signs each part, and completes it; then ingest copies it into place.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tours.authoring import AuthoringError
+from tours.blobstore import BlobNotFound, BlobStoreError, InvalidKey
+from tours.blobstore.multipart import (
+    DirectUploads,
+    UploadRequest,
+    check_upload_request,
+    incoming_key,
+    is_incoming_key,
+)
+from tours.ingest import store_original
+from tours.library import model_status, processing_options
+from tours.uploads import ChunkedUploads, Upload, UploadError, sanitize_name
+from webapp.api import bp
+from webapp.errors import api_error
+from webapp.extensions import blobs, db, jobs
+from webapp.studio.messages import error_message
+from webapp.studio.security import api_login_required, current_user
+
+TUS_VERSION = "1.0.0"
+
+
+def _uploads() -> ChunkedUploads:
+    root = current_app.config["UPLOAD_DIR"]
+    return ChunkedUploads(root, current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
+
+
+def _tus(response: Response, status: int = 204, **headers: str) -> tuple[Response, int]:
+    response.headers["Tus-Resumable"] = TUS_VERSION
+    response.headers["Cache-Control"] = "no-store"
+    for name, value in headers.items():
+        response.headers[name.replace("_", "-")] = value
+    return response, status
+
+
+def _error(code: str, message: str, status: int) -> tuple[Response, int]:
+    response, status = api_error(status, code, error_message(code, message))
+    return _tus(response, status)
+
+
+def _metadata(header: str) -> dict[str, str]:
+    """tus ``Upload-Metadata``: comma-separated ``key base64value`` pairs."""
+    values: dict[str, str] = {}
+    for pair in header.split(","):
+        key, _sep, encoded = pair.strip().partition(" ")
+        if not key:
+            continue
+        try:
+            values[key] = base64.b64decode(encoded, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            values[key] = ""
+    return values
+
+
+def _owner() -> int:
+    user = current_user()
+    assert user is not None
+    return user.id
+
+
+def _finish(upload: Upload) -> int:
+    """Hand a finished upload to ingest and queue its processing; returns the asset id."""
+    chunks = _uploads()
+    with chunks.open_complete(upload) as stream:
+        asset = store_original(db.session, blobs.store, stream, upload.name, upload.options)
+    chunks.delete(upload.id)
+    jobs.queue.process_model(asset.id)
+    return asset.id
+
+
+@bp.post("/uploads")
+@api_login_required
+def tus_create() -> tuple[Response, int]:
+    """Create a tus upload (``Upload-Length`` and ``Upload-Metadata`` headers)."""
+    if request.headers.get("Tus-Resumable") != TUS_VERSION:
+        return _error("unsupported_tus_version", "Send Tus-Resumable: 1.0.0.", 412)
+    try:
+        length = int(request.headers.get("Upload-Length", ""))
+    except ValueError:
+        return _error("missing_length", "Send the file's size in Upload-Length.", 400)
+    meta = _metadata(request.headers.get("Upload-Metadata", ""))
+    try:
+        options = processing_options(meta.get("up_axis", "auto"), meta.get("unit", "m"))
+        name = meta.get("filename") or meta.get("name") or ""
+        upload = _uploads().create(length, name, _owner(), options)
+    except UploadError as error:
+        return _error(error.code, error.message, error.status)
+    except AuthoringError as error:
+        return _error(error.code, error.message, 400)
+    location = url_for("api.tus_upload", upload_id=upload.id)
+    return _tus(Response(status=201), 201, Location=location, Upload_Offset="0")
+
+
+@bp.route("/uploads/<upload_id>", methods=["HEAD", "PATCH", "DELETE"])
+@api_login_required
+def tus_upload(upload_id: str) -> tuple[Response, int]:
+    """HEAD: where to resume. PATCH: the next chunk. DELETE: give up the upload."""
+    chunks = _uploads()
+    try:
+        upload = chunks.get(upload_id, _owner())
+        if request.method == "DELETE":
+            chunks.delete(upload.id)
+            return _tus(Response(status=204))
+        if request.method == "HEAD":
+            return _tus(
+                Response(status=200),
+                200,
+                Upload_Offset=str(upload.offset),
+                Upload_Length=str(upload.length),
+            )
+        if request.content_type != "application/offset+octet-stream":
+            return _error("bad_content_type", "Send application/offset+octet-stream.", 415)
+        offset = int(request.headers.get("Upload-Offset", "-1"))
+        upload = chunks.append(upload.id, upload.owner, offset, request.stream)
+        headers = {"Upload_Offset": str(upload.offset)}
+        if upload.complete:
+            headers["Heritour_Model_Id"] = str(_finish(upload))
+        return _tus(Response(status=204), 204, **headers)
+    except UploadError as error:
+        return _error(error.code, error.message, error.status)
+    except ValueError:
+        return _error("bad_offset", "Send the chunk's position in Upload-Offset.", 400)
+
+
+# Uppy's AwsS3 plugin names each request by its HTTP method (and upload id, part number).
+_S3_OPERATIONS = {
+    ("PUT", False, False): "put_object",
+    ("POST", False, False): "create_multipart_upload",
+    ("PUT", True, True): "upload_part",
+    ("GET", True, False): "list_parts",
+    ("POST", True, False): "complete_multipart_upload",
+    ("DELETE", True, False): "abort_multipart_upload",
+}
+
+
+def _direct_store() -> DirectUploads | None:
+    store = blobs.store
+    return store if isinstance(store, DirectUploads) else None
+
+
+def _unavailable() -> tuple[Response, int]:
+    message = _("This site's store takes uploads through the app.")
+    return api_error(409, "direct_upload_unavailable", message)
+
+
+@bp.post("/s3-uploads/sign")
+@api_login_required
+def s3_sign() -> tuple[Response, int] | Response:
+    """Sign one S3 request of a direct upload: ``{method, key, uploadId?, partNumber?}``.
+
+    A request that starts an upload gets a fresh ``incoming/`` key, whatever it asked for.
+    """
+    store = _direct_store()
+    if store is None:
+        return _unavailable()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return api_error(400, "bad_request", _("Send a JSON object."))
+    upload_id, part = body.get("uploadId"), body.get("partNumber")
+    operation = _S3_OPERATIONS.get((str(body.get("method")), bool(upload_id), part is not None))
+    if operation is None:
+        return api_error(400, "invalid_upload_request", _("This upload request is not allowed."))
+    starting = operation in {"put_object", "create_multipart_upload"}
+    key = incoming_key() if starting else str(body.get("key", ""))
+    try:
+        upload = check_upload_request(
+            UploadRequest(operation, key, upload_id or None, part if part is not None else None)
+        )
+        url = store.presign_upload(upload, current_app.config["PRESIGN_SECONDS"])
+    except (ValueError, TypeError):
+        return api_error(400, "invalid_upload_request", _("This upload request is not allowed."))
+    except BlobStoreError:
+        return api_error(503, "store_unavailable", _("The file store did not answer."))
+    return jsonify(url=url, key=key)
+
+
+@bp.post("/s3-uploads/finish")
+@api_login_required
+def s3_finish() -> tuple[Response, int] | Response:
+    """A direct upload is in the bucket: ``{key, name, up_axis, unit}``; ingest takes it."""
+    if _direct_store() is None:
+        return _unavailable()
+    body = request.get_json(silent=True)
+    key = body.get("key") if isinstance(body, dict) else None
+    if not isinstance(key, str) or not is_incoming_key(key):
+        return api_error(400, "invalid_key", _("This is not a key of a direct upload."))
+    assert isinstance(body, dict)
+    try:
+        options = processing_options(str(body.get("up_axis", "auto")), str(body.get("unit", "m")))
+    except AuthoringError as error:
+        return api_error(400, error.code, error_message(error.code))
+    store = blobs.store
+    try:
+        info = store.stat(key)
+        if info is None:
+            return api_error(404, "upload_not_found", error_message("upload_not_found"))
+        if info.size > current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024:
+            return api_error(413, "upload_too_large", error_message("upload_too_large"))
+        with store.open(key) as stream:
+            name = sanitize_name(str(body.get("name", "")))
+            asset = store_original(db.session, store, stream, name, options)
+    except (BlobNotFound, InvalidKey):
+        return api_error(404, "upload_not_found", error_message("upload_not_found"))
+    except BlobStoreError:
+        return api_error(503, "store_unavailable", _("The file store did not answer."))
+    finally:
+        store.delete(key)
+    jobs.queue.process_model(asset.id)
+    return jsonify(model=model_status(asset))

@@ -1,0 +1,60 @@
+"""The offline pack of a tour: every URL a phone must keep to follow it without a network."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, g, json, url_for
+
+from tours.offline import offline_media_bytes, offline_media_keys
+from webapp.public import bp
+from webapp.public.views import TEXT_MODE, tour_or_404
+
+# The viewer and every decoder it may ask for (model-viewer loads decoders by folder).
+VIEWER_FILES = (
+    "vendor/model-viewer.min.js",
+    "vendor/meshopt_decoder.js",
+    "js/viewer.js",
+    "js/levels.js",
+    "js/stop.js",
+    "js/offline.js",
+    "css/app.css",
+    "icons/icon.svg",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+)
+DECODER_FILES = (
+    "vendor/draco/draco_decoder.js",
+    "vendor/draco/draco_decoder.wasm",
+    "vendor/draco/draco_wasm_wrapper.js",
+    "vendor/basis/basis_transcoder.js",
+    "vendor/basis/basis_transcoder.wasm",
+)
+
+
+def cache_name(slug: str, lang: str, revision: int) -> str:
+    """The name of the browser cache holding one saved tour in one language."""
+    return f"heritour-tour:{slug}:{lang}:{revision}"
+
+
+@bp.get("/tours/<slug>/offline.json")
+def offline_pack(slug: str) -> Response:
+    """Which URLs to cache to save the tour in this language, and under what name."""
+    tour = tour_or_404(slug)
+    pages = [url_for("public.tour", slug=slug)]
+    for stop in tour.stops:
+        pages.append(url_for("public.stop", slug=slug, number=stop.number))
+        pages.append(url_for("public.stop", slug=slug, number=stop.number, mode=TEXT_MODE))
+    static = [url_for("static", filename=name) for name in VIEWER_FILES]
+    # Decoders are fetched by folder + file name, so they are kept under unversioned URLs.
+    static += [f"{current_app.static_url_path}/{name}" for name in DECODER_FILES]
+    media = [url_for("media.blob", key=key) for key in offline_media_keys(tour)]
+    body = {
+        "tour": slug,
+        "lang": g.lang,
+        "revision": tour.revision,
+        "cache": cache_name(slug, g.lang, tour.revision),
+        "urls": [*pages, *static, url_for("tourist.manifest"), *media],
+        "model_bytes": offline_media_bytes(tour),
+    }
+    response = Response(json.dumps(body), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response

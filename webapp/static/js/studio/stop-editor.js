@@ -1,0 +1,105 @@
+// Stop editor: keep the viewer's camera as the stop's view (with a poster captured from it),
+// place hotspots by clicking on the model, and preview the narration as tourists see it.
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+const viewer = document.getElementById("stop-viewer");
+const status = document.getElementById("viewer-status");
+const say = (text) => { if (status) status.textContent = text; };
+const degrees = (radians) => (radians * 180) / Math.PI;
+
+async function post(url, body) {
+  const response = await fetch(url, {
+    method: "POST",
+    body,
+    headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+    credentials: "same-origin",
+  });
+  const answer = await response.json();
+  if (!response.ok) throw new Error(answer.error ? answer.error.message : response.statusText);
+  return answer;
+}
+
+function cameraNow() {
+  const orbit = viewer.getCameraOrbit();
+  const target = viewer.getCameraTarget();
+  return {
+    orbit: `${degrees(orbit.theta).toFixed(2)}deg ${degrees(orbit.phi).toFixed(2)}deg ${orbit.radius.toFixed(4)}m`,
+    target: `${target.x.toFixed(4)}m ${target.y.toFixed(4)}m ${target.z.toFixed(4)}m`,
+    field_of_view: `${viewer.getFieldOfView().toFixed(2)}deg`,
+  };
+}
+
+async function useThisView(button) {
+  button.disabled = true;
+  try {
+    const camera = cameraNow();
+    const body = new FormData();
+    for (const [name, value] of Object.entries(camera)) body.set(name, value);
+    const poster = await viewer.toBlob({ mimeType: "image/webp", qualityArgument: 0.85 });
+    if (poster) body.set("poster", poster, "poster.webp");
+    const answer = await post(viewer.dataset.cameraUrl, body);
+    document.getElementById("orbit").value = camera.orbit;
+    document.getElementById("target").value = camera.target;
+    document.getElementById("fov").value = camera.field_of_view;
+    viewer.dataset.savedOrbit = answer.camera.orbit;
+    say(viewer.dataset.msgSaved);
+  } catch (error) {
+    say(error.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+let placing = false;
+async function placeHotspot(event) {
+  if (!placing) return;
+  const hit = viewer.positionAndNormalFromPoint(event.clientX, event.clientY);
+  if (!hit) {
+    say(viewer.dataset.msgMissed);
+    return;
+  }
+  placing = false;
+  const { position: p, normal: n } = hit;
+  const body = new FormData();
+  body.set("position", `${p.x.toFixed(4)}m ${p.y.toFixed(4)}m ${p.z.toFixed(4)}m`);
+  body.set("normal", `${n.x.toFixed(4)} ${n.y.toFixed(4)} ${n.z.toFixed(4)}`);
+  body.set("lang", viewer.dataset.lang);
+  try {
+    const answer = await post(viewer.dataset.hotspotUrl, body);
+    location.hash = `hotspot-${answer.hotspot.id}`;
+    location.reload();
+  } catch (error) {
+    say(error.message);
+  }
+}
+
+if (viewer) {
+  const useView = document.getElementById("use-view");
+  const place = document.getElementById("place-hotspot");
+  useView.addEventListener("click", () => useThisView(useView));
+  place.addEventListener("click", () => {
+    placing = !placing;
+    place.setAttribute("aria-pressed", String(placing));
+    say(placing ? viewer.dataset.msgPlace : "");
+  });
+  viewer.addEventListener("click", placeHotspot);
+}
+
+const narration = document.getElementById("narration");
+const preview = document.getElementById("narration-preview");
+let timer = null;
+async function renderPreview() {
+  const response = await fetch(narration.dataset.previewUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+    body: JSON.stringify({ markdown: narration.value }),
+    credentials: "same-origin",
+  });
+  if (response.ok) preview.innerHTML = (await response.json()).html; // sanitised by the server
+}
+if (narration && preview) {
+  narration.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(renderPreview, 250);
+  });
+  renderPreview();
+}

@@ -1,0 +1,38 @@
+// Reorder stops by drag and drop (the ↑ ↓ buttons do the same without JavaScript).
+const list = document.getElementById("stop-list");
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+let dragged = null;
+
+async function saveOrder() {
+  const stops = [...list.querySelectorAll("li[data-stop-id]")].map((li) => Number(li.dataset.stopId));
+  const response = await fetch(list.dataset.orderUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+    body: JSON.stringify({ stops }),
+    credentials: "same-origin",
+  });
+  if (response.ok) location.reload();
+}
+
+if (list) {
+  list.addEventListener("dragstart", (event) => {
+    dragged = event.target.closest("li");
+    event.dataTransfer.effectAllowed = "move";
+    dragged.classList.add("dragging");
+  });
+  list.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    const over = event.target.closest("li");
+    if (!dragged || !over || over === dragged) return;
+    const box = over.getBoundingClientRect();
+    const after = event.clientY > box.top + box.height / 2;
+    list.insertBefore(dragged, after ? over.nextSibling : over);
+  });
+  list.addEventListener("drop", (event) => {
+    event.preventDefault();
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+    saveOrder();
+  });
+  list.addEventListener("dragend", () => { if (dragged) dragged.classList.remove("dragging"); });
+}

@@ -1,0 +1,97 @@
+"""Stable error codes from ``tours`` turned into sentences in the curator's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from tours.accounts import MIN_PASSWORD_LENGTH, AccountError
+from tours.publishing import Problem
+
+
+def _sentences() -> dict[str, str]:
+    return {
+        "password_too_short": _(
+            "The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH
+        ),
+        "invalid_email": _("This is not a valid email address."),
+        "invalid_role": _("Choose a role from the list."),
+        "email_taken": _("A user with this email already exists."),
+        "last_admin": _("The last administrator must stay an administrator."),
+        "invalid_language": _("This is not a BCP 47 language tag (for example vi, en or zh-Hant)."),
+        "invalid_location": _("Latitude and longitude must be numbers on the globe."),
+        "invalid_slug": _("The slug may use a-z, 0-9 and single hyphens, at most 80 characters."),
+        "slug_taken": _("Another tour already uses this slug."),
+        "missing_title": _("Give the tour a title."),
+        "model_not_found": _("That model does not exist."),
+        "invalid_order": _("The new order must list every stop once."),
+        "invalid_camera": _("The camera view could not be read. Move the viewer and try again."),
+        "invalid_hotspot": _("The hotspot's position could not be read. Click on the model."),
+        "invalid_options": _("Choose an up axis and a unit from the lists."),
+        "model_busy": _("The model is being processed. Wait until it is done."),
+        "model_in_published_tour": _(
+            "A published tour shows this model. Unpublish the tour or choose another model first."
+        ),
+        "captions_too_large": _("The captions file is larger than 1 MB."),
+        "invalid_captions": _("Captions must be a WebVTT file (starting with WEBVTT)."),
+        "unsupported_audio": _("Audio must be MP3, AAC or Ogg."),
+        "audio_too_large": _("The audio file is too large."),
+        "invalid_poster": _("The poster is not an image we can use."),
+        "empty_upload": _("The file is empty."),
+        "upload_too_large": _("The file is larger than this site accepts."),
+        "upload_not_found": _("This upload is unknown or has expired. Upload the file again."),
+        "offset_mismatch": _("Part of the upload was lost. It will resume from the right place."),
+        "upload_incomplete": _("The upload is not finished."),
+        "invalid_bundle": _("This file is not a Heritour tour bundle."),
+        "bundle_too_large": _("The bundle is larger than this site accepts."),
+        "unsafe_path": _("The bundle contains a file with an unsafe name."),
+        "schema_invalid": _("The tour document in the bundle is not valid."),
+        "missing_blob": _("The bundle lacks a file its tour needs."),
+        "blob_mismatch": _("A file in the bundle does not match its content hash."),
+    }
+
+
+def error_message(code: str, fallback: str = "") -> str:
+    """The sentence for ``code`` in the current language (``fallback`` if it is unknown)."""
+    return _sentences().get(code, fallback or code)
+
+
+def account_message(error: AccountError) -> str:
+    """The sentence for an account error."""
+    return error_message(error.code, error.message)
+
+
+def phone_reason(code: str, fallback: str) -> str:
+    """Why an original is not ready for phones (a code from the model report), as a sentence."""
+    sentences = {
+        "too_many_triangles": _(
+            "More triangles than a phone shows smoothly; lighter levels are made."
+        ),
+        "textures_too_large": _(
+            "Some textures are larger than 4096 pixels; phones get smaller copies."
+        ),
+        "file_too_heavy": _(
+            "The file is heavy for a mobile network; visitors get a lighter level first."
+        ),
+        "not_compressed": _(
+            "The geometry is not compressed; the processed levels are much smaller."
+        ),
+        "z_up": _("The scan was Z-up; it has been turned upright."),
+        "validator_errors": _("The glTF validator found errors in the original."),
+    }
+    return sentences.get(code, fallback)
+
+
+def problem_message(problem: Problem) -> str:
+    """What is missing before publishing, as a sentence."""
+    number: Any = problem.stop
+    sentences = {
+        "missing_title": _("The tour has no title in its default language."),
+        "no_stops": _("The tour has no stops."),
+        "model_not_ready": _("Stop %(number)s has no ready model.", number=number),
+        "missing_narration": _(
+            "Stop %(number)s has no narration in the default language.", number=number
+        ),
+    }
+    return sentences.get(problem.code, problem.code)

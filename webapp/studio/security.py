@@ -1,0 +1,168 @@
+"""Who is signed in, and what they may do: sessions, roles, CSRF and the login rate limit.
+
+``current_user()`` reads the session once per request. Studio pages send anonymous people
+to the login page; the studio's JSON routes answer 401 or 403 in the house error shape.
+CSRF protection (Flask-WTF) covers every POST, PUT, PATCH and DELETE of the whole app;
+scripts send the token in the ``X-CSRFToken`` header. Sign-in attempts are rate-limited
+per client address with the ``limits`` library: in memory by default, in Redis (shared by
+every worker) when ``RATELIMIT_STORAGE_URI`` names one.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from werkzeug.wrappers import Response
+
+from tours.models import User, UserRole
+from webapp.errors import api_error
+from webapp.extensions import db
+
+csrf = CSRFProtect()
+F = TypeVar("F", bound=Callable[..., Any])
+_USER = "heritour.studio_user"
+
+
+def _session_stamp(user: User) -> str:
+    """Changes when the password does, so a new password ends the other sessions."""
+    return user.password_hash[-16:]
+
+
+def _forget_request_state() -> None:
+    """Drop what this request cached about the old session (user, CSRF token)."""
+    request.environ.pop(_USER, None)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+def login_user(user: User) -> None:
+    """Start a fresh session for ``user`` (a new session on every login)."""
+    session.clear()
+    session["user_id"] = user.id
+    session["stamp"] = _session_stamp(user)
+    session.permanent = False
+    _forget_request_state()
+
+
+def logout_user() -> None:
+    """End the session."""
+    session.clear()
+    _forget_request_state()
+
+
+def current_user() -> User | None:
+    """The signed-in, active user of this request, or None (looked up once per request)."""
+    cache = request.environ
+    if _USER not in cache:
+        user = None
+        user_id = session.get("user_id")
+        if isinstance(user_id, int):
+            found = db.session.get(User, user_id)
+            stamp = session.get("stamp")
+            if found is not None and found.active and stamp == _session_stamp(found):
+                user = found
+        cache[_USER] = user
+    return cast(User | None, cache[_USER])
+
+
+def is_admin(user: User | None) -> bool:
+    """Whether ``user`` may manage users."""
+    return user is not None and user.role == UserRole.ADMIN
+
+
+def admin_required(view: F) -> F:
+    """A studio page only admins may use (curators get 403)."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not is_admin(current_user()):
+            from flask import abort
+
+            abort(403)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def api_login_required(view: F) -> F:
+    """A JSON route for signed-in studio users: 401 for anyone else."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return api_error(401, "login_required", _("Sign in to the studio first."))
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def require_studio_login() -> Response | None:
+    """``before_request`` of the studio: anonymous people go to the login page."""
+    refresh()  # the interface language is chosen per request, never reused from another
+    if request.endpoint in {"studio.login", "studio.set_language"}:
+        return None
+    if current_user() is None:
+        return redirect(url_for("studio.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: only a path inside the studio, never another site."""
+    if target and target.startswith("/studio/") and not target.startswith("//"):
+        return target
+    return url_for("studio.dashboard")
+
+
+class LoginThrottle:
+    """At most ``rate`` (e.g. "10 per minute") sign-in attempts per client address."""
+
+    def __init__(self, storage_uri: str, rate: str) -> None:
+        self.limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        self.rate = parse(rate)
+
+    def allow(self, address: str) -> bool:
+        """Count one attempt from ``address``; False when it is over the limit."""
+        return bool(self.limiter.hit(self.rate, "heritour-login", address))
+
+
+def login_allowed() -> bool:
+    """Count a sign-in attempt from this request's client; False when over the limit."""
+    throttle: LoginThrottle = current_app.extensions["login_throttle"]
+    return throttle.allow(request.remote_addr or "unknown")
+
+
+def init_security(app: Flask) -> None:
+    """Bind CSRF protection and the sign-in rate limit, and set the session cookie's flags."""
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config["SESSION_COOKIE_SECURE"] = app.config.get("SESSION_COOKIE_SECURE", True)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    csrf.init_app(app)
+    app.extensions["login_throttle"] = LoginThrottle(
+        app.config["RATELIMIT_STORAGE_URI"], app.config["LOGIN_RATE_LIMIT"]
+    )
+
+    @app.errorhandler(CSRFError)
+    def _csrf_failed(error: CSRFError) -> Any:
+        message = _("The form had expired or was sent from another page. Reload it and try again.")
+        if request.path.startswith("/api/"):
+            return api_error(400, "csrf_failed", message)
+        from flask import render_template
+
+        title = _("Please try again")
+        return render_template("error.html", status=400, title=title, message=message), 400
+
+    @app.context_processor
+    def _user_context() -> dict[str, Any]:
+        if not request.path.startswith("/studio"):
+            return {}
+        return {"current_user": current_user(), "is_admin": is_admin(current_user())}

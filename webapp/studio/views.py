@@ -1,0 +1,125 @@
+"""Studio pages for signing in and out, the dashboard, the interface language and users."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tours.accounts import ROLES, AccountError, authenticate, create_user, delete_user, list_users
+from tours.accounts import set_role as change_role
+from tours.authoring import list_tours
+from tours.models import User
+from webapp.config import LOCALES
+from webapp.extensions import db
+from webapp.i18n import COOKIE, COOKIE_MAX_AGE
+from webapp.studio import bp
+from webapp.studio.messages import account_message
+from webapp.studio.security import (
+    admin_required,
+    current_user,
+    login_allowed,
+    login_user,
+    logout_user,
+    require_studio_login,
+    safe_next,
+)
+
+bp.before_request(require_studio_login)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    if request.method == "GET":
+        if current_user() is not None:
+            return redirect(url_for("studio.dashboard"))
+        return render_template("studio/login.html", next=request.args.get("next", ""))
+    if not login_allowed():
+        abort(429)
+    user = authenticate(db.session, request.form.get("email", ""), request.form.get("password", ""))
+    if user is None:
+        error = _("The email or the password is wrong.")
+        page = render_template(
+            "studio/login.html",
+            next=request.form.get("next", ""),
+            error=error,
+            email=request.form.get("email", ""),
+        )
+        return page, 401
+    login_user(user)
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    flash(_("You are signed out."))
+    return redirect(url_for("studio.login"))
+
+
+@bp.get("/")
+def dashboard() -> str:
+    return render_template("studio/dashboard.html", tours=list_tours(db.session))
+
+
+@bp.get("/language/<code>")
+def set_language(code: str) -> Response:
+    """Switch the interface language (kept in the same cookie as the public pages)."""
+    if code not in LOCALES:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")))
+    response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/users")
+@admin_required
+def users() -> str:
+    return render_template("studio/users.html", users=list_users(db.session), roles=ROLES)
+
+
+@bp.post("/users")
+@admin_required
+def add_user() -> Response | tuple[str, int]:
+    form = request.form
+    try:
+        user = create_user(
+            db.session, form.get("email", ""), form.get("password", ""), form.get("role", "")
+        )
+    except AccountError as error:
+        flash(account_message(error), "error")
+        page = render_template("studio/users.html", users=list_users(db.session), roles=ROLES)
+        return page, 400
+    flash(_("Created %(email)s.", email=user.email))
+    return redirect(url_for("studio.users"))
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def set_role(user_id: int) -> Response:
+    user = _user_or_404(user_id)
+    try:
+        change_role(db.session, user, request.form.get("role", ""))
+        flash(_("%(email)s is now %(role)s.", email=user.email, role=user.role))
+    except AccountError as error:
+        flash(account_message(error), "error")
+    return redirect(url_for("studio.users"))
+
+
+@bp.post("/users/<int:user_id>/delete")
+@admin_required
+def remove_user(user_id: int) -> Response:
+    user = _user_or_404(user_id)
+    try:
+        delete_user(db.session, user)
+        flash(_("Removed %(email)s.", email=user.email))
+    except AccountError as error:
+        flash(account_message(error), "error")
+    return redirect(url_for("studio.users"))

@@ -1,0 +1,63 @@
+"""Tour bundles in the studio: export a tour as a zip, import one as a new draft."""
+
+from __future__ import annotations
+
+import tempfile
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tours.authoring import AuthoringError
+from tours.bundles import BundleLimits, export_bundle, import_bundle
+from webapp.extensions import blobs, db
+from webapp.studio import bp
+from webapp.studio.messages import error_message
+from webapp.studio.views_tours import tour_or_404
+
+
+@bp.get("/tours/<int:tour_id>/bundle.zip")
+def export_tour(tour_id: int) -> Response:
+    tour = tour_or_404(tour_id)
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    try:
+        export_bundle(blobs.store, tour, spool)
+    except AuthoringError as error:
+        spool.close()
+        flash(error_message(error.code), "error")
+        return redirect(url_for("studio.tour", tour_id=tour.id))
+    spool.seek(0)
+    return send_file(
+        spool,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{tour.slug}.heritour.zip",
+        max_age=0,
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_tour() -> Response | str | tuple[str, int]:
+    if request.method == "GET":
+        return render_template("studio/import.html")
+    file = request.files.get("bundle")
+    if file is None or not file.filename:
+        flash(_("Choose a bundle file."), "error")
+        return render_template("studio/import.html"), 400
+    mb = 1024 * 1024
+    limits = BundleLimits(
+        max_unpacked_bytes=current_app.config["MAX_UNPACKED_MB"] * mb,
+        max_files=current_app.config["MAX_ARCHIVE_FILES"],
+    )
+    try:
+        with tempfile.TemporaryFile() as copy:
+            file.save(copy)
+            copy.seek(0)
+            tour = import_bundle(
+                db.session, blobs.store, copy, limits, request.form.get("slug", "").strip() or None
+            )
+    except AuthoringError as error:
+        flash(error_message(error.code, error.message), "error")
+        return render_template("studio/import.html"), 400
+    flash(_("Imported the tour %(slug)s as a draft.", slug=tour.slug))
+    return redirect(url_for("studio.tour", tour_id=tour.id))

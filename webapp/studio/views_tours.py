@@ -1,0 +1,222 @@
+"""Tour editor pages: create a tour, its texts and languages, its stops' order, publishing,
+the translation matrix and the preview as a tourist."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from werkzeug.wrappers import Response
+
+from tours.authoring import (
+    INTERFACE_LANGUAGES,
+    AuthoringError,
+    add_language,
+    add_stop,
+    create_tour,
+    reorder_stops,
+    save_tour_text,
+    tour_languages,
+    translation_matrix,
+    update_tour,
+)
+from tours.catalogue import tour_view
+from tours.document import tour_document
+from tours.library import list_models
+from tours.models import AssetStatus, Tour
+from tours.publishing import PublishError, publish_problems, publish_tour, unpublish_tour
+from webapp.config import LOCALES
+from webapp.errors import api_error
+from webapp.extensions import db
+from webapp.public.views import mode_args, text_mode
+from webapp.studio import bp
+from webapp.studio.messages import error_message, problem_message
+
+
+def tour_or_404(tour_id: int) -> Tour:
+    """The tour ``tour_id``, or a 404 page."""
+    tour = db.session.get(Tour, tour_id)
+    if tour is None:
+        abort(404)
+    return tour
+
+
+def editing_language(tour: Tour) -> str:
+    """The content language being edited (``?lang=``), the tour's default by default."""
+    wanted = request.args.get("lang", "")
+    return wanted if wanted in tour_languages(tour) else tour.default_locale
+
+
+@bp.route("/tours/new", methods=["GET", "POST"])
+def new_tour() -> Response | str | tuple[str, int]:
+    if request.method == "GET":
+        return render_template("studio/tour_new.html", languages=INTERFACE_LANGUAGES, form={})
+    form = request.form
+    try:
+        tour = create_tour(
+            db.session, form.get("slug", ""), form.get("default_locale", ""), form.get("title", "")
+        )
+    except AuthoringError as error:
+        flash(error_message(error.code), "error")
+        page = render_template("studio/tour_new.html", languages=INTERFACE_LANGUAGES, form=form)
+        return page, 400
+    return redirect(url_for("studio.tour", tour_id=tour.id))
+
+
+@bp.get("/tours/<int:tour_id>")
+def tour(tour_id: int) -> str:
+    tour = tour_or_404(tour_id)
+    languages = tour_languages(tour)
+    lang = editing_language(tour)
+    text = next((row for row in tour.texts if row.locale == lang), None)
+    return render_template(
+        "studio/tour.html",
+        tour=tour,
+        languages=languages,
+        lang=lang,
+        text=text,
+        offered=[tag for tag in INTERFACE_LANGUAGES if tag not in languages],
+        models=[m for m in list_models(db.session) if m.status == AssetStatus.READY],
+        problems=[problem_message(problem) for problem in publish_problems(tour)],
+        interface_locales=LOCALES,
+    )
+
+
+def _back(tour: Tour, lang: str | None = None) -> Response:
+    return redirect(url_for("studio.tour", tour_id=tour.id, lang=lang))
+
+
+@bp.post("/tours/<int:tour_id>/settings")
+def tour_settings(tour_id: int) -> Response:
+    tour = tour_or_404(tour_id)
+    form = request.form
+    try:
+        update_tour(
+            db.session,
+            tour,
+            form.get("default_locale", ""),
+            form.get("latitude", ""),
+            form.get("longitude", ""),
+        )
+        flash(_("Saved."))
+    except AuthoringError as error:
+        flash(error_message(error.code), "error")
+    return _back(tour)
+
+
+@bp.post("/tours/<int:tour_id>/languages")
+def tour_add_language(tour_id: int) -> Response:
+    tour = tour_or_404(tour_id)
+    try:
+        lang = add_language(db.session, tour, request.form.get("language", ""))
+    except AuthoringError as error:
+        flash(error_message(error.code), "error")
+        return _back(tour)
+    return _back(tour, lang)
+
+
+@bp.post("/tours/<int:tour_id>/texts/<lang>")
+def tour_texts(tour_id: int, lang: str) -> Response:
+    tour = tour_or_404(tour_id)
+    form = request.form
+    try:
+        save_tour_text(
+            db.session,
+            tour,
+            lang,
+            form.get("title", ""),
+            form.get("summary", ""),
+            form.get("site_name", ""),
+        )
+        flash(_("Saved."))
+    except AuthoringError as error:
+        flash(error_message(error.code), "error")
+    return _back(tour, lang)
+
+
+@bp.post("/tours/<int:tour_id>/stops")
+def tour_add_stop(tour_id: int) -> Response:
+    tour = tour_or_404(tour_id)
+    model_id = request.form.get("model", "")
+    try:
+        stop = add_stop(db.session, tour, int(model_id) if model_id.isdigit() else None)
+    except AuthoringError as error:
+        flash(error_message(error.code), "error")
+        return _back(tour)
+    return redirect(url_for("studio.stop", tour_id=tour.id, stop_id=stop.id))
+
+
+@bp.post("/tours/<int:tour_id>/stops/order")
+def tour_stop_order(tour_id: int) -> Response | tuple[Response, int]:
+    """The new order after drag and drop: ``{"stops": [id, ...]}``."""
+    tour = tour_or_404(tour_id)
+    body = request.get_json(silent=True)
+    ids = body.get("stops") if isinstance(body, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        return api_error(400, "invalid_order", error_message("invalid_order"))
+    try:
+        reorder_stops(db.session, tour, ids)
+    except AuthoringError as error:
+        return api_error(400, error.code, error_message(error.code))
+    return jsonify(stops=[stop.id for stop in tour.stops])
+
+
+@bp.post("/tours/<int:tour_id>/publish")
+def tour_publish(tour_id: int) -> Response:
+    tour = tour_or_404(tour_id)
+    try:
+        revision = publish_tour(db.session, tour)
+    except PublishError as error:
+        for problem in error.problems:
+            flash(problem_message(problem), "error")
+        return _back(tour)
+    flash(_("Published revision %(number)d.", number=revision.number))
+    return _back(tour)
+
+
+@bp.post("/tours/<int:tour_id>/unpublish")
+def tour_unpublish(tour_id: int) -> Response:
+    tour = tour_or_404(tour_id)
+    unpublish_tour(db.session, tour)
+    flash(_("The tour is no longer published."))
+    return _back(tour)
+
+
+@bp.get("/tours/<int:tour_id>/translations")
+def tour_translations(tour_id: int) -> str:
+    tour = tour_or_404(tour_id)
+    languages, rows = translation_matrix(tour)
+    return render_template("studio/translations.html", tour=tour, languages=languages, rows=rows)
+
+
+def _preview(tour: Tour, lang: str, number: int | None) -> str:
+    """The draft rendered by the tourist templates, its links kept inside the preview."""
+    if lang not in LOCALES and lang not in tour_languages(tour):
+        abort(404)
+    g.lang = (
+        lang if lang in LOCALES else tour.default_locale if tour.default_locale in LOCALES else "en"
+    )
+    refresh()
+    view = tour_view(tour_document(tour), 0, lang)
+    page = {"tour": view, "text_mode": text_mode(), "mode_args": mode_args()}
+    if number is None:
+        html = render_template("public/tour.html", **page)
+    else:
+        if not 1 <= number <= len(view.stops):
+            abort(404)
+        stop = view.stops[number - 1]
+        html = render_template("public/stop.html", stop=stop, save_data=False, **page)
+    public = url_for("public.tour", lang=lang, slug=tour.slug)
+    banner = render_template("studio/_preview_banner.html", tour=tour, lang=lang)
+    html = html.replace(public, url_for("studio.preview_tour", tour_id=tour.id, lang=lang))
+    return html.replace('<main id="main">', '<main id="main">' + banner, 1)
+
+
+@bp.get("/tours/<int:tour_id>/preview/<lang>/")
+def preview_tour(tour_id: int, lang: str) -> str:
+    return _preview(tour_or_404(tour_id), lang, None)
+
+
+@bp.get("/tours/<int:tour_id>/preview/<lang>/<int:number>")
+def preview_stop(tour_id: int, lang: str, number: int) -> str:
+    return _preview(tour_or_404(tour_id), lang, number)
