@@ -27,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from webapp import api, cli, errors, health, media, public, studio
 
-    app.register_blueprint(public.bp)
+    public.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(health.bp)
