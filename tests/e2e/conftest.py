@@ -160,6 +160,29 @@ def levels_server(tmp_path_factory: pytest.TempPathFactory, testdata: Path) -> I
         yield url
 
 
+MODEL_DRAWN = """() => {
+    const viewer = document.querySelector('model-viewer');
+    const canvas = viewer && viewer.shadowRoot && viewer.shadowRoot.querySelector('canvas');
+    if (!canvas || !viewer.loaded || canvas.width === 0) return false;
+    const copy = document.createElement('canvas');
+    copy.width = 64; copy.height = 64;
+    const ctx = copy.getContext('2d');
+    ctx.drawImage(canvas, 0, 0, 64, 64);
+    const data = ctx.getImageData(0, 0, 64, 64).data;
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4) {
+        colours.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
+    }
+    return colours.size > 8;
+}"""
+
+
+@pytest.fixture
+def model_drawn() -> str:
+    """A page function: whether model-viewer's canvas shows a drawn model, not a blank."""
+    return MODEL_DRAWN
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium, headless, with software WebGL."""

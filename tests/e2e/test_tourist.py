@@ -11,30 +11,7 @@ pytestmark = pytest.mark.e2e
 DEMO = "/{lang}/tours/hue-imperial-city/{n}"
 
 
-def _canvas_is_drawn(page: Any) -> bool:
-    """Whether model-viewer's canvas has pixels that differ from each other (not blank)."""
-    return bool(
-        page.evaluate(
-            """() => {
-            const viewer = document.querySelector('model-viewer');
-            const canvas = viewer && viewer.shadowRoot.querySelector('canvas');
-            if (!canvas || !viewer.loaded) return false;
-            const copy = document.createElement('canvas');
-            copy.width = 64; copy.height = 64;
-            const ctx = copy.getContext('2d');
-            ctx.drawImage(canvas, 0, 0, 64, 64);
-            const data = ctx.getImageData(0, 0, 64, 64).data;
-            const colours = new Set();
-            for (let i = 0; i < data.length; i += 4) {
-                colours.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
-            }
-            return colours.size > 8;
-        }"""
-        )
-    )
-
-
-def test_demo_stop_renders_the_model(page: Any) -> None:
+def test_demo_stop_renders_the_model(page: Any, model_drawn: str) -> None:
     page.goto(DEMO.format(lang="en", n=1))
     page.wait_for_function(
         "document.querySelector('model-viewer')?.loaded === true", timeout=60_000
@@ -45,7 +22,7 @@ def test_demo_stop_renders_the_model(page: Any) -> None:
         timeout=30_000,
     )
     page.wait_for_timeout(1000)
-    assert _canvas_is_drawn(page)
+    assert page.evaluate(model_drawn)
 
 
 def test_language_switch_keeps_the_page(page: Any) -> None:

@@ -9,24 +9,9 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 TOUR = "/{lang}/tours/hue-imperial-city/"
-DRAWN = """() => {
-    const viewer = document.querySelector('model-viewer');
-    const canvas = viewer && viewer.shadowRoot && viewer.shadowRoot.querySelector('canvas');
-    if (!canvas || !viewer.loaded || canvas.width === 0) return false;
-    const copy = document.createElement('canvas');
-    copy.width = 64; copy.height = 64;
-    const ctx = copy.getContext('2d');
-    ctx.drawImage(canvas, 0, 0, 64, 64);
-    const data = ctx.getImageData(0, 0, 64, 64).data;
-    const colours = new Set();
-    for (let i = 0; i < data.length; i += 4) {
-        colours.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
-    }
-    return colours.size > 8;
-}"""
 
 
-def test_saved_tour_opens_every_stop_offline(page: Any) -> None:
+def test_saved_tour_opens_every_stop_offline(page: Any, model_drawn: str) -> None:
     page.goto(TOUR.format(lang="fr"))
     section = page.locator("#offline")
     assert section.is_visible()
@@ -53,7 +38,7 @@ def test_saved_tour_opens_every_stop_offline(page: Any) -> None:
     for number in range(1, 6):
         page.goto(f"{TOUR.format(lang='fr')}{number}")
         assert page.locator(".progress").inner_text() == f"Étape {number} sur 5"
-        page.wait_for_function(DRAWN, timeout=60_000)
+        page.wait_for_function(model_drawn, timeout=60_000)
         loaded = page.wait_for_function("document.querySelector('model-viewer').dataset.loaded")
         assert loaded.json_value() in ("thumb", "low")
     page.goto(f"{TOUR.format(lang='fr')}3?mode=text")
