@@ -48,21 +48,27 @@ def serving(app: Any) -> Iterator[str]:
         server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with the demo tour seeded, served on a free loopback port."""
+def _e2e_app(root: Path) -> Any:
+    """An app on a SQLite file and a blob folder under ``root``, running jobs inline."""
     from webapp import create_app
-    from webapp.extensions import db, jobs
 
-    root: Path = tmp_path_factory.mktemp("e2e")
-    app = create_app(
+    return create_app(
         {
             "SECRET_KEY": "e2e",
-            "DATABASE_URL": f"sqlite:///{root / 'e2e.db'}",
+            "DATABASE_URL": f"sqlite:///{root / 'app.db'}",
             "BLOB_DIR": str(root / "blobs"),
             "JOBS": "immediate",
         }
     )
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with the demo tour seeded, served on a free loopback port."""
+    from webapp.extensions import db, jobs
+
+    root: Path = tmp_path_factory.mktemp("e2e")
+    app = _e2e_app(root)
     with app.app_context():
         migrate(db.engine)
         from tours.seed import seed_demo
@@ -141,18 +147,10 @@ def levels_server(tmp_path_factory: pytest.TempPathFactory, testdata: Path) -> I
     tour tells the levels apart by URL (thumb BoxTextured, low Duck, medium CesiumMilkTruck,
     high AlphaBlendModeTest).
     """
-    from webapp import create_app
     from webapp.extensions import blobs, db
 
     root: Path = tmp_path_factory.mktemp("e2e-levels")
-    app = create_app(
-        {
-            "SECRET_KEY": "e2e",
-            "DATABASE_URL": f"sqlite:///{root / 'levels.db'}",
-            "BLOB_DIR": str(root / "blobs"),
-            "JOBS": "immediate",
-        }
-    )
+    app = _e2e_app(root)
     with app.app_context():
         migrate(db.engine)
         _publish_levels_tour(blobs.store, db.session, testdata)
