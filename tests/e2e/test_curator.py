@@ -162,8 +162,8 @@ def test_new_curator_builds_and_publishes_a_tour(
     # Reorder the draft's stops by drag and drop, then back with the keyboard's buttons.
     page.goto(tour_url.split("?")[0])
     stops = page.locator("#stop-list li")
-    stops.nth(1).drag_to(stops.nth(0), target_position={"x": 20, "y": 5})
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the new order is saved, then the page reloads
+        stops.nth(1).drag_to(stops.nth(0), target_position={"x": 20, "y": 5})
     page.locator("#stop-list li").first.filter(has_text="Mặt sau").wait_for()
     page.get_by_role("button", name="Move Mặt sau down").focus()
     page.keyboard.press("Enter")

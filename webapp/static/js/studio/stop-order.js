@@ -4,6 +4,9 @@ const csrf = document.querySelector('meta[name="csrf-token"]').content;
 let dragged = null;
 
 async function saveOrder() {
+  // Until the new order is saved and the page reloaded, the ↑ ↓ buttons would post a stale order.
+  list.setAttribute("aria-busy", "true");
+  for (const button of list.querySelectorAll("button")) button.disabled = true;
   const stops = [...list.querySelectorAll("li[data-stop-id]")].map((li) => Number(li.dataset.stopId));
   const response = await fetch(list.dataset.orderUrl, {
     method: "POST",
@@ -11,7 +14,7 @@ async function saveOrder() {
     body: JSON.stringify({ stops }),
     credentials: "same-origin",
   });
-  if (response.ok) location.reload();
+  location.reload();
 }
 
 if (list) {
