@@ -1,5 +1,6 @@
-// The progressive 3D viewer. The page paints its text and the stop's poster first; only then
-// is model-viewer loaded. It shows the small "thumb" level, then swaps to the level that
+// The progressive 3D viewer. The page paints its text and the stop's poster first; only once
+// the page has loaded are model-viewer and the first model fetched, so that they never compete
+// with the poster for a weak network. It shows the small "thumb" level, then swaps to the level that
 // fits this device and network (see levels.js). Without WebGL the page turns to text-only.
 import { LEVELS, bestAvailable, chooseLevel, situation } from "heritour/levels";
 
@@ -22,11 +23,6 @@ function hasWebGL() {
 // Text-only, in place: the poster stays as a picture described by the model's description.
 function showTextOnly(figure, viewer) {
   document.documentElement.classList.add("text-mode", "no-webgl");
-  const poster = viewer.querySelector("img[slot=poster]");
-  if (poster) {
-    poster.removeAttribute("slot");
-    figure.prepend(poster);
-  }
   viewer.remove();
   figure.classList.add("still");
 }
@@ -54,6 +50,7 @@ function progressive(viewer) {
   });
   viewer.addEventListener("model-visibility", (event) => {
     if (event.detail.visible) {
+      viewer.closest("figure").classList.add("drawn");
       const src = viewer.getAttribute("src");
       record.events.push({ type: "visible", level: levelOf(urls, src), url: src, t: performance.now() });
     }
@@ -78,6 +75,11 @@ function labelledHotspots(viewer) {
   });
 }
 
+// The first model downloads while model-viewer's code does.
+function preload(url) {
+  if (url) document.head.append(Object.assign(document.createElement("link"), { rel: "preload", as: "fetch", href: url, crossOrigin: "anonymous" }));
+}
+
 function afterPaint(callback) {
   const run = () => requestAnimationFrame(() => setTimeout(callback, 0));
   if (document.readyState === "complete") run();
@@ -100,6 +102,7 @@ if (viewer) {
       ktx2TranscoderLocation: config.ktx2TranscoderLocation,
     };
     record.importedAt = performance.now();
+    preload(viewer.dataset.thumb);
     import(config.modelViewer).then(() => {
       record.definedAt = performance.now();
     });
