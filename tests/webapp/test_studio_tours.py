@@ -100,7 +100,11 @@ def test_preview_as_a_tourist_before_publishing(curator: Any, draft_tour: Any) -
     assert "The Citadel" in page and "Preview of the draft" in page
     assert f'href="{base}/en/1"' in page  # links stay inside the preview
     assert "/en/tours/citadel/" not in page
+    assert 'id="save-offline"' not in page and "/qr" not in page  # nothing to save or print yet
     stop = curator.get(f"{base}/vi/2").get_data(as_text=True)
+    assert f'rel="prev" href="{base}/vi/1"' in stop
+    assert f'href="{base}/vi/2?mode=text"' in stop
+    assert curator.get("/en/").status_code == 200  # the public pages keep their own links
     assert "Tháp" in stop and render_narration("Lời kể **Tháp**.") in stop
     assert curator.get(f"{base}/en/9").status_code == 404
     assert curator.get(f"{base}/xx/").status_code == 404

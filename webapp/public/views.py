@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, g, render_template, request, url_for
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from tours.catalogue import (
     TourView,
@@ -34,6 +39,24 @@ def text_mode() -> bool:
 def mode_args() -> dict[str, str]:
     """Query arguments that keep the visitor's mode on links between pages."""
     return {"mode": TEXT_MODE} if text_mode() else {}
+
+
+@pass_context
+def tour_url(context: Context, slug: str, number: int | None = None, **args: Any) -> str:
+    """The address of a tour's overview (or of its stop ``number``). A page that shows a tour
+    somewhere else, like the studio's preview of a draft, passes ``tour_links`` to its
+    template to keep the visitor there."""
+    links: Callable[..., str] | None = context.get("tour_links")
+    if links is not None:
+        return links(number, **args)
+    if number is None:
+        return url_for("public.tour", slug=slug, **args)
+    return url_for("public.stop", slug=slug, number=number, **args)
+
+
+@bp.app_context_processor
+def _links() -> dict[str, Any]:
+    return {"tour_url": tour_url}
 
 
 @bp.get("/")

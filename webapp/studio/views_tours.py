@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from tours.authoring import (
@@ -198,18 +199,26 @@ def _preview(tour: Tour, lang: str, number: int | None) -> str:
     )
     refresh()
     view = tour_view(tour_document(tour), 0, lang)
-    page = {"tour": view, "text_mode": text_mode(), "mode_args": mode_args()}
+
+    def links(number: int | None, **args: str) -> str:
+        if number is None:
+            return url_for("studio.preview_tour", tour_id=tour.id, lang=lang, **args)
+        return url_for("studio.preview_stop", tour_id=tour.id, lang=lang, number=number, **args)
+
+    banner = Markup(render_template("studio/_preview_banner.html", tour=tour, lang=lang))
+    page = {
+        "tour": view,
+        "text_mode": text_mode(),
+        "mode_args": mode_args(),
+        "preview_banner": banner,
+        "tour_links": links,
+    }
     if number is None:
-        html = render_template("public/tour.html", **page)
-    else:
-        if not 1 <= number <= len(view.stops):
-            abort(404)
-        stop = view.stops[number - 1]
-        html = render_template("public/stop.html", stop=stop, save_data=False, **page)
-    public = url_for("public.tour", lang=lang, slug=tour.slug)
-    banner = render_template("studio/_preview_banner.html", tour=tour, lang=lang)
-    html = html.replace(public, url_for("studio.preview_tour", tour_id=tour.id, lang=lang))
-    return html.replace('<main id="main">', '<main id="main">' + banner, 1)
+        return render_template("public/tour.html", **page)
+    if not 1 <= number <= len(view.stops):
+        abort(404)
+    stop = view.stops[number - 1]
+    return render_template("public/stop.html", stop=stop, save_data=False, **page)
 
 
 @bp.get("/tours/<int:tour_id>/preview/<lang>/")
