@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -148,12 +149,15 @@ class LevelBuilder:
         self._packed: dict[tuple[Path, int, int], tuple[bytes, Path]] = {}
         self._runs = itertools.count(1)
         self._background = ThreadPoolExecutor(max_workers=1)  # simplification runs
+        self._source_lock = threading.Lock()  # both threads may need the source written
 
     def _written(self, geometry: Geometry) -> Path:
         """The path of ``geometry``, writing the cascade source first if needed."""
-        if geometry is self.source and not geometry.path.exists():
-            assert self._source_data is not None
-            write_glb_file(geometry.path, *self._source_data)
+        if geometry is self.source:
+            with self._source_lock:
+                if not geometry.path.exists():
+                    assert self._source_data is not None
+                    write_glb_file(geometry.path, *self._source_data)
         return geometry.path
 
     def _next_path(self, kind: str) -> Path:

@@ -8,6 +8,7 @@ import os
 import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,24 @@ def test_simplification_is_a_cascade(tmp_path, monkeypatch):
     assert all("-noq" in options for _, _, options in runs if "-si" in options)
     tris = [result.report["levels"][level]["triangles"] for level in LEVELS]
     assert tris == sorted(tris) and tris[-1] == 16301
+
+
+def test_cascade_source_is_written_once_for_both_threads(tmp_path, monkeypatch):
+    """The top level packs the source while the background simplifies it: one write, whole."""
+    writes: list[str] = []
+    real = levels_module.write_glb_file
+
+    def slow_write(path: Path, *args) -> None:
+        writes.append(path.name)
+        time.sleep(0.3)  # without the lock, the other thread would read it half-written
+        real(path, *args)
+
+    monkeypatch.setattr(levels_module, "write_glb_file", slow_write)
+    result = process_file(
+        TESTDATA / "bunny.ply", tmp_path, options=ProcessOptions(budgets=SCAN_BUDGETS)
+    )
+    assert writes.count("cascade_source.glb") == 1
+    assert result.report["levels"]["high"]["triangles"] == 16301
 
 
 def test_structure_only_validation_of_huge_inputs(tmp_path, monkeypatch):
