@@ -207,9 +207,17 @@ def offsite() -> Offsite:
     return Offsite()
 
 
-def guarded_context(browser: Any, base_url: str, offsite: Offsite, **options: Any) -> Any:
+def guarded_context(
+    browser: Any,
+    base_url: str,
+    offsite: Offsite,
+    *,
+    extra_netloc: str | None = None,
+    **options: Any,
+) -> Any:
     """A browser context on a phone (unless ``options`` say otherwise) that may only reach
-    ``base_url``; requests to other hosts are blocked and recorded in ``offsite``."""
+    ``base_url`` (and ``extra_netloc``, a ``host:port`` such as an S3 endpoint, if given);
+    requests to other hosts are blocked and recorded in ``offsite``."""
     settings: dict[str, Any] = {
         "viewport": PHONE,
         "device_scale_factor": 2,
@@ -219,11 +227,11 @@ def guarded_context(browser: Any, base_url: str, offsite: Offsite, **options: An
     }
     settings.update(options)
     context = browser.new_context(**settings)
-    allowed = urlsplit(base_url).netloc
+    allowed = {urlsplit(base_url).netloc} | ({extra_netloc} if extra_netloc else set())
 
     def guard(route: Any) -> None:
         url = route.request.url
-        if urlsplit(url).netloc == allowed or url.startswith(("data:", "blob:")):
+        if urlsplit(url).netloc in allowed or url.startswith(("data:", "blob:")):
             route.continue_()
         else:
             offsite.urls.append(url)

@@ -74,3 +74,49 @@ def test_requeue_finishes_interrupted_work(app: Any, db: Any, store: Any, testda
     assert "Queued 1 model(s) again." in result.output
     db.refresh(stuck)
     assert stuck.status == AssetStatus.READY  # the immediate queue ran it
+
+
+def _cli_app(tmp_path: Path, **settings: Any) -> Any:
+    from webapp import create_app
+
+    return create_app(
+        {
+            "SECRET_KEY": "cli",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+            "BLOB_DIR": str(tmp_path / "blobs"),
+            "JOBS": "immediate",
+            **settings,
+        }
+    )
+
+
+def test_storage_cors_lets_the_site_use_the_bucket(tmp_path: Path, moto_endpoint: str) -> None:
+    app = _cli_app(
+        tmp_path,
+        BLOB_STORE="s3",
+        S3_ENDPOINT_URL=moto_endpoint,
+        S3_BUCKET="heritour-cors",
+        S3_ACCESS_KEY_ID="testing",
+        S3_SECRET_ACCESS_KEY="testing",
+        S3_CREATE_BUCKET=True,
+    )
+    runner = app.test_cli_runner()
+    bad = runner.invoke(args=["storage", "cors", "https://tours.example.org/path"])
+    assert bad.exit_code == 2 and "is not an origin" in bad.output
+    origins = ["https://tours.example.org", "http://127.0.0.1:5000"]
+    result = runner.invoke(args=["storage", "cors", *origins])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        from webapp.extensions import blobs
+
+        client = blobs.store.client  # type: ignore[attr-defined]
+        rules = client.get_bucket_cors(Bucket="heritour-cors")["CORSRules"]
+    assert len(rules) == 1
+    assert rules[0]["AllowedOrigins"] == origins
+    assert rules[0]["ExposeHeaders"] == ["ETag"]
+
+
+def test_storage_cors_needs_a_bucket(tmp_path: Path) -> None:
+    runner = _cli_app(tmp_path).test_cli_runner()
+    result = runner.invoke(args=["storage", "cors", "https://tours.example.org"])
+    assert result.exit_code == 2 and "needs no CORS rule" in result.output

@@ -126,6 +126,25 @@ class S3BlobStore(BlobStore, DirectUploads):
         )
         return url
 
+    def allow_origins(self, origins: list[str]) -> None:
+        """Let pages from ``origins`` load blobs and upload straight to the bucket (CORS).
+
+        One rule for all origins: some S3-compatible servers refuse every preflight when any
+        rule does not match. ``ETag`` is exposed because browsers need each part's ETag to
+        complete a multipart upload."""
+        rule = {
+            "AllowedOrigins": origins,
+            "AllowedMethods": ["GET", "HEAD", "PUT", "POST", "DELETE"],
+            "AllowedHeaders": ["*"],
+            "ExposeHeaders": ["ETag"],
+            "MaxAgeSeconds": 3600,
+        }
+        try:
+            self.client.put_bucket_cors(Bucket=self.bucket, CORSConfiguration={"CORSRules": [rule]})
+        except (ClientError, BotoCoreError) as error:
+            message = f"could not set the CORS rule of {self.bucket}: {error}"
+            raise BlobStoreError(message) from error
+
     def check(self) -> None:
         try:
             self.client.head_bucket(Bucket=self.bucket)

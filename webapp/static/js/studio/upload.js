@@ -1,6 +1,9 @@
 // Model uploads with Uppy: drag and drop or choose several files, a progress bar for each.
 // Local store: tus, in chunks, resumable after a dropped connection.
 // S3: straight to the bucket, multipart; the app only signs each request.
+// After a dropped connection Tus resumes by itself (HEAD, then the rest of the file). The
+// AwsS3 plugin gives the file up instead, so it is retried here once the network is back:
+// Uppy then asks the bucket which parts it holds (ListParts) and sends only the others.
 const form = document.getElementById("upload-form");
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const list = document.getElementById("uploads");
@@ -8,6 +11,7 @@ const input = document.getElementById("file");
 const dropzone = document.getElementById("dropzone");
 const data = form.dataset;
 const MB = 1024 * 1024;
+const RETRY_DELAYS = [1000, 3000, 5000, 10000, 20000]; // ms; waits for "online" when offline
 
 async function postJSON(url, body) {
   const response = await fetch(url, {
@@ -16,14 +20,41 @@ async function postJSON(url, body) {
     body: JSON.stringify(body),
     credentials: "same-origin",
   });
-  const answer = await response.json();
-  if (!response.ok) throw new Error(answer.error ? answer.error.message : response.statusText);
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(answer.error ? answer.error.message : response.statusText);
+    error.status = response.status;
+    throw error;
+  }
   return answer;
+}
+
+// A failure worth another try: no network, a request that never got an answer, or a
+// server that is overloaded or down for a moment. A refusal (4xx) is final.
+function retriable(error) {
+  if (navigator.onLine === false) return true;
+  if (!error) return false;
+  if (error.isNetworkError || error.code === "NETWORK" || error instanceof TypeError) return true;
+  const response = error.originalResponse;
+  const status = error.status || (response && response.getStatus ? response.getStatus() : 0);
+  return status === 429 || (status >= 500 && status < 600);
+}
+
+function networkBack(delay) {
+  return new Promise((resolve) => {
+    if (navigator.onLine === false) window.addEventListener("online", () => resolve(), { once: true });
+    else setTimeout(resolve, delay);
+  });
 }
 
 const { Uppy, Tus, AwsS3 } = window.Uppy;
 const uppy = new Uppy({ autoProceed: true, restrictions: { maxFileSize: Number(data.maxBytes) } });
 const rows = new Map();
+const attempts = new Map(); // file id -> failed attempts in a row
+const best = new Map(); // file id -> the most bytes seen uploaded
+const waiting = new Set(); // ids of files whose next attempt is scheduled
+const finishing = []; // S3: the app taking each upload out of the bucket's incoming/ area
+let uploaded = 0;
 
 if (data.mode === "tus") {
   uppy.use(Tus, {
@@ -47,11 +78,19 @@ if (data.mode === "tus") {
       partNumber: request.partNumber,
     }),
   });
-  uppy.on("upload-success", (file, response) => {
-    const key = (response && response.body && response.body.key) || (file.s3Multipart || {}).key;
-    postJSON(data.finishEndpoint, { key, name: file.name, up_axis: file.meta.up_axis, unit: file.meta.unit })
-      .catch((error) => show(file.id, data.msgFailed + ": " + error.message, "error"));
-  });
+}
+
+async function finish(file, key) {
+  const body = { key, name: file.name, up_axis: file.meta.up_axis, unit: file.meta.unit };
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await postJSON(data.finishEndpoint, body);
+    } catch (error) {
+      if (!retriable(error) || attempt >= RETRY_DELAYS.length) throw error;
+      show(file.id, data.msgRetrying, "retrying");
+      await networkBack(RETRY_DELAYS[attempt]);
+    }
+  }
 }
 
 function row(file) {
@@ -79,6 +118,37 @@ function show(id, text, kind) {
   entry.item.className = kind || "";
 }
 
+function done(file) {
+  uploaded += 1;
+  show(file.id, data.msgDone, "done");
+}
+
+function unfinished(file) {
+  return file.progress.uploadStarted && !file.progress.uploadComplete && !file.error;
+}
+
+// Reload to list the new models once nothing is moving any more (uploads, retries, finishes).
+function settle() {
+  Promise.allSettled(finishing).then(() => {
+    const busy = waiting.size > 0 || uppy.getFiles().some(unfinished);
+    if (uploaded > 0 && !busy) setTimeout(() => location.reload(), 800);
+  });
+}
+
+function retryLater(file, error) {
+  const failed = attempts.get(file.id) || 0;
+  if (!retriable(error) || failed >= RETRY_DELAYS.length) return false;
+  attempts.set(file.id, failed + 1);
+  waiting.add(file.id);
+  show(file.id, data.msgRetrying, "retrying");
+  networkBack(RETRY_DELAYS[failed]).then(() => {
+    waiting.delete(file.id);
+    if (uppy.getFile(file.id)) uppy.retryUpload(file.id).then(settle, settle);
+    else settle();
+  });
+  return true;
+}
+
 function addFiles(files) {
   const options = { up_axis: document.getElementById("up_axis").value, unit: document.getElementById("unit").value };
   for (const file of files) {
@@ -94,14 +164,36 @@ function addFiles(files) {
 }
 
 uppy.on("upload-progress", (file, progress) => {
-  if (progress.bytesTotal) row(file).bar.value = Math.round((100 * progress.bytesUploaded) / progress.bytesTotal);
+  if (!progress.bytesTotal) return;
+  row(file).bar.value = Math.round((100 * progress.bytesUploaded) / progress.bytesTotal);
+  if (progress.bytesUploaded > (best.get(file.id) || 0)) {
+    // New bytes arrive: the connection works, and a later drop starts its retries afresh.
+    best.set(file.id, progress.bytesUploaded);
+    attempts.delete(file.id);
+    if (row(file).item.className === "retrying") show(file.id, "", "");
+  }
 });
-uppy.on("upload-success", (file) => { row(file).bar.value = 100; show(file.id, data.msgDone, "done"); });
-uppy.on("upload-error", (file, error) => show(file.id, data.msgFailed + ": " + error.message, "error"));
+uppy.on("upload-success", (file, response) => {
+  row(file).bar.value = 100;
+  if (data.mode === "tus") {
+    done(file);
+    return;
+  }
+  const key = (response && response.body && response.body.key) || (file.s3Multipart || {}).key;
+  finishing.push(finish(file, key).then(
+    () => done(file),
+    (error) => show(file.id, data.msgFailed + ": " + error.message, "error"),
+  ));
+});
+uppy.on("upload-error", (file, error) => {
+  if (!file || retryLater(file, error)) return;
+  show(file.id, data.msgFailed + ": " + error.message, "error");
+});
 uppy.on("upload-retry", (file) => show(typeof file === "string" ? file : file.id, data.msgRetrying, "retrying"));
-uppy.on("complete", (result) => {
-  if (result.successful && result.successful.length) setTimeout(() => location.reload(), 800);
+uppy.on("is-offline", () => {
+  for (const file of uppy.getFiles()) if (unfinished(file)) show(file.id, data.msgRetrying, "retrying");
 });
+uppy.on("complete", settle);
 
 document.getElementById("upload-button").hidden = true;
 input.addEventListener("change", () => { addFiles(input.files); input.value = ""; });
