@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import shutil
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -157,6 +158,38 @@ def levels_server(tmp_path_factory: pytest.TempPathFactory, testdata: Path) -> I
     with serving(app) as url:
         yield url
 
+
+
+@pytest.fixture(scope="session")
+def s3_levels_server(
+    tmp_path_factory: pytest.TempPathFactory, testdata: Path, moto_endpoint: str
+) -> Iterator[str]:
+    """The "levels" tour on an app whose blob store is a fresh bucket on moto, with the CORS
+    rule ``flask storage cors`` sets for the app's origin."""
+    from webapp import create_app
+    from webapp.extensions import blobs, db
+
+    root: Path = tmp_path_factory.mktemp("e2e-s3")
+    app = create_app(
+        {
+            "SECRET_KEY": "e2e-s3",
+            "DATABASE_URL": f"sqlite:///{root / 'app.db'}",
+            "JOBS": "immediate",
+            "BLOB_STORE": "s3",
+            "S3_ENDPOINT_URL": moto_endpoint,
+            "S3_BUCKET": f"heritour-tour-{uuid.uuid4().hex[:12]}",
+            "S3_ACCESS_KEY_ID": "testing",
+            "S3_SECRET_ACCESS_KEY": "testing",
+            "S3_CREATE_BUCKET": True,
+        }
+    )
+    with app.app_context():
+        migrate(db.engine)
+        _publish_levels_tour(blobs.store, db.session, testdata)
+    with serving(app) as url:
+        result = app.test_cli_runner().invoke(args=["storage", "cors", url])
+        assert result.exit_code == 0, result.output
+        yield url
 
 MODEL_DRAWN = """() => {
     const viewer = document.querySelector('model-viewer');
