@@ -1,7 +1,7 @@
 // The progressive 3D viewer. The page paints its text and the stop's poster first; only once
 // the page has loaded are model-viewer and the first model fetched, so that they never compete
-// with the poster for a weak network. It shows the small "thumb" level, then swaps to the level that
-// fits this device and network (see levels.js). Without WebGL the page turns to text-only.
+// with the poster on a weak network. It shows the small "thumb" level, then swaps to the level
+// that fits this device and network (see levels.js). Without WebGL the page turns to text-only.
 import { LEVELS, bestAvailable, chooseLevel, situation } from "heritour/levels";
 
 const config = JSON.parse(document.getElementById("viewer-config").textContent);
@@ -75,9 +75,15 @@ function labelledHotspots(viewer) {
   });
 }
 
-// The first model downloads while model-viewer's code does.
-function preload(url) {
-  if (url) document.head.append(Object.assign(document.createElement("link"), { rel: "preload", as: "fetch", href: url, crossOrigin: "anonymous" }));
+// model-viewer, its meshopt decoder and the first model download together, while WebGL is
+// being checked.
+function preload(thumb) {
+  const links = [
+    { rel: "modulepreload", href: config.modelViewer },
+    { rel: "preload", as: "script", href: config.meshoptDecoderLocation },
+  ];
+  if (thumb) links.push({ rel: "preload", as: "fetch", href: thumb, crossOrigin: "anonymous" });
+  document.head.append(...links.map((link) => Object.assign(document.createElement("link"), link)));
 }
 
 function afterPaint(callback) {
@@ -92,6 +98,7 @@ if (viewer) {
   progressive(viewer);
   labelledHotspots(viewer);
   afterPaint(() => {
+    if ("WebGLRenderingContext" in window) preload(viewer.dataset.thumb);
     if (!hasWebGL()) {
       showTextOnly(figure, viewer);
       return;
@@ -102,7 +109,6 @@ if (viewer) {
       ktx2TranscoderLocation: config.ktx2TranscoderLocation,
     };
     record.importedAt = performance.now();
-    preload(viewer.dataset.thumb);
     import(config.modelViewer).then(() => {
       record.definedAt = performance.now();
     });
