@@ -159,7 +159,6 @@ def levels_server(tmp_path_factory: pytest.TempPathFactory, testdata: Path) -> I
         yield url
 
 
-
 @pytest.fixture(scope="session")
 def s3_levels_server(
     tmp_path_factory: pytest.TempPathFactory, testdata: Path, moto_endpoint: str
@@ -190,6 +189,7 @@ def s3_levels_server(
         result = app.test_cli_runner().invoke(args=["storage", "cors", url])
         assert result.exit_code == 0, result.output
         yield url
+
 
 MODEL_DRAWN = """() => {
     const viewer = document.querySelector('model-viewer');
@@ -287,6 +287,45 @@ def page(browser: Any, live_server: str, offsite: Offsite) -> Iterator[Any]:
 @pytest.fixture
 def new_context(browser: Any, offsite: Offsite) -> Iterator[Callable[..., Any]]:
     """Make guarded browser contexts with other options (viewport, headers, init scripts)."""
+    contexts: list[Any] = []
+
+    def make(base_url: str, **options: Any) -> Any:
+        context = guarded_context(browser, base_url, offsite, **options)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert offsite.urls == [], f"requests left the app: {offsite.urls}"
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_RUN = """async (tags) => {
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => ({
+        id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+}"""
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """The WCAG 2.2 AA violations axe-core (served by the app itself) finds on ``page``."""
+    page.add_script_tag(url="/static/vendor/axe.min.js")
+    result: list[dict[str, Any]] = page.evaluate(AXE_RUN, AXE_TAGS)
+    return result
+
+
+@pytest.fixture(scope="session")
+def violations() -> Callable[[Any], list[dict[str, Any]]]:
+    """``violations(page)``: what axe-core finds on the page against WCAG 2.2 AA
+    (a fixture because test modules cannot import conftest under importlib mode)."""
+    return axe_violations
+
+
+@pytest.fixture(scope="module")
+def module_context(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Like ``new_context``, for contexts a whole test module shares (made once, reused)."""
+    offsite = Offsite()
     contexts: list[Any] = []
 
     def make(base_url: str, **options: Any) -> Any:

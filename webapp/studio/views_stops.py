@@ -63,7 +63,7 @@ def stop(tour_id: int, stop_id: int) -> str:
         tour=stop.tour,
         stop=stop,
         number=stop.tour.stops.index(stop) + 1,
-        lang=lang,
+        content_lang=lang,
         languages=tour_languages(stop.tour),
         text=next((row for row in stop.texts if row.locale == lang), None),
         audio=next((row for row in stop.audio if row.locale == lang), None),

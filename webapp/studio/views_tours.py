@@ -74,7 +74,7 @@ def tour(tour_id: int) -> str:
         "studio/tour.html",
         tour=tour,
         languages=languages,
-        lang=lang,
+        content_lang=lang,
         text=text,
         offered=[tag for tag in INTERFACE_LANGUAGES if tag not in languages],
         models=[m for m in list_models(db.session) if m.status == AssetStatus.READY],
