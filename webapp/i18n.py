@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, Flask, Response, abort, g, request, url_for
+from flask_babel import gettext as _
 
 from webapp.config import DEFAULT_LOCALE, LOCALES
 
@@ -77,6 +79,25 @@ def alternate_urls() -> dict[str, str]:
     return {lang: url_for(request.endpoint, **{**args, "lang": lang}) for lang in LOCALES}
 
 
+def viewer_a11y() -> str:
+    """model-viewer's own words for screen readers (its ``a11y`` attribute, JSON) in the
+    page's language: where the camera looks from, and how to turn the model."""
+    sides = {
+        "front": _("front"),
+        "right": _("right side"),
+        "back": _("back"),
+        "left": _("left side"),
+    }
+    heights = {"upper-": _("from above"), "": _("at eye level"), "lower-": _("from below")}
+    words = {
+        height_key + side_key: _("View: %(side)s, %(height)s", side=side, height=height)
+        for side_key, side in sides.items()
+        for height_key, height in heights.items()
+    }
+    words["interaction-prompt"] = _("Drag, swipe or use the arrow keys to turn the model.")
+    return json.dumps(words, ensure_ascii=False)
+
+
 def init_i18n(app: Flask) -> None:
     """Expose the language helpers to templates."""
 
@@ -89,4 +110,5 @@ def init_i18n(app: Flask) -> None:
             "autonyms": AUTONYMS,
             "alternate_urls": alternate_urls(),
             "language_name": lambda tag: language_name(tag, lang),
+            "viewer_a11y": viewer_a11y,
         }

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
+import re
+from html import unescape
 from typing import Any
 
 import pytest
@@ -172,3 +175,11 @@ def test_language_menu_is_compact_and_keeps_real_links(client: Any, published_to
     for code in ("vi", "en", "fr", "zh", "ko", "ja"):
         assert f'<a href="/{code}/tours/citadel/1" hreflang="{code}" lang="{code}"' in html
         assert f'<link rel="alternate" hreflang="{code}" href="/{code}/tours/citadel/1">' in html
+
+
+def test_viewer_speaks_the_visitors_language(client: Any, published_tour: Any) -> None:
+    html = client.get("/fr/tours/citadel/1").get_data(as_text=True)
+    words = json.loads(unescape(re.search(r' a11y="([^"]*)"', html).group(1)))  # type: ignore[union-attr]
+    assert words["front"] == "Vue : de face, à hauteur des yeux"
+    assert words["upper-back"] == "Vue : de dos, d’en haut"
+    assert len(words) == 13 and "flèches" in words["interaction-prompt"]
