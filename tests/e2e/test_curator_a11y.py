@@ -342,6 +342,10 @@ def test_keyboard_sign_in(site: Site, new_context: Any) -> None:
     assert page.evaluate("document.activeElement.className") == "skip-link"
     box = page.locator(".skip-link").bounding_box()
     assert box is not None and box["x"] >= 0 and box["y"] >= 0  # shown when focused
+    page.keyboard.press("Enter")  # past the studio's menu, to the page's own content
+    assert page.evaluate("document.activeElement.id") == "studio-content"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.studio-nav')") is None
     _tab_to(page, "#email")
     page.keyboard.type(USERS["curator"])
     _tab_to(page, "#password")
