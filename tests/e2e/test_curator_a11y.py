@@ -428,3 +428,35 @@ def test_stop_editor_in_english_by_keyboard(site: Site, pages: Any, violations: 
     assert page.locator(".hotspot-editor > li").count() == hotspots + 1
     assert page.locator(".hotspot-editor > li input[name=label]").last.input_value() == "Gõ phím"
     page.goto("about:blank")
+
+
+def test_removing_asks_first(site: Site, new_context: Any) -> None:
+    """Removing cannot be undone, so the studio asks (WCAG 3.3.4), in the curator's language."""
+    page = new_context(
+        site.url, locale="fr-FR", storage_state=site.signed_in["curator"], **LAPTOP
+    ).new_page()
+    tour = f"/studio/tours/{site.draft}"
+    page.goto(tour)
+    page.locator("#new-stop-model").select_option(value="")
+    with page.expect_navigation():
+        page.locator("#new-stop-model").locator("xpath=ancestor::form").locator(
+            "button[type=submit]"
+        ).click()
+    page.goto(tour)
+    stops = page.locator("#stop-list li")
+    count = stops.count()
+    asked: list[str] = []
+
+    def answer(dialog: Any, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    stops.last.locator("button.danger").click()
+    page.wait_for_timeout(300)  # a dismissed dialog sends nothing; give a wrong submit time
+    assert stops.count() == count
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    with page.expect_navigation():
+        stops.last.locator("button.danger").click()
+    assert page.locator("#stop-list li").count() == count - 1
+    assert asked == ["Cette action est irréversible. Supprimer définitivement ?"] * 2
