@@ -49,6 +49,12 @@ def serving(app: Any) -> Iterator[str]:
         server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def serve() -> Callable[[Any], Any]:
+    """``with serve(app) as url``: for test modules, which cannot import this file."""
+    return serving
+
+
 def _e2e_app(root: Path) -> Any:
     """An app on a SQLite file and a blob folder under ``root``, running jobs inline."""
     from webapp import create_app
@@ -284,9 +290,9 @@ def page(browser: Any, live_server: str, offsite: Offsite) -> Iterator[Any]:
     assert offsite.urls == [], f"requests left the app: {offsite.urls}"
 
 
-@pytest.fixture
-def new_context(browser: Any, offsite: Offsite) -> Iterator[Callable[..., Any]]:
-    """Make guarded browser contexts with other options (viewport, headers, init scripts)."""
+@contextmanager
+def _contexts(browser: Any, offsite: Offsite) -> Iterator[Callable[..., Any]]:
+    """A maker of guarded contexts; at the end they are closed and nothing may have left."""
     contexts: list[Any] = []
 
     def make(base_url: str, **options: Any) -> Any:
@@ -298,6 +304,13 @@ def new_context(browser: Any, offsite: Offsite) -> Iterator[Callable[..., Any]]:
     for context in contexts:
         context.close()
     assert offsite.urls == [], f"requests left the app: {offsite.urls}"
+
+
+@pytest.fixture
+def new_context(browser: Any, offsite: Offsite) -> Iterator[Callable[..., Any]]:
+    """Make guarded browser contexts with other options (viewport, headers, init scripts)."""
+    with _contexts(browser, offsite) as make:
+        yield make
 
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -325,15 +338,5 @@ def violations() -> Callable[[Any], list[dict[str, Any]]]:
 @pytest.fixture(scope="module")
 def module_context(browser: Any) -> Iterator[Callable[..., Any]]:
     """Like ``new_context``, for contexts a whole test module shares (made once, reused)."""
-    offsite = Offsite()
-    contexts: list[Any] = []
-
-    def make(base_url: str, **options: Any) -> Any:
-        context = guarded_context(browser, base_url, offsite, **options)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert offsite.urls == [], f"requests left the app: {offsite.urls}"
+    with _contexts(browser, Offsite()) as make:
+        yield make

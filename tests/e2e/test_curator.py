@@ -4,13 +4,11 @@ view, publish it, and open it as a tourist in both languages."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tours.db import migrate
 
@@ -20,7 +18,7 @@ LAPTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_t
 
 
 @pytest.fixture(scope="module")
-def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def studio_server(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> Iterator[str]:
     """An empty Heritour with one curator, jobs run as soon as they are queued."""
     from tours.accounts import create_user
     from webapp import create_app
@@ -40,11 +38,8 @@ def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.app_context():
         migrate(db.engine)
         create_user(db.session, EMAIL, PASSWORD, "curator")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serve(app) as url:
+        yield url
 
 
 def _viewer_ready(page: Any) -> None:

@@ -9,14 +9,12 @@ The data (users, models, tours) is made once through ``tours`` and ``models3d``.
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tours.db import migrate
 
@@ -164,7 +162,9 @@ def _sign_in(browser: Any, url: str, role: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, testdata: Path, browser: Any) -> Iterator[Site]:
+def site(
+    tmp_path_factory: pytest.TempPathFactory, testdata: Path, browser: Any, serve: Any
+) -> Iterator[Site]:
     """The studio with an admin, a curator, three models and three tours, served locally."""
     from tours.accounts import create_user
     from webapp import create_app
@@ -188,13 +188,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, testdata: Path, browser: Any)
             create_user(db.session, email, PASSWORD, role)
         model = _models(db.session, blobs.store, testdata, site)
         _tours(db.session, blobs.store, model, site)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    site.url = f"http://127.0.0.1:{server.server_port}"
-    site.signed_in = {role: _sign_in(browser, site.url, role) for role in USERS}
-    yield site
-    server.shutdown()
+    with serve(app) as site.url:
+        site.signed_in = {role: _sign_in(browser, site.url, role) for role in USERS}
+        yield site
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -30,7 +29,6 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from tours.blobstore.s3 import S3BlobStore
 from tours.db import migrate
@@ -147,7 +145,7 @@ server.serve_forever()
 
 
 @pytest.fixture
-def studio(tmp_path: Path) -> Iterator[Callable[..., Studio]]:
+def studio(tmp_path: Path, serve: Any) -> Iterator[Callable[..., Studio]]:
     """Make and serve a Heritour with the given settings (jobs run as soon as queued), in
     this process or, with ``own_process=True``, in a child process."""
     with ExitStack() as stack:
@@ -181,10 +179,7 @@ def studio(tmp_path: Path) -> Iterator[Callable[..., Studio]]:
                 stack.callback(child.terminate)
                 port = int(child.stdout.readline()) if child.stdout else 0
                 return Studio(f"http://127.0.0.1:{port}", app, child.pid)
-            server = make_server("127.0.0.1", 0, app, threaded=True)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            stack.callback(server.shutdown)
-            return Studio(f"http://127.0.0.1:{server.server_port}", app)
+            return Studio(stack.enter_context(serve(app)), app)
 
         yield make
 
