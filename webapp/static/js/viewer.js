@@ -86,10 +86,31 @@ function preload(thumb) {
   document.head.append(...links.map((link) => Object.assign(document.createElement("link"), link)));
 }
 
+// The first contentful paint, once it is on screen (at once where browsers do not report it).
+function firstPaint() {
+  const types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+  if (!types.includes("paint")) return Promise.resolve();
+  return new Promise((resolve) => {
+    new PerformanceObserver((list, observer) => {
+      if (list.getEntriesByName("first-contentful-paint").length === 0) return;
+      observer.disconnect();
+      resolve();
+    }).observe({ type: "paint", buffered: true });
+  });
+}
+
+// Once the page has loaded and shows its text and decoded poster. Creating a WebGL context
+// any earlier would hold that first paint back: both need the GPU process.
 function afterPaint(callback) {
-  const run = () => requestAnimationFrame(() => setTimeout(callback, 0));
-  if (document.readyState === "complete") run();
-  else window.addEventListener("load", run, { once: true });
+  const poster = document.querySelector("figure.viewer > img.poster");
+  const loaded = new Promise((resolve) => {
+    if (document.readyState === "complete") resolve();
+    else window.addEventListener("load", resolve, { once: true });
+  });
+  const decoded = poster ? poster.decode().catch(() => {}) : null;
+  Promise.all([loaded, decoded, firstPaint()])
+    .then(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+    .then(() => setTimeout(callback, 0));
 }
 
 const figure = document.querySelector("figure.viewer");
