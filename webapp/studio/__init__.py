@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from typing import TypeVar
+
+from flask import Blueprint, Flask, abort
+
+from webapp.extensions import db
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
+Row = TypeVar("Row")
+
+
+def get_or_404(model: type[Row], key: int) -> Row:
+    """The row ``key`` of ``model``, or a 404 page."""
+    row = db.session.get(model, key)
+    if row is None:
+        abort(404)
+    return row
 
 
 def init_app(app: Flask) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask import flash
 from flask_babel import gettext as _
 
 from tours.accounts import MIN_PASSWORD_LENGTH, AccountError
+from tours.authoring import AuthoringError
 from tours.publishing import Problem
 
 
@@ -95,3 +98,13 @@ def problem_message(problem: Problem) -> str:
         ),
     }
     return sentences.get(problem.code, problem.code)
+
+
+def flash_saved(save: Callable[[], object]) -> None:
+    """Run ``save`` and tell the curator: "Saved.", or why it could not be."""
+    try:
+        save()
+    except AuthoringError as error:
+        flash(error_message(error.code), "error")
+        return
+    flash(_("Saved."))

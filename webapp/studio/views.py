@@ -13,7 +13,7 @@ from tours.models import User
 from webapp.config import LOCALES
 from webapp.extensions import db
 from webapp.i18n import COOKIE, COOKIE_MAX_AGE
-from webapp.studio import bp
+from webapp.studio import bp, get_or_404
 from webapp.studio.messages import account_message
 from webapp.studio.security import (
     admin_required,
@@ -95,10 +95,7 @@ def add_user() -> Response | tuple[str, int]:
 
 
 def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+    return get_or_404(User, user_id)
 
 
 @bp.post("/users/<int:user_id>/role")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -21,7 +21,7 @@ from tours.library import (
 from tours.models import ModelAsset
 from tours.uploads import sanitize_name
 from webapp.extensions import blobs, db, jobs
-from webapp.studio import bp
+from webapp.studio import bp, get_or_404
 from webapp.studio.messages import error_message, phone_reason
 
 LEVELS = ("thumb", "low", "medium", "high")
@@ -29,10 +29,7 @@ LEVELS = ("thumb", "low", "medium", "high")
 
 def model_or_404(asset_id: int) -> ModelAsset:
     """The model asset ``asset_id``, or a 404 page."""
-    asset = db.session.get(ModelAsset, asset_id)
-    if asset is None:
-        abort(404)
-    return asset
+    return get_or_404(ModelAsset, asset_id)
 
 
 @bp.get("/models/")

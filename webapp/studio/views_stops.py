@@ -24,7 +24,7 @@ from tours.stopmedia import remove_audio, set_audio, store_poster
 from webapp.errors import api_error
 from webapp.extensions import blobs, db
 from webapp.studio import bp
-from webapp.studio.messages import error_message
+from webapp.studio.messages import error_message, flash_saved
 from webapp.studio.views_tours import editing_language, tour_or_404
 
 MAX_POSTER_BYTES = 8 * 1024 * 1024
@@ -144,8 +144,8 @@ def stop_camera(tour_id: int, stop_id: int) -> Response | tuple[Response, int]:
 def stop_texts(tour_id: int, stop_id: int, lang: str) -> Response:
     stop = stop_or_404(tour_id, stop_id)
     form = request.form
-    try:
-        save_stop_text(
+    flash_saved(
+        lambda: save_stop_text(
             db.session,
             stop,
             lang,
@@ -153,9 +153,7 @@ def stop_texts(tour_id: int, stop_id: int, lang: str) -> Response:
             form.get("narration", ""),
             form.get("model_alt", ""),
         )
-        flash(_("Saved."))
-    except AuthoringError as error:
-        flash(error_message(error.code), "error")
+    )
     return _back(stop, lang)
 
 
@@ -188,13 +186,12 @@ def stop_add_hotspot(tour_id: int, stop_id: int) -> Response | tuple[Response, i
 def hotspot_texts(tour_id: int, stop_id: int, hotspot_id: int, lang: str) -> Response:
     stop = stop_or_404(tour_id, stop_id)
     hotspot = _hotspot_or_404(stop, hotspot_id)
-    try:
-        save_hotspot_text(
-            db.session, hotspot, lang, request.form.get("label", ""), request.form.get("body", "")
+    form = request.form
+    flash_saved(
+        lambda: save_hotspot_text(
+            db.session, hotspot, lang, form.get("label", ""), form.get("body", "")
         )
-        flash(_("Saved."))
-    except AuthoringError as error:
-        flash(error_message(error.code), "error")
+    )
     return _back(stop, lang)
 
 

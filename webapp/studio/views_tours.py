@@ -30,16 +30,13 @@ from webapp.config import LOCALES
 from webapp.errors import api_error
 from webapp.extensions import db
 from webapp.public.views import mode_args, text_mode
-from webapp.studio import bp
-from webapp.studio.messages import error_message, problem_message
+from webapp.studio import bp, get_or_404
+from webapp.studio.messages import error_message, flash_saved, problem_message
 
 
 def tour_or_404(tour_id: int) -> Tour:
     """The tour ``tour_id``, or a 404 page."""
-    tour = db.session.get(Tour, tour_id)
-    if tour is None:
-        abort(404)
-    return tour
+    return get_or_404(Tour, tour_id)
 
 
 def editing_language(tour: Tour) -> str:
@@ -91,17 +88,15 @@ def _back(tour: Tour, lang: str | None = None) -> Response:
 def tour_settings(tour_id: int) -> Response:
     tour = tour_or_404(tour_id)
     form = request.form
-    try:
-        update_tour(
+    flash_saved(
+        lambda: update_tour(
             db.session,
             tour,
             form.get("default_locale", ""),
             form.get("latitude", ""),
             form.get("longitude", ""),
         )
-        flash(_("Saved."))
-    except AuthoringError as error:
-        flash(error_message(error.code), "error")
+    )
     return _back(tour)
 
 
@@ -120,8 +115,8 @@ def tour_add_language(tour_id: int) -> Response:
 def tour_texts(tour_id: int, lang: str) -> Response:
     tour = tour_or_404(tour_id)
     form = request.form
-    try:
-        save_tour_text(
+    flash_saved(
+        lambda: save_tour_text(
             db.session,
             tour,
             lang,
@@ -129,9 +124,7 @@ def tour_texts(tour_id: int, lang: str) -> Response:
             form.get("summary", ""),
             form.get("site_name", ""),
         )
-        flash(_("Saved."))
-    except AuthoringError as error:
-        flash(error_message(error.code), "error")
+    )
     return _back(tour, lang)
 
 
