@@ -55,8 +55,9 @@ def serve() -> Callable[[Any], Any]:
     return serving
 
 
-def _e2e_app(root: Path) -> Any:
-    """An app on a SQLite file and a blob folder under ``root``, running jobs inline."""
+def _e2e_app(root: Path, **settings: Any) -> Any:
+    """An app on a SQLite file and blob and upload folders under ``root``, running jobs
+    inline; ``settings`` override or add to that."""
     from webapp import create_app
 
     return create_app(
@@ -64,9 +65,17 @@ def _e2e_app(root: Path) -> Any:
             "SECRET_KEY": "e2e",
             "DATABASE_URL": f"sqlite:///{root / 'app.db'}",
             "BLOB_DIR": str(root / "blobs"),
+            "UPLOAD_DIR": str(root / "uploads"),
             "JOBS": "immediate",
+            **settings,
         }
     )
+
+
+@pytest.fixture(scope="session")
+def e2e_app() -> Callable[..., Any]:
+    """``e2e_app(root, **settings)``: for test modules, which cannot import this file."""
+    return _e2e_app
 
 
 @pytest.fixture(scope="session")
@@ -171,22 +180,16 @@ def s3_levels_server(
 ) -> Iterator[str]:
     """The "levels" tour on an app whose blob store is a fresh bucket on moto, with the CORS
     rule ``flask storage cors`` sets for the app's origin."""
-    from webapp import create_app
     from webapp.extensions import blobs, db
 
-    root: Path = tmp_path_factory.mktemp("e2e-s3")
-    app = create_app(
-        {
-            "SECRET_KEY": "e2e-s3",
-            "DATABASE_URL": f"sqlite:///{root / 'app.db'}",
-            "JOBS": "immediate",
-            "BLOB_STORE": "s3",
-            "S3_ENDPOINT_URL": moto_endpoint,
-            "S3_BUCKET": f"heritour-tour-{uuid.uuid4().hex[:12]}",
-            "S3_ACCESS_KEY_ID": "testing",
-            "S3_SECRET_ACCESS_KEY": "testing",
-            "S3_CREATE_BUCKET": True,
-        }
+    app = _e2e_app(
+        tmp_path_factory.mktemp("e2e-s3"),
+        BLOB_STORE="s3",
+        S3_ENDPOINT_URL=moto_endpoint,
+        S3_BUCKET=f"heritour-tour-{uuid.uuid4().hex[:12]}",
+        S3_ACCESS_KEY_ID="testing",
+        S3_SECRET_ACCESS_KEY="testing",
+        S3_CREATE_BUCKET=True,
     )
     with app.app_context():
         migrate(db.engine)

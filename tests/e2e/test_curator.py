@@ -18,23 +18,15 @@ LAPTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_t
 
 
 @pytest.fixture(scope="module")
-def studio_server(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> Iterator[str]:
+def studio_server(
+    tmp_path_factory: pytest.TempPathFactory, serve: Any, e2e_app: Any
+) -> Iterator[str]:
     """An empty Heritour with one curator, jobs run as soon as they are queued."""
     from tours.accounts import create_user
-    from webapp import create_app
     from webapp.extensions import db
 
-    root: Path = tmp_path_factory.mktemp("curator")
-    app = create_app(
-        {
-            "SECRET_KEY": "e2e-curator",
-            "DATABASE_URL": f"sqlite:///{root / 'studio.db'}",
-            "BLOB_DIR": str(root / "blobs"),
-            "UPLOAD_DIR": str(root / "uploads"),
-            "JOBS": "immediate",
-            "UPLOAD_CHUNK_MB": 1,  # several tus chunks even for a small model
-        }
-    )
+    # several tus chunks even for a small model
+    app = e2e_app(tmp_path_factory.mktemp("curator"), UPLOAD_CHUNK_MB=1)
     with app.app_context():
         migrate(db.engine)
         create_user(db.session, EMAIL, PASSWORD, "curator")

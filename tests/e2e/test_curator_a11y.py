@@ -163,24 +163,17 @@ def _sign_in(browser: Any, url: str, role: str) -> Any:
 
 @pytest.fixture(scope="module")
 def site(
-    tmp_path_factory: pytest.TempPathFactory, testdata: Path, browser: Any, serve: Any
+    tmp_path_factory: pytest.TempPathFactory,
+    testdata: Path,
+    browser: Any,
+    serve: Any,
+    e2e_app: Any,
 ) -> Iterator[Site]:
     """The studio with an admin, a curator, three models and three tours, served locally."""
     from tours.accounts import create_user
-    from webapp import create_app
     from webapp.extensions import blobs, db
 
-    root: Path = tmp_path_factory.mktemp("curator-a11y")
-    app = create_app(
-        {
-            "SECRET_KEY": "e2e-curator-a11y",
-            "DATABASE_URL": f"sqlite:///{root / 'studio.db'}",
-            "BLOB_DIR": str(root / "blobs"),
-            "UPLOAD_DIR": str(root / "uploads"),
-            "JOBS": "immediate",
-            "LOGIN_RATE_LIMIT": "100 per minute",
-        }
-    )
+    app = e2e_app(tmp_path_factory.mktemp("curator-a11y"), LOGIN_RATE_LIMIT="100 per minute")
     site = Site()
     with app.app_context():
         migrate(db.engine)
