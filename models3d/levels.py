@@ -310,8 +310,13 @@ def build_levels(
     builder: LevelBuilder,
     budgets: dict[str, LevelBudget],
     progress: Callable[[str], None] | None = None,
+    built: Callable[[str, Level], None] | None = None,
 ) -> dict[str, Level]:
-    """Build all levels from high down to thumb, each simplified from the one above."""
+    """Build all levels from high down to thumb, each simplified from the one above.
+
+    ``progress`` is called with each level's name before it is built, ``built`` with the
+    name and the level once it is.
+    """
     levels: dict[str, Level] = {}
     above: Level | None = None
     order = list(reversed(LEVELS))
@@ -322,6 +327,8 @@ def build_levels(
             below = budgets[order[i + 1]] if i + 1 < len(order) else None
             above = levels[name] = builder.build_level(budgets[name], above, below)
             log.info("level %s: %d triangles, %d bytes", name, above.triangles, len(above.data))
+            if built:
+                built(name, above)
     finally:
         builder.close()
     return {name: levels[name] for name in LEVELS}

@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 LIMITED_NODE_FLAGS = ("--disable-wasm-trap-handler",)
 VALIDATE_SCRIPT = Path(__file__).with_name("validate.mjs")
 MAX_ISSUES = 200
+# Above this input size gltfpack runs for seconds: compiling its WebAssembly fully up front
+# (no Liftoff baseline tier) saves about 10 % of its CPU time. Below, the compile costs more
+# than it saves (0.3 s instead of 0.1 s for a small model).
+UP_FRONT_COMPILE_BYTES = 32 << 20
 
 
 class ToolError(RuntimeError):
@@ -79,8 +83,11 @@ def _is_oom(text: str) -> bool:
 def run_gltfpack(src: Path, dst: Path, options: list[str]) -> str:
     """Run ``gltfpack -i src -o dst OPTIONS``; returns its log."""
     cli = node_modules() / "gltfpack" / "cli.js"
+    flags = node_flags()
+    if src.stat().st_size > UP_FRONT_COMPILE_BYTES:
+        flags += ("--no-liftoff",)
     started = time.monotonic()
-    proc = _run([node_binary(), *node_flags(), str(cli), "-i", str(src), "-o", str(dst), *options])
+    proc = _run([node_binary(), *flags, str(cli), "-i", str(src), "-o", str(dst), *options])
     log.info("gltfpack %s: %.2f s", " ".join(options), time.monotonic() - started)
     out = (proc.stdout + proc.stderr).decode("utf-8", "replace")
     if proc.returncode != 0 or not dst.is_file():

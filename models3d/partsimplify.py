@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -137,8 +137,12 @@ def splittable(doc: dict[str, Any]) -> bool:
     return prim is not None and doc["accessors"][prim["indices"]]["count"] // 3 >= MIN_TRIANGLES
 
 
-def iter_halves(doc: dict[str, Any], binary: bytes, workdir: Path) -> Iterator[Path]:
-    """Write the two halves of a :func:`splittable` model as GLBs, yielding each when written."""
+def half_writers(doc: dict[str, Any], binary: bytes, workdir: Path) -> list[Callable[[], Path]]:
+    """Two functions, each writing one half of a :func:`splittable` model as a GLB.
+
+    Each returns the path it wrote. They can run at the same time (numpy and file writes
+    release the GIL), so both halves are ready about when one would be.
+    """
     prim = single_primitive(doc)
     assert prim is not None
     faces = _raw(doc, binary, prim["indices"]).reshape(-1, 3)
@@ -154,16 +158,27 @@ def iter_halves(doc: dict[str, Any], binary: bytes, workdir: Path) -> Iterator[P
     median = np.partition(key, len(key) // 2)[len(key) // 2]
     lower = key < median
     where = _primitive_path(doc, prim)
-    for k, mask in enumerate((lower, ~lower)):
-        part = faces[mask]
-        used = np.zeros(len(positions), dtype=bool)
-        used[part.reshape(-1)] = True
-        remap = np.cumsum(used, dtype=np.uint32) - 1
-        arrays = {name: values[used] for name, values in attributes.items()}
-        part_doc, part_binary = _with_primitive_data(doc, binary, where, arrays, remap[part])
-        path = workdir / f"half_{k}.glb"
-        write_glb_file(path, part_doc, part_binary)
-        yield path
+
+    def writer(k: int, mask: np.ndarray) -> Callable[[], Path]:
+        def write() -> Path:
+            part = faces[mask]
+            used = np.zeros(len(positions), dtype=bool)
+            used[part.reshape(-1)] = True
+            remap = np.cumsum(used, dtype=np.uint32) - 1
+            arrays = {name: values[used] for name, values in attributes.items()}
+            part_doc, part_binary = _with_primitive_data(doc, binary, where, arrays, remap[part])
+            path = workdir / f"half_{k}.glb"
+            write_glb_file(path, part_doc, part_binary)
+            return path
+
+        return write
+
+    return [writer(0, lower), writer(1, ~lower)]
+
+
+def _simplify_half(write: Callable[[], Path], options: list[str], dst: Path) -> Path:
+    run_gltfpack(write(), dst, [*options, "-slb"])
+    return dst
 
 
 def simplify_in_halves(
@@ -171,17 +186,15 @@ def simplify_in_halves(
 ) -> int | None:
     """Simplify a :func:`splittable` model with ``options`` into ``dst``; returns triangles.
 
-    The first half's gltfpack runs while the second half is being written. None when the
-    results cannot be merged (the caller then simplifies in one process).
+    Each half is written and simplified by its own gltfpack process, both at once. None
+    when the results cannot be merged (the caller then simplifies in one process).
     """
-    outputs = []
     with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = []
-        for k, half in enumerate(iter_halves(doc, binary, workdir)):
-            outputs.append(workdir / f"half_{k}_simplified.glb")
-            runs.append(pool.submit(run_gltfpack, half, outputs[-1], [*options, "-slb"]))
-        for run in runs:
-            run.result()
+        runs = [
+            pool.submit(_simplify_half, write, options, workdir / f"half_{k}_simplified.glb")
+            for k, write in enumerate(half_writers(doc, binary, workdir))
+        ]
+        outputs = [run.result() for run in runs]
     return merge_halves(outputs, dst)
 
 

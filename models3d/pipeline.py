@@ -12,16 +12,19 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from models3d.detect import detect_format
 from models3d.errors import ModelError
 from models3d.formats import LoadContext, LoadedModel, load
 from models3d.glb import read_glb, write_glb, write_glb_file
 from models3d.gltfscene import check_geometry_data, count_geometry
-from models3d.levels import LevelBuilder, build_levels
+from models3d.levels import Level, LevelBuilder, build_levels
 from models3d.materials import convert_spec_gloss
 from models3d.nodetools import run_gltfpack, validate_document, validate_files
 from models3d.normalise import apply_normalisation, plan_normalisation
@@ -42,6 +45,10 @@ REPAIRABLE_CODES = frozenset(
 # accessor data checks cost about 1 s per 100 MB); index ranges and finite positions are
 # then checked here in numpy. Outputs are always validated fully.
 FULL_VALIDATION_MAX_BYTES = 32 << 20
+# The poster is drawn from this level (before compression) while the smaller levels are
+# built. Its drawing time hardly depends on the triangle count; detail beyond this level
+# does not show at poster size.
+POSTER_LEVEL = "medium"
 SPEC_GLOSS_NOTE = (
     "{count} material(s) used specular-glossiness, which current viewers no longer draw; "
     "they were converted to metallic-roughness."
@@ -167,6 +174,37 @@ def inspect_file(
         )
 
 
+def _render_poster_of(level: Level, px: int) -> Image.Image:
+    doc, binary = read_glb(level.unpacked.read_bytes())
+    return render_poster(doc, binary or b"", px)
+
+
+def _validated_levels(levels: dict[str, Level], folder: Path) -> dict[str, Any]:
+    """Each level's figures for the report, once the validator found no error in its file.
+
+    Levels with the same bytes (stored once) are validated once.
+    """
+    first = {
+        name: next(n for n in LEVELS if levels[n].data == levels[name].data) for name in LEVELS
+    }
+    distinct = sorted(set(first.values()), key=LEVELS.index)
+    results = validate_files([folder / f"{name}.glb" for name in distinct])
+    checked = dict(zip(distinct, results, strict=True))
+    figures = {}
+    for name in LEVELS:
+        result = checked[first[name]]
+        if result["numErrors"]:
+            log.error("level %s fails validation: %s", name, result["messages"][:3])
+            raise ModelError(
+                "invalid_gltf", {"level": name, "validator": validator_summary(result)}
+            )
+        figures[name] = {
+            **levels[name].to_dict(),
+            "validator": {k: result[k] for k in ("numErrors", "numWarnings", "numInfos")},
+        }
+    return figures
+
+
 def _level_progress(progress: Progress) -> Callable[[str], None]:
     steps = {name: 40 + 10 * i for i, name in enumerate(reversed(LEVELS))}
     return lambda name: progress(steps[name], f"level {name}")
@@ -208,39 +246,25 @@ def process_file(
         images = load_images(model.doc, model.binary, limits.max_texture_pixels)
         builder = LevelBuilder(model.doc, model.binary, images, work, limits.max_texture_pixels)
         model.binary = b""  # the builder wrote its own copy; let the big buffer go
-        levels = build_levels(builder, dict(options.budgets), _level_progress(report_progress))
-        stage = work / "out"
-        stage.mkdir()
-        paths = {}
-        for name, level in levels.items():
-            paths[name] = stage / f"{name}.glb"
-            paths[name].write_bytes(level.data)
-        report_progress(85, "poster")
-        # The thumb before compression: few triangles, small textures, plain accessors.
-        doc, binary = read_glb(levels["thumb"].unpacked.read_bytes())
-        poster = encode_poster(
-            render_poster(doc, binary or b"", options.poster_px), options.poster_max_bytes
-        )
+        with ThreadPoolExecutor(max_workers=1) as background:
+            posters: list[Future[Image.Image]] = []
+
+            def start_poster(name: str, level: Level) -> None:
+                if name == POSTER_LEVEL:
+                    posters.append(background.submit(_render_poster_of, level, options.poster_px))
+
+            levels = build_levels(
+                builder, dict(options.budgets), _level_progress(report_progress), start_poster
+            )
+            stage = work / "out"
+            stage.mkdir()
+            for name, level in levels.items():
+                (stage / f"{name}.glb").write_bytes(level.data)
+            report_progress(85, "validating outputs")
+            report["levels"] = _validated_levels(levels, stage)
+            report_progress(92, "poster")
+            poster = encode_poster(posters[0].result(), options.poster_max_bytes)
         (stage / "poster.webp").write_bytes(poster)
-        report_progress(92, "validating outputs")
-        # Levels with the same bytes (stored once) are validated once.
-        first = {
-            name: next(n for n in LEVELS if levels[n].data == levels[name].data) for name in LEVELS
-        }
-        distinct = sorted(set(first.values()), key=LEVELS.index)
-        checked = dict(zip(distinct, validate_files([paths[n] for n in distinct]), strict=True))
-        results = [checked[first[name]] for name in LEVELS]
-        report["levels"] = {}
-        for name, result in zip(LEVELS, results, strict=True):
-            if result["numErrors"]:
-                log.error("level %s fails validation: %s", name, result["messages"][:3])
-                raise ModelError(
-                    "invalid_gltf", {"level": name, "validator": validator_summary(result)}
-                )
-            report["levels"][name] = {
-                **levels[name].to_dict(),
-                "validator": {k: result[k] for k in ("numErrors", "numWarnings", "numInfos")},
-            }
         report["poster"] = {
             "bytes": len(poster),
             "width": options.poster_px,
