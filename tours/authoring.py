@@ -18,7 +18,9 @@ from tours.locales import is_language_tag, normalize_tag
 from tours.models import Hotspot, HotspotText, ModelAsset, Stop, StopText, Tour, TourText
 
 INTERFACE_LANGUAGES = ("vi", "en", "fr", "zh", "ko", "ja")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+MAX_SLUG_LENGTH = 80
+_SLUG = re.compile(rf"^{SLUG_PATTERN}$")
 _NUMBER = r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?"
 _ORBIT = re.compile(rf"^{_NUMBER}(?:deg|rad) {_NUMBER}(?:deg|rad) {_NUMBER}(?:m|cm|mm)$")
 _POINT = re.compile(rf"^{_NUMBER}m {_NUMBER}m {_NUMBER}m$")
@@ -69,7 +71,7 @@ def parse_location(latitude: str, longitude: str) -> tuple[float | None, float |
 def check_slug(session: Session, slug: str) -> str:
     """``slug`` in lower case if it is well-formed and free, else :class:`AuthoringError`."""
     slug = slug.strip().lower()
-    if not _SLUG.match(slug) or len(slug) > 80:
+    if not _SLUG.match(slug) or len(slug) > MAX_SLUG_LENGTH:
         raise AuthoringError(
             "invalid_slug", "The slug may use a-z, 0-9 and single hyphens (at most 80)."
         )

@@ -12,12 +12,14 @@ from werkzeug.wrappers import Response
 from webapp.config import load_config
 from webapp.extensions import babel, blobs, db, jobs
 from webapp.i18n import init_i18n, preferred_locale, select_locale
+from webapp.urls import init_converters
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` overrides settings from the environment (tests use it)."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(Path(app.instance_path), config))
+    init_converters(app)
 
     babel.init_app(app, locale_selector=select_locale)
     db.init_app(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
@@ -16,6 +16,7 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
+    416: "range_not_satisfiable",
     429: "too_many_requests",
     500: "internal_error",
     503: "unavailable",
@@ -33,6 +34,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         ),
         405: (_("Not allowed"), _("This address does not accept that kind of request.")),
         413: (_("File too large"), _("The upload is larger than this site accepts.")),
+        416: (
+            _("Part of the file not found"),
+            _("The requested part lies beyond the end of the file. Ask for the whole file."),
+        ),
         429: (_("Too many requests"), _("Please wait a moment, then try again.")),
         500: (
             _("Something went wrong"),
@@ -57,13 +62,22 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
-    """Render ``error`` as JSON under /api/, as a translated page elsewhere."""
+def handle_http_error(error: HTTPException) -> Response:
+    """Render ``error`` as JSON under /api/, as a translated page elsewhere.
+
+    Headers the error carries (``Allow`` on 405, ``Content-Range`` on 416) are kept.
+    """
     status = error.code or 500
     title, message = _messages().get(status, (error.name, error.description or ""))
     if _wants_json():
-        return api_error(status, CODES.get(status, "http_error"), message)
-    return render_template("error.html", status=status, title=title, message=message), status
+        response = make_response(api_error(status, CODES.get(status, "http_error"), message))
+    else:
+        page = render_template("error.html", status=status, title=title, message=message)
+        response = make_response(page, status)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -71,6 +85,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> tuple[Response | str, int]:
+    def _unexpected(error: Exception) -> Response:
         app.logger.exception("unhandled error", exc_info=error)
         return handle_http_error(InternalServerError())

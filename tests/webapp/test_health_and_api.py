@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from webapp import create_app
@@ -71,7 +72,7 @@ def test_openapi_document_lists_every_api_route(app: Any, client: Any) -> None:
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.")
     routes = {
-        rule.rule.replace("<", "{").replace(">", "}")
+        re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule)
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi"
     }

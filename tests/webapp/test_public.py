@@ -62,6 +62,29 @@ def test_unknown_tour_and_stop_are_translated_404s(client: Any, published_tour: 
         assert "Page introuvable" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/vi/tours/a%00b/",
+        "/vi/tours/a%00b/1",
+        "/vi/tours/a%00b/offline.json",
+        "/vi/tours/a%00b/qr",
+        "/s/a%00b/1",
+        "/api/v1/tours/a%00b",
+        "/vi/tours/Citadel/",
+        "/vi/tours/" + "a" * 81 + "/",
+        "/vi/tours/citadel/99999999999999999999999",
+        "/vi/tours/citadel/qr/99999999999999999999999.svg",
+    ],
+)
+def test_impossible_addresses_are_404_on_every_database(
+    client: Any, published_tour: Any, url: str
+) -> None:
+    """A slug no tour can have (NUL byte, capitals, too long) or a number too large for the
+    database is simply not found; PostgreSQL would refuse such values in a query."""
+    assert client.get(url).status_code == 404
+
+
 def test_pages_work_without_javascript(client: Any, published_tour: Any) -> None:
     html = client.get("/vi/tours/citadel/1").get_data(as_text=True)
     assert "<noscript" not in html  # nothing hidden behind scripts: text, poster and links are HTML

@@ -243,3 +243,18 @@ def test_s3_signing_refuses_other_requests(
     answer = curator.post("/api/v1/s3-uploads/sign", json=body)
     expected = 400 if backend == "postgres-s3" else 409
     assert answer.status_code == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/models/99999999999999999999999",
+        "/api/v1/models/%C2%B2",  # "²" is a digit to str.isdigit, not to int()
+        "/studio/models/99999999999999999999999",
+        "/studio/tours/99999999999999999999999",
+        "/studio/tours/99999999999999999999999/translations",
+        "/studio/tours/99999999999999999999999/bundle.zip",
+    ],
+)
+def test_ids_too_large_for_the_database_are_404(curator: Any, url: str) -> None:
+    assert curator.get(url).status_code == 404

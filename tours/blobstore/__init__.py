@@ -18,6 +18,7 @@ from typing import IO, Any, BinaryIO
 IMMUTABLE = "public, max-age=31536000, immutable"
 CHUNK = 1024 * 1024
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-zA-Z0-9][a-zA-Z0-9._-]*)+$")
+MAX_KEY_LENGTH = 200  # keys the app makes are under 100 characters; file systems allow 255
 
 
 class BlobStoreError(Exception):
@@ -45,7 +46,7 @@ class BlobInfo:
 
 def check_key(key: str) -> str:
     """Return ``key`` if it is a safe store key (``kind/name``, no ``..``), else raise."""
-    if not _KEY.match(key) or ".." in key:
+    if len(key) > MAX_KEY_LENGTH or not _KEY.match(key) or ".." in key:
         raise InvalidKey(f"invalid blob key: {key!r}")
     return key
 

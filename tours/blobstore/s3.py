@@ -43,6 +43,7 @@ class S3BlobStore(BlobStore, DirectUploads):
             aws_access_key_id=access_key,
             aws_secret_access_key=secret_key,
             config=Config(
+                signature_version="s3v4",  # what every S3-compatible server accepts
                 retries={"max_attempts": 3, "mode": "standard"},
                 connect_timeout=5,
                 read_timeout=30,

@@ -15,12 +15,15 @@ from webapp.errors import api_error
 from webapp.extensions import db
 from webapp.studio.messages import error_message
 from webapp.studio.security import api_login_required
+from webapp.urls import MAX_ID
 
 MAX_PREVIEW_CHARS = 200_000
 
 
 def _asset(asset_id: str) -> ModelAsset | None:
-    return db.session.get(ModelAsset, int(asset_id)) if asset_id.isdigit() else None
+    if not (asset_id.isascii() and asset_id.isdigit()) or int(asset_id) > MAX_ID:
+        return None
+    return db.session.get(ModelAsset, int(asset_id))
 
 
 @bp.get("/models")

@@ -31,7 +31,7 @@ def list_tours() -> Response:
     )
 
 
-@bp.get("/tours/<slug>")
+@bp.get("/tours/<slug:slug>")
 def get_tour(slug: str) -> Response | tuple[Response, int]:
     found = published_document(db.session, slug)
     if found is None:

@@ -35,7 +35,7 @@ def cache_name(slug: str, lang: str, revision: int) -> str:
     return f"heritour-tour:{slug}:{lang}:{revision}"
 
 
-@bp.get("/tours/<slug>/offline.json")
+@bp.get("/tours/<slug:slug>/offline.json")
 def offline_pack(slug: str) -> Response:
     """Which URLs to cache to save the tour in this language, and under what name."""
     tour = tour_or_404(slug)

@@ -16,7 +16,7 @@ def short_url(slug: str, number: int) -> str:
     return url_for("tourist.short_link", slug=slug, number=number, _external=True)
 
 
-@bp.get("/tours/<slug>/qr")
+@bp.get("/tours/<slug:slug>/qr")
 def qr_sheet(slug: str) -> str:
     """A page to print: every stop with its QR code, title and short link."""
     tour = tour_or_404(slug)
@@ -31,7 +31,7 @@ def qr_sheet(slug: str) -> str:
     return render_template("public/qr.html", tour=tour, codes=codes)
 
 
-@bp.get("/tours/<slug>/qr/<int:number>.svg")
+@bp.get("/tours/<slug:slug>/qr/<int:number>.svg")
 def qr_download(slug: str, number: int) -> Response:
     """One stop's QR code as an SVG file, to place in a sign or a leaflet."""
     tour = tour_or_404(slug)

@@ -12,8 +12,8 @@ from webapp.public import root_bp
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
-@root_bp.get("/s/<slug>/")
-@root_bp.get("/s/<slug>/<int:number>")
+@root_bp.get("/s/<slug:slug>/")
+@root_bp.get("/s/<slug:slug>/<int:number>")
 def short_link(slug: str, number: int | None = None) -> Response:
     """A printed QR code's link: the tour or stop in the phone's language (cookie, browser)."""
     lang = preferred_locale()

@@ -82,14 +82,14 @@ def catalogue() -> str:
     )
 
 
-@bp.get("/tours/<slug>/")
+@bp.get("/tours/<slug:slug>/")
 def tour(slug: str) -> str:
     return render_template(
         "public/tour.html", tour=tour_or_404(slug), text_mode=text_mode(), mode_args=mode_args()
     )
 
 
-@bp.get("/tours/<slug>/<int:number>")
+@bp.get("/tours/<slug:slug>/<int:number>")
 def stop(slug: str, number: int) -> str:
     tour = tour_or_404(slug)
     if not 1 <= number <= len(tour.stops):
