@@ -34,7 +34,7 @@ $(VENDOR)/.stamp: node_modules/.stamp
 	touch $@
 
 i18n-compile: $(VENV)/.stamp
-	$(BIN)/pybabel compile --statistics -f -d translations 2>&1 | grep -v '^compiling' || true
+	$(BIN)/pybabel compile --statistics -d translations
 
 i18n-extract: $(VENV)/.stamp
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --omit-header --sort-output .

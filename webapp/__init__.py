@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, redirect, url_for
+from flask import Flask, url_for
 from werkzeug.wrappers import Response
 
 from webapp.config import load_config
 from webapp.extensions import babel, blobs, db, jobs
-from webapp.i18n import init_i18n, preferred_locale, select_locale
+from webapp.i18n import init_i18n, language_redirect, preferred_locale, select_locale
 from webapp.urls import init_converters
 
 
@@ -39,6 +39,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/")
     def root() -> Response:
-        return redirect(url_for("public.catalogue", lang=preferred_locale()))
+        return language_redirect(url_for("public.catalogue", lang=preferred_locale()))
 
     return app

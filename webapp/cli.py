@@ -58,6 +58,8 @@ def init_app(app: Flask) -> None:
     @click.option("--workers", default=2, show_default=True, help="Worker threads.")
     def jobs_worker(workers: int) -> None:
         """Run a job worker in the foreground (for Redis-backed scale-out)."""
+        if jobs.queue.huey.immediate:
+            raise click.UsageError("With HERITOUR_JOBS=immediate jobs run inline: no worker.")
         consumer = jobs.queue.huey.create_consumer(workers=workers, worker_type="thread")
         consumer.run()
 
@@ -74,7 +76,8 @@ def init_app(app: Flask) -> None:
     @click.option("--port", default=5000, show_default=True)
     def serve(host: str, port: int) -> None:
         """Serve the app with the job worker in the same process (the embedded default)."""
-        jobs.queue.start_consumer(app.config["JOBS_WORKERS"])
+        if not jobs.queue.huey.immediate:  # immediate jobs run inside each request
+            jobs.queue.start_consumer(app.config["JOBS_WORKERS"])
         for asset_id in unfinished_assets(db.session):
             jobs.queue.process_model(asset_id)
         click.echo(f"Heritour is running at http://{host}:{port}/")

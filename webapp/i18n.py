@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import Blueprint, Flask, Response, abort, g, request, url_for
+from flask import Blueprint, Flask, Response, abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from webapp.config import DEFAULT_LOCALE, LOCALES
@@ -71,12 +71,25 @@ def localized_blueprint(name: str, import_name: str) -> Blueprint:
 
 
 def alternate_urls() -> dict[str, str]:
-    """This page in each interface language (for the switcher and hreflang links)."""
+    """This page, with its query (a search, text mode), in each interface language.
+
+    For the language switcher and the hreflang links; empty outside ``/<lang>/`` pages.
+    """
     if request.url_rule is None or "lang" not in request.url_rule.arguments:
         return {}
-    args = dict(request.view_args or {})
     assert request.endpoint is not None
-    return {lang: url_for(request.endpoint, **{**args, "lang": lang}) for lang in LOCALES}
+    query = request.query_string.decode("ascii", "replace")
+    suffix = f"?{query}" if query else ""
+    args = dict(request.view_args or {})
+    return {lang: url_for(request.endpoint, **{**args, "lang": lang}) + suffix for lang in LOCALES}
+
+
+def language_redirect(target: str) -> Response:
+    """A redirect to ``target``, chosen by the visitor's language: never cached for others."""
+    response = redirect(target, code=302)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
 
 
 def viewer_a11y() -> str:

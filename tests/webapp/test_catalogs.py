@@ -38,6 +38,8 @@ def _ids(catalog: Catalog) -> set[str]:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_catalog_is_complete(locale: str) -> None:
     catalog = _catalog(locale)
+    assert not catalog.fuzzy, f"{locale}: the header is marked fuzzy (pybabel would skip it)"
+    assert catalog.project == "Heritour" and "FULL NAME" not in catalog.last_translator
     assert not catalog.obsolete
     for message in catalog:
         if not message.id:

@@ -120,3 +120,17 @@ def test_storage_cors_needs_a_bucket(tmp_path: Path) -> None:
     runner = _cli_app(tmp_path).test_cli_runner()
     result = runner.invoke(args=["storage", "cors", "https://tours.example.org"])
     assert result.exit_code == 2 and "needs no CORS rule" in result.output
+
+
+def test_serve_and_worker_with_immediate_jobs(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Immediate jobs run inside requests: serving starts no consumer, a worker is refused."""
+    import webapp.cli
+
+    served: list[int] = []
+    monkeypatch.setattr(webapp.cli, "run_simple", lambda host, port, app, **kw: served.append(port))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["serve", "--port", "5099"])
+    assert result.exit_code == 0, result.output
+    assert served == [5099]
+    worker = runner.invoke(args=["jobs", "worker"])
+    assert worker.exit_code == 2 and "run inline" in worker.output

@@ -59,7 +59,7 @@ def test_api_errors_have_the_house_shape(client: Any) -> None:
     response = client.get("/api/v1/tours/nowhere")
     assert response.status_code == 404
     assert response.json["error"]["code"] == "tour_not_found"
-    assert response.json["error"]["detail"] == {}
+    assert response.json["error"]["detail"] == {"slug": "nowhere"}
     unknown = client.get("/api/v1/nothing-here")
     assert unknown.status_code == 404
     assert unknown.json == {

@@ -38,7 +38,11 @@ def test_unknown_language_is_404(client: Any) -> None:
 
 def test_visiting_a_language_remembers_it(client: Any) -> None:
     client.get("/fr/")
-    assert client.get("/").headers["Location"] == "/fr/"
+    response = client.get("/")
+    assert response.headers["Location"] == "/fr/"
+    # The answer depends on the visitor: a shared cache must not give it to someone else.
+    assert {"Accept-Language", "Cookie"} <= set(response.vary)
+    assert "private" in response.headers["Cache-Control"]
 
 
 @pytest.mark.parametrize("lang", LOCALES)
@@ -48,12 +52,24 @@ def test_pages_carry_lang_switcher_and_hreflang(
     html = client.get(f"/{lang}/tours/citadel/2").get_data(as_text=True)
     assert f'<html lang="{lang}">' in html
     for other in LOCALES:
-        assert f'<link rel="alternate" hreflang="{other}" href="/{other}/tours/citadel/2">' in html
+        absolute = f"http://localhost/{other}/tours/citadel/2"
+        assert f'<link rel="alternate" hreflang="{other}" href="{absolute}">' in html
         assert re.search(rf'<a href="/{other}/tours/citadel/2" hreflang="{other}"', html)
+    default = '<link rel="alternate" hreflang="x-default" href="http://localhost/vi/tours/citadel/2">'
+    assert default in html
     assert (
         f'href="/{lang}/tours/citadel/2" hreflang="{lang}" lang="{lang}" aria-current="true"'
         in html
     )
+
+
+def test_language_switch_keeps_the_search_and_text_mode(
+    client: Any, published_tour: Any
+) -> None:
+    catalogue = client.get("/en/?q=hue&site=").get_data(as_text=True)
+    assert 'href="/ko/?q=hue&amp;site=" hreflang="ko"' in catalogue
+    text_stop = client.get("/en/tours/citadel/1?mode=text").get_data(as_text=True)
+    assert 'href="/fr/tours/citadel/1?mode=text" hreflang="fr"' in text_stop
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,12 @@ def test_tus_refuses_hostile_input(curator: Any, app: Any, studio: Any, client_a
         assert curator.head(bad).status_code == 404
     old = curator.post("/api/v1/uploads", headers={"Upload-Length": "5"})
     assert old.status_code == 412
+    assert old.json["error"]["message"] == "Send the header Tus-Resumable: 1.0.0."
+    odd_name = curator.post(
+        "/api/v1/uploads",
+        headers={"Tus-Resumable": "1.0.0", "Upload-Length": "5", "Upload-Metadata": "name \xff"},
+    )
+    assert odd_name.status_code == 201  # a name that is not base64 is dropped, not a crash
     # Another curator cannot see or continue this upload.
     other = client_as("admin")
     assert other.head(location, headers={"Tus-Resumable": "1.0.0"}).status_code == 404

@@ -11,7 +11,6 @@ multipart upload, signs each part, and completes it; then ingest copies it into 
 from __future__ import annotations
 
 import base64
-import binascii
 
 from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
@@ -65,7 +64,7 @@ def _metadata(header: str) -> dict[str, str]:
             continue
         try:
             values[key] = base64.b64decode(encoded, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not ASCII, not base64 or not UTF-8
             values[key] = ""
     return values
 

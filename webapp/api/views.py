@@ -11,6 +11,7 @@ from webapp.api import bp
 from webapp.api.openapi import openapi_document
 from webapp.errors import api_error
 from webapp.extensions import db
+from webapp.studio.messages import error_message
 
 
 @bp.get("/tours")
@@ -35,7 +36,7 @@ def list_tours() -> Response:
 def get_tour(slug: str) -> Response | tuple[Response, int]:
     found = published_document(db.session, slug)
     if found is None:
-        return api_error(404, "tour_not_found", f"No published tour has the slug {slug!r}.")
+        return api_error(404, "tour_not_found", error_message("tour_not_found"), {"slug": slug})
     document, revision = found
     return jsonify(revision=revision, locales=document_locales(document), document=document)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response, current_app, json, redirect, url_for
+from flask import Response, current_app, json, url_for
 
-from webapp.i18n import preferred_locale
+from webapp.i18n import language_redirect, preferred_locale
 from webapp.public import root_bp
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -21,11 +21,7 @@ def short_link(slug: str, number: int | None = None) -> Response:
         target = url_for("public.tour", lang=lang, slug=slug)
     else:
         target = url_for("public.stop", lang=lang, slug=slug, number=number)
-    response = redirect(target, code=302)
-    # The language depends on the visitor: never let a shared cache keep one answer.
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.vary.update(("Accept-Language", "Cookie"))
-    return response
+    return language_redirect(target)
 
 
 @root_bp.get("/sw.js")
