@@ -1,8 +1,12 @@
-"""``/healthz``: 200 when the database and the blob store answer, 503 with the reason if not."""
+"""``/healthz``: 200 when the database and the blob store answer, 503 with the reason if not.
+
+The answer is public, so it names what failed but not where it lives (hosts, paths): the
+details go to the log.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -20,12 +24,14 @@ def healthz() -> tuple[Response, int]:
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except SQLAlchemyError as error:
-        checks["database"] = f"unreachable: {error.__class__.__name__}"
+        current_app.logger.warning("health: database unreachable: %s", error)
+        checks["database"] = "unreachable"
     try:
         blobs.store.check()
         checks["blob_store"] = "ok"
     except BlobStoreError as error:
-        checks["blob_store"] = f"unreachable: {error}"
+        current_app.logger.warning("health: blob store unreachable: %s", error)
+        checks["blob_store"] = "unreachable"
     healthy = all(value == "ok" for value in checks.values())
     response = jsonify(status="ok" if healthy else "unavailable", checks=checks)
     response.headers["Cache-Control"] = "no-store"
