@@ -20,7 +20,7 @@ node_modules/.stamp: package.json package-lock.json
 	touch $@
 
 # model-viewer and every decoder it may ask for, served by the app itself.
-$(VENDOR)/.stamp: node_modules/.stamp
+$(VENDOR)/.stamp: node_modules/.stamp $(VENV)/.stamp
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/draco $(VENDOR)/basis
 	cp node_modules/@google/model-viewer/dist/model-viewer.min.js $(VENDOR)/
 	cp node_modules/meshoptimizer/meshopt_decoder.cjs $(VENDOR)/meshopt_decoder.js
@@ -31,6 +31,7 @@ $(VENDOR)/.stamp: node_modules/.stamp
 	   node_modules/three/examples/jsm/libs/basis/basis_transcoder.wasm $(VENDOR)/basis/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/
 	cp node_modules/uppy/dist/uppy.min.js node_modules/uppy/dist/uppy.min.css $(VENDOR)/
+	$(FLASK) static precompress
 	touch $@
 
 i18n-compile: $(VENV)/.stamp

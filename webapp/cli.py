@@ -14,6 +14,7 @@ from tours.blobstore.s3 import S3BlobStore
 from tours.db import migrate, write_migration
 from tours.ingest import process_asset, store_original, unfinished_assets
 from webapp.extensions import blobs, db, jobs
+from webapp.public.assets import precompress
 
 
 def init_app(app: Flask) -> None:
@@ -82,6 +83,17 @@ def init_app(app: Flask) -> None:
             jobs.queue.process_model(asset_id)
         click.echo(f"Heritour is running at http://{host}:{port}/")
         run_simple(host, port, app, threaded=True)
+
+    @app.cli.group("static")
+    def static_group() -> None:
+        """Static files."""
+
+    @static_group.command("precompress")
+    def static_precompress() -> None:
+        """Compress the third-party files in static/vendor once, at their best setting."""
+        assert app.static_folder is not None
+        written = precompress(Path(app.static_folder) / "vendor")
+        click.echo(f"Wrote {len(written)} compressed copies.")
 
     @app.cli.group("storage")
     def storage_group() -> None:

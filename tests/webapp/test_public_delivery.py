@@ -163,3 +163,29 @@ def test_qr_download_is_an_svg_file(client: Any, published_tour: Any) -> None:
         "http://localhost/s/citadel/2", "The tower", scale=10
     )
     assert client.get("/en/tours/citadel/qr/3.svg").status_code == 404
+
+
+def test_compressed_copies_made_at_setup_are_used_while_fresh(tmp_path: Path) -> None:
+    """``flask static precompress`` writes .br and .gz copies; they are served while they
+    are newer than the file, and the file is compressed again once it changes."""
+    import os
+
+    from webapp.public.assets import CompressedFiles, precompress
+
+    script = tmp_path / "vendor" / "viewer.js"
+    script.parent.mkdir()
+    script.write_text("const a = 1;\n" * 500)
+    (tmp_path / "vendor" / "tiny.js").write_text("1")
+    written = precompress(tmp_path / "vendor")
+    assert sorted(p.name for p in written) == ["viewer.js.br", "viewer.js.gz"]
+    assert brotli.decompress((tmp_path / "vendor" / "viewer.js.br").read_bytes()) == (
+        script.read_bytes()
+    )
+    marker = brotli.compress(b"made at setup")
+    (tmp_path / "vendor" / "viewer.js.br").write_bytes(marker)
+    assert CompressedFiles().get(script, "br", 11) == marker
+    newer = os.stat(script).st_mtime_ns + 10**9
+    os.utime(script, ns=(newer, newer))  # the file changed after setup: the copy is stale
+    assert brotli.decompress(CompressedFiles().get(script, "br", 11) or b"") == (
+        script.read_bytes()
+    )

@@ -4,13 +4,17 @@
 the file's current hash is answered with a year-long immutable ``Cache-Control``; other
 requests revalidate. Text-like bodies (scripts, styles, JSON, SVG, WebAssembly, glTF,
 captions, pages) are sent with brotli or gzip when the browser accepts it. Files are
-compressed once per process and kept in memory; pages are compressed on each request.
+compressed once per process and kept in memory; pages are compressed on each request. The
+large third-party files (model-viewer, decoders) are compressed once at setup instead
+(``flask static precompress``, run by ``make setup``): ``NAME.br`` and ``NAME.gz`` beside each
+file, used while they are newer than it, so no visitor waits for the best compression.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import mimetypes
 import os
 import threading
 from collections import OrderedDict
@@ -49,6 +53,9 @@ MEDIA_QUALITY = {"br": 5, "gzip": 6}
 PAGE_QUALITY = {"br": 4, "gzip": 6}
 
 
+SUFFIXES = {"br": ".br", "gzip": ".gz"}
+
+
 def _encode(data: bytes, encoding: str, quality: int) -> bytes:
     if encoding == "br":
         result: bytes = brotli.compress(data, quality=quality)
@@ -78,7 +85,9 @@ class CompressedFiles:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        body = _encode(path.read_bytes(), encoding, quality)
+        body = _precompressed(path, stat.st_mtime_ns, encoding)
+        if body is None:
+            body = _encode(path.read_bytes(), encoding, quality)
         with self._lock:
             self._items[key] = body
             self._size += len(body)
@@ -86,6 +95,32 @@ class CompressedFiles:
                 _old, dropped = self._items.popitem(last=False)
                 self._size -= len(dropped)
         return body
+
+
+def _precompressed(path: Path, mtime_ns: int, encoding: str) -> bytes | None:
+    """The bytes of ``path``'s compressed copy made at setup, if it is newer than the file."""
+    copy = path.with_name(path.name + SUFFIXES[encoding])
+    try:
+        if copy.stat().st_mtime_ns >= mtime_ns:
+            return copy.read_bytes()
+    except OSError:
+        pass
+    return None
+
+
+def precompress(folder: Path) -> list[Path]:
+    """Write ``.br`` and ``.gz`` copies of the compressible files under ``folder``."""
+    written = []
+    for path in sorted(folder.rglob("*")):
+        mimetype, _ = mimetypes.guess_type(path.name)
+        if not path.is_file() or mimetype not in COMPRESSIBLE or path.stat().st_size < MIN_BYTES:
+            continue
+        data = path.read_bytes()
+        for encoding, suffix in SUFFIXES.items():
+            copy = path.with_name(path.name + suffix)
+            copy.write_bytes(_encode(data, encoding, STATIC_QUALITY[encoding]))
+            written.append(copy)
+    return written
 
 
 class Fingerprints:
