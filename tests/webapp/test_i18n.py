@@ -55,7 +55,9 @@ def test_pages_carry_lang_switcher_and_hreflang(
         absolute = f"http://localhost/{other}/tours/citadel/2"
         assert f'<link rel="alternate" hreflang="{other}" href="{absolute}">' in html
         assert re.search(rf'<a href="/{other}/tours/citadel/2" hreflang="{other}"', html)
-    default = '<link rel="alternate" hreflang="x-default" href="http://localhost/vi/tours/citadel/2">'
+    default = (
+        '<link rel="alternate" hreflang="x-default" href="http://localhost/vi/tours/citadel/2">'
+    )
     assert default in html
     assert (
         f'href="/{lang}/tours/citadel/2" hreflang="{lang}" lang="{lang}" aria-current="true"'
@@ -63,9 +65,7 @@ def test_pages_carry_lang_switcher_and_hreflang(
     )
 
 
-def test_language_switch_keeps_the_search_and_text_mode(
-    client: Any, published_tour: Any
-) -> None:
+def test_language_switch_keeps_the_search_and_text_mode(client: Any, published_tour: Any) -> None:
     catalogue = client.get("/en/?q=hue&site=").get_data(as_text=True)
     assert 'href="/ko/?q=hue&amp;site=" hreflang="ko"' in catalogue
     text_stop = client.get("/en/tours/citadel/1?mode=text").get_data(as_text=True)
