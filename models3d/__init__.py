@@ -2,12 +2,15 @@
 
 Pure functions over files: no Flask, no SQL, no S3. Public API::
 
-    from models3d import (Limits, ProcessOptions, LevelBudget, ModelError, inspect_file,
-                          process_file, process_isolated, ProcessResult, LEVELS)
+    from models3d import (Limits, ProcessOptions, LevelBudget, ModelError, ProcessingError,
+                          inspect_file, inspect_isolated, process_file, process_isolated,
+                          ProcessResult, LEVELS)
+
+``ModelError`` rejects an upload (its fault); ``ProcessingError`` is a failure on our side.
 """
 
-from models3d.errors import MESSAGES, ModelError
-from models3d.isolation import process_isolated
+from models3d.errors import MESSAGES, ModelError, ProcessingError
+from models3d.isolation import inspect_isolated, process_isolated
 from models3d.options import LEVELS, LevelBudget, Limits, ProcessOptions
 from models3d.pipeline import ProcessResult, inspect_file, process_file
 
@@ -19,7 +22,9 @@ __all__ = [
     "ModelError",
     "ProcessOptions",
     "ProcessResult",
+    "ProcessingError",
     "inspect_file",
+    "inspect_isolated",
     "process_file",
     "process_isolated",
 ]

@@ -18,6 +18,8 @@ EXTENSIONS: dict[str, str] = {
 }
 
 _OBJ_LINE = re.compile(rb"^(v|vn|vt|f|o|g|mtllib|usemtl|s)[ \t]", re.MULTILINE)
+HEAD_BYTES = 65536
+GLTF_KEY = b'"asset"'
 
 
 def sniff_bytes(head: bytes, size: int) -> str | None:
@@ -42,6 +44,20 @@ def sniff_bytes(head: bytes, size: int) -> str | None:
     return None
 
 
+def _json_object_with_asset(path: Path, head: bytes) -> bool:
+    """A JSON object whose ``"asset"`` key comes after the head (searched in a stream)."""
+    if b"\0" in head[:4096] or not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return False
+    tail = b""
+    with path.open("rb") as fh:
+        fh.seek(len(head))
+        while chunk := fh.read(1 << 20):
+            if GLTF_KEY in tail + chunk:
+                return True
+            tail = chunk[-len(GLTF_KEY) :]
+    return False
+
+
 def extension_format(name: str | None) -> str | None:
     """Return the format named by a file name's extension, "" for an unknown extension."""
     if not name:
@@ -60,8 +76,10 @@ def detect_format(path: Path, original_name: str | None = None) -> str:
     """
     size = path.stat().st_size
     with path.open("rb") as fh:
-        head = fh.read(65536)
+        head = fh.read(HEAD_BYTES)
     by_magic = sniff_bytes(head, size)
+    if by_magic is None and size > len(head) and _json_object_with_asset(path, head):
+        by_magic = "gltf"
     by_name = extension_format(original_name if original_name is not None else path.name)
     detail = {"name": original_name, "detected": by_magic, "extension": by_name}
     if by_magic is None:

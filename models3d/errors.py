@@ -80,8 +80,8 @@ MESSAGES: dict[str, str] = {
         "the model (fewer triangles or smaller textures)."
     ),
     "processing_failed": (
-        "Processing this model failed unexpectedly. Try again later; if it fails again, "
-        "contact the site's administrators."
+        "Processing this model failed because of a problem on our side, not in your file. "
+        "Try again later; if it fails again, contact the site's administrators."
     ),
 }
 
@@ -110,6 +110,25 @@ class ModelError(Exception):
         if code not in MESSAGES:
             code = "processing_failed"
         return cls(code, data.get("detail") or {}, data.get("message"))
+
+
+class ProcessingError(Exception):
+    """Processing broke on our side (a bug, a crash, a broken tool), not because of the upload.
+
+    Unlike :class:`ModelError` this is no rejection: the upload may be fine. ``code`` is
+    always ``processing_failed``; ``detail`` says what broke, for the logs.
+    """
+
+    code = "processing_failed"
+
+    def __init__(self, detail: dict[str, Any] | None = None) -> None:
+        self.message = MESSAGES[self.code]
+        self.detail: dict[str, Any] = dict(detail or {})
+        super().__init__(f"{self.code}: {self.detail}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the failure as ``{"code", "message", "detail"}`` (JSON-able)."""
+        return {"code": self.code, "message": self.message, "detail": self.detail}
 
 
 PHONE_READY_REASONS: dict[str, str] = {

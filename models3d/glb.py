@@ -39,14 +39,28 @@ def read_glb(data: bytes) -> tuple[dict[str, Any], bytes | None]:
         offset = start + ((chunk_len + 3) & ~3)
     if not chunks or chunks[0][0] != CHUNK_JSON:
         raise ModelError("parse_error", {"reason": "GLB does not start with a JSON chunk"})
-    try:
-        doc = json.loads(chunks[0][1].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError("parse_error", {"reason": f"GLB JSON does not parse: {exc}"}) from exc
+    doc = parse_json(chunks[0][1], "GLB JSON")
     if not isinstance(doc, dict):
         raise ModelError("parse_error", {"reason": "GLB JSON is not an object"})
     binary = next((c for t, c in chunks[1:] if t == CHUNK_BIN), None)
     return doc, binary
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(data: bytes, what: str, encoding: str = "utf-8") -> Any:
+    """Parse JSON from an upload; ``NaN`` and ``Infinity`` (not JSON) are refused.
+
+    Raises ``parse_error`` naming ``what`` when the bytes are not JSON or nest too deeply.
+    """
+    try:
+        return json.loads(data.decode(encoding), parse_constant=_no_constants)
+    except RecursionError as exc:
+        raise ModelError("parse_error", {"reason": f"{what} is nested too deeply"}) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelError("parse_error", {"reason": f"{what} does not parse: {exc}"}) from exc
 
 
 def dump_json(doc: dict[str, Any]) -> bytes:

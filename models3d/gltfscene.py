@@ -25,6 +25,7 @@ COMPONENT_DTYPES = {
     5126: np.float32,
 }
 NORMALIZE_DIVISOR = {5120: 127.0, 5121: 255.0, 5122: 32767.0, 5123: 65535.0}
+AREA_CHUNK = 1 << 16  # triangles read at a time by draws_area
 TYPE_SIZES = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
 
 
@@ -291,3 +292,53 @@ def check_geometry_data(doc: dict[str, Any], binary: bytes) -> None:
                     raise ModelError("invalid_gltf", {"code": "ACCESSOR_INDEX_OOB"})
         except UnreadableAccessor:
             continue
+
+
+def _triangle_chunks(
+    doc: dict[str, Any], binary: bytes, prim: dict[str, Any], nverts: int
+) -> Iterator[np.ndarray]:
+    """The primitive's triangles as (k, 3) vertex indices, at most AREA_CHUNK at a time.
+
+    Plain indexed triangle lists (nearly every model) are read a chunk at a time.
+    """
+    acc = doc["accessors"][prim["indices"]] if "indices" in prim else None
+    if prim.get("mode", 4) != 4 or acc is None or "sparse" in acc or "bufferView" not in acc:
+        faces = _faces(doc, binary, prim, nverts)
+        for start in range(0, len(faces), AREA_CHUNK):
+            yield faces[start : start + AREA_CHUNK]
+        return
+    ctype = acc["componentType"]
+    stride = (
+        doc["bufferViews"][acc["bufferView"]].get("byteStride")
+        or np.dtype(COMPONENT_DTYPES[ctype]).itemsize
+    )
+    total = acc["count"] // 3
+    for start in range(0, total, AREA_CHUNK):
+        count = min(AREA_CHUNK, total - start)
+        offset = acc.get("byteOffset", 0) + start * 3 * stride
+        rows = _read_raw(binary, doc, acc["bufferView"], offset, count * 3, ctype, 1)
+        yield rows[:, 0].astype(np.int64).reshape(-1, 3)
+
+
+def draws_area(doc: dict[str, Any], binary: bytes) -> bool:
+    """True when at least one drawn triangle has a non-zero area (in its mesh's own space).
+
+    Stops at the first such triangle, so a real model costs one chunk of one primitive;
+    only a model made of degenerate triangles is read to the end. Data that cannot be read
+    here (compressed) counts as drawing an area. Call it on a validated document.
+    """
+    seen: set[int] = set()
+    for prim, _world in mesh_instances(doc):
+        if id(prim) in seen or primitive_triangles(doc, prim) == 0:
+            continue
+        seen.add(id(prim))
+        try:
+            positions = read_accessor(doc, binary, prim["attributes"]["POSITION"])
+            for faces in _triangle_chunks(doc, binary, prim, len(positions)):
+                corners = positions[faces].astype(np.float64)
+                edges = corners[:, 1:] - corners[:, :1]
+                if np.cross(edges[:, 0], edges[:, 1]).any():
+                    return True
+        except UnreadableAccessor:
+            return True
+    return False

@@ -1,10 +1,14 @@
-"""Running :func:`process_file` in a child process with a memory and a time limit.
+"""Running :func:`process_file` or :func:`inspect_file` in a child process with limits.
 
 The child is ``python -m models3d.worker`` in its own session, with RLIMIT_AS set to
 ``limits.memory_limit_bytes`` (inherited by its Node tools, which run with the WebAssembly
 trap handler off so they fit). It reads a JSON request on stdin and writes JSON lines on
-stdout: ``{"progress": [percent, stage]}`` then ``{"result": ...}`` or ``{"error": ...}``.
-A timeout, an out-of-memory death or a crash becomes a :class:`ModelError`.
+stdout: ``{"progress": [percent, stage]}`` then ``{"result": ...}``, ``{"error": ...}`` or
+``{"failure": ...}``.
+
+A rejection stays a :class:`ModelError`; running out of time or memory on an upload is one
+too (``processing_timeout``, ``processing_out_of_memory``). A crash or an exception in our
+own code is a :class:`ProcessingError`: it is on our side, not the upload's.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from models3d.errors import ModelError
-from models3d.options import DEFAULT_OPTIONS, LEVELS, ProcessOptions
+from models3d.errors import ModelError, ProcessingError
+from models3d.options import DEFAULT_LIMITS, DEFAULT_OPTIONS, LEVELS, Limits, ProcessOptions
 from models3d.pipeline import ProcessResult
 
 log = logging.getLogger(__name__)
@@ -53,33 +57,24 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
-def _failure(returncode: int, stderr: str) -> ModelError:
+def _failure(returncode: int, stderr: str) -> ModelError | ProcessingError:
+    """Why the child ended without an answer: out of memory (killed), or it crashed."""
     tail = stderr[-2000:]
     if any(marker in stderr.lower() for marker in OOM_MARKERS) or returncode == -signal.SIGKILL:
         return ModelError("processing_out_of_memory", {"returncode": returncode, "log": tail})
-    return ModelError("processing_failed", {"returncode": returncode, "log": tail})
+    return ProcessingError({"returncode": returncode, "log": tail})
 
 
-def process_isolated(
-    path: Path,
-    out_dir: Path,
-    *,
-    original_name: str | None = None,
-    options: ProcessOptions = DEFAULT_OPTIONS,
-    progress: Callable[[int, str], None] | None = None,
-) -> ProcessResult:
-    """Like :func:`models3d.process_file`, in a child process with time and memory limits.
+def _run_child(
+    request: dict[str, Any],
+    limits: Limits,
+    progress: Callable[[int, str], None] | None,
+    stderr_sink: Callable[[bytes], None] | None,
+) -> dict[str, Any]:
+    """Run the worker on ``request`` within ``limits``; return its result.
 
-    Raises ModelError: the child's own code, or ``processing_timeout``,
-    ``processing_out_of_memory`` or ``processing_failed``.
+    Raises ModelError (a rejection, a timeout, out of memory) or ProcessingError.
     """
-    limits = options.limits
-    request = {
-        "path": str(Path(path).resolve()),
-        "out_dir": str(Path(out_dir).resolve()),
-        "original_name": original_name,
-        "options": options.to_dict(),
-    }
     env = {
         **os.environ,
         "OPENBLAS_NUM_THREADS": "1",
@@ -123,6 +118,8 @@ def process_isolated(
                         sel.unregister(key.fileobj)
                         open_streams -= 1
                     elif key.fileobj is proc.stderr:
+                        if stderr_sink is not None:
+                            stderr_sink(chunk)
                         stderr.extend(chunk[-65536:])
                         del stderr[:-65536]
                     else:
@@ -132,7 +129,7 @@ def process_isolated(
                             message = json.loads(line)
                             if "progress" in message and progress is not None:
                                 progress(int(message["progress"][0]), str(message["progress"][1]))
-                            if "result" in message or "error" in message:
+                            if message.keys() & {"result", "error", "failure"}:
                                 outcome = message
         proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
     except subprocess.TimeoutExpired as exc:
@@ -141,10 +138,66 @@ def process_isolated(
         _kill_group(proc)
     if outcome is None:
         raise _failure(proc.returncode, stderr.decode("utf-8", "replace"))
+    if "failure" in outcome:
+        raise ProcessingError(outcome["failure"])
     if "error" in outcome:
-        raise ModelError.from_dict(outcome["error"])
-    result = outcome["result"]
+        error = ModelError.from_dict(outcome["error"])
+        if error.code == "processing_failed":  # an unknown code, or an old worker: ours
+            raise ProcessingError(error.detail)
+        raise error
+    result: dict[str, Any] = outcome["result"]
+    return result
+
+
+def process_isolated(
+    path: Path,
+    out_dir: Path,
+    *,
+    original_name: str | None = None,
+    options: ProcessOptions = DEFAULT_OPTIONS,
+    progress: Callable[[int, str], None] | None = None,
+    log_level: str = "INFO",
+    stderr_sink: Callable[[bytes], None] | None = None,
+) -> ProcessResult:
+    """Like :func:`models3d.process_file`, in a child process with time and memory limits.
+
+    ``stderr_sink`` receives the child's log output as it comes (logged at ``log_level``).
+    Raises ModelError: the child's own code, or ``processing_timeout`` or
+    ``processing_out_of_memory``. Raises ProcessingError when our code crashed.
+    """
+    request = {
+        "command": "process",
+        "path": str(Path(path).resolve()),
+        "out_dir": str(Path(out_dir).resolve()),
+        "original_name": original_name,
+        "options": options.to_dict(),
+        "log_level": log_level,
+    }
+    result = _run_child(request, options.limits, progress, stderr_sink)
     out = Path(out_dir)
     return ProcessResult(
         result["report"], {name: out / f"{name}.glb" for name in LEVELS}, out / "poster.webp"
     )
+
+
+def inspect_isolated(
+    path: Path,
+    *,
+    original_name: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    log_level: str = "INFO",
+    stderr_sink: Callable[[bytes], None] | None = None,
+) -> dict[str, Any]:
+    """Like :func:`models3d.inspect_file`, in a child process with time and memory limits.
+
+    Raises like :func:`process_isolated`.
+    """
+    request = {
+        "command": "inspect",
+        "path": str(Path(path).resolve()),
+        "original_name": original_name,
+        "options": ProcessOptions(limits=limits).to_dict(),
+        "log_level": log_level,
+    }
+    report: dict[str, Any] = _run_child(request, limits, None, stderr_sink)["report"]
+    return report

@@ -248,6 +248,9 @@ class LevelBuilder:
             self.prefetch(geometry, min(below.max_triangles, params.triangles))
         data, unpacked = self.pack(geometry, params.texture_px, params.quality)
         triangles, texture_px = measure(data, self.max_pixels)
+        if triangles == 0 and geometry is self.source:
+            # Packing alone (no simplification) removed every triangle: all were degenerate.
+            raise ModelError("no_geometry", {"reason": "every triangle has zero area"})
         return Level(data, triangles, texture_px, params, geometry, unpacked)
 
     def build_level(

@@ -6,6 +6,7 @@ checked before anything expensive (decoding, validation, simplification) happens
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from models3d.detect import detect_format
 from models3d.errors import ModelError
 from models3d.formats import LoadContext, LoadedModel, load
 from models3d.glb import read_glb, write_glb, write_glb_file
-from models3d.gltfscene import check_geometry_data, count_geometry
+from models3d.gltfscene import check_geometry_data, count_geometry, draws_area
 from models3d.levels import Level, LevelBuilder, build_levels
 from models3d.materials import convert_spec_gloss
 from models3d.nodetools import run_gltfpack, validate_document, validate_files
@@ -31,6 +32,7 @@ from models3d.normalise import apply_normalisation, plan_normalisation
 from models3d.options import DEFAULT_LIMITS, DEFAULT_OPTIONS, LEVELS, Limits, ProcessOptions
 from models3d.poster import encode_poster, render_poster
 from models3d.report import build_report, validator_summary
+from models3d.structure import StructureError, reading_structure
 from models3d.texprep import image_bytes, load_images
 from models3d.textures import check_image
 
@@ -104,6 +106,25 @@ def _check_contents(model: LoadedModel, limits: Limits) -> None:
         )
 
 
+def _explain(error: StructureError, workdir: Path) -> None:
+    """Add the validator's own findings on the document's JSON to ``error``'s detail.
+
+    Only rejected documents get here, so the extra validator run costs the normal path
+    nothing. The error stays as it is if the validator cannot run on the document.
+    """
+    try:
+        result = validate_document(error.doc, workdir / "structure.gltf")
+    except Exception:  # best effort: the document is rejected either way
+        log.warning("the validator could not explain a structural error", exc_info=True)
+        return
+    errors = [m for m in result["messages"] if m["severity"] == 0]
+    if errors:
+        pointer = error.detail["pointer"]
+        same_place = [m for m in errors if (m.get("pointer") or "").startswith(pointer or "/")]
+        error.detail["validator"] = validator_summary({**result, "scope": "structure"})
+        error.detail["first_error"] = (same_place or errors)[:1]
+
+
 def _validate_source(model: LoadedModel, workdir: Path) -> dict[str, Any]:
     if len(model.binary) > FULL_VALIDATION_MAX_BYTES:
         result = validate_document(model.doc, workdir / "source.gltf")
@@ -130,7 +151,7 @@ def _decode_if_compressed(model: LoadedModel, workdir: Path) -> None:
     src.write_bytes(write_glb(model.doc, model.binary))
     run_gltfpack(src, dst, ["-noq"])
     doc, binary = read_glb(dst.read_bytes())
-    model.doc, model.binary = doc, binary or b""
+    model.doc, model.binary, model.compressed = doc, binary or b"", True
 
 
 def _prepare(
@@ -143,13 +164,22 @@ def _prepare(
         raise ModelError("parse_error", {"reason": "the file is empty"})
     progress(5, "checking")
     fmt = detect_format(path, original_name)
-    model = load(path, fmt, LoadContext(None, limits, workdir))
-    _check_contents(model, limits)
+    try:
+        model = load(path, fmt, LoadContext(None, limits, workdir))
+    except StructureError as error:
+        _explain(error, workdir)
+        raise
+    # The structure was checked at load; this is only the safety net for a glTF document.
+    net = reading_structure("glTF document") if model.is_gltf else contextlib.nullcontext()
+    with net:
+        _check_contents(model, limits)
     progress(15, "validating")
     validation = _validate_source(model, workdir)
     _decode_if_compressed(model, workdir)
     if validation["scope"] != "full":
         check_geometry_data(model.doc, model.binary)
+    if not draws_area(model.doc, model.binary):
+        raise ModelError("no_geometry", {"reason": "every triangle has zero area"})
     return model, size, validation
 
 

@@ -16,6 +16,9 @@ MAX_MESSAGES = 20
 PHONE_MAX_TRIANGLES = 500_000
 PHONE_MAX_TEXTURE_PX = 4096
 PHONE_MAX_BYTES = 15_000_000
+# Geometry data below this size loads in a few seconds even on a slow mobile network
+# uncompressed, so missing compression does not count against it.
+PHONE_UNCOMPRESSED_MAX_BYTES = 1_000_000
 
 
 def texture_list(model: LoadedModel, max_pixels: int) -> list[dict[str, Any]]:
@@ -60,7 +63,12 @@ def phone_ready(
     validation: dict[str, Any],
     norm: Normalisation,
 ) -> dict[str, Any]:
-    """Is the uploaded model usable on a phone as it is? Reasons are stable codes."""
+    """Is the uploaded model usable on a phone as it is? Reasons are stable codes.
+
+    The verdict is true when there is no reason against it. Missing compression is a reason
+    only when the geometry data (the binary data besides the texture images) is above
+    :data:`PHONE_UNCOMPRESSED_MAX_BYTES`: compression shrinks geometry, not images.
+    """
     codes = []
     if triangles > PHONE_MAX_TRIANGLES:
         codes.append("too_many_triangles")
@@ -68,7 +76,11 @@ def phone_ready(
         codes.append("textures_too_large")
     if size_bytes > PHONE_MAX_BYTES:
         codes.append("file_too_heavy")
-    if "EXT_meshopt_compression" not in model.doc.get("extensionsUsed", []):
+    compressed = model.compressed or "EXT_meshopt_compression" in model.doc.get(
+        "extensionsUsed", []
+    )
+    geometry_bytes = len(model.binary) - sum(t["bytes"] for t in textures)
+    if not compressed and geometry_bytes > PHONE_UNCOMPRESSED_MAX_BYTES:
         codes.append("not_compressed")
     if norm.up_axis == "z":
         codes.append("z_up")

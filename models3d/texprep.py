@@ -44,6 +44,7 @@ class ImageInfo:
     height: int
     needs_alpha: bool
     max_pixels: int
+    where: str = ""  # names the image in errors, e.g. "image 0"
     _full: Image.Image | None = field(default=None, repr=False, compare=False)
 
     def decoded(self, max_px: int) -> Image.Image:
@@ -54,9 +55,9 @@ class ImageInfo:
         """
         size = fit_size(self.width, self.height, max_px)
         if self.mime == "image/jpeg" and size != (self.width, self.height):
-            return decode_image(self.data, self.max_pixels, draft=size)
+            return decode_image(self.data, self.max_pixels, self.where, draft=size)
         if self._full is None:
-            self._full = decode_image(self.data, self.max_pixels)
+            self._full = decode_image(self.data, self.max_pixels, self.where)
         return self._full
 
 
@@ -99,7 +100,7 @@ def _texture_sources(tex: dict[str, Any]) -> list[int]:
 def image_info(data: bytes, max_pixels: int, alpha_candidate: bool, where: str) -> ImageInfo:
     """Describe one image from its header; pixels are decoded only to check alpha use."""
     mime, width, height = check_image(data, max_pixels, where)
-    info = ImageInfo(data, mime, width, height, False, max_pixels)
+    info = ImageInfo(data, mime, width, height, False, max_pixels, where)
     if alpha_candidate and mime != "image/jpeg":
         info.needs_alpha = uses_alpha(info.decoded(max(width, height)))
     return info

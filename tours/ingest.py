@@ -1,12 +1,16 @@
 """Ingest: keep the original upload, run ``models3d`` on it, publish the outputs atomically.
 
-An asset goes ``uploaded → processing → ready | rejected | failed``. Outputs are stored
-under content-addressed keys and become visible only in the single commit that marks the
-asset ready, so a failed or rejected job never leaves half a model behind.
+An asset goes ``uploaded → processing → ready | rejected | failed``: ``rejected`` when the
+upload is at fault (it says why, by code), ``failed`` when we are (a bug, a crash, the file
+store). Outputs are stored under content-addressed keys and become visible only in the
+single commit that marks the asset ready. When storing fails part of the way, the blobs
+this attempt wrote are deleted again unless something else uses them, so a failed or
+rejected job never leaves half a model behind.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import tempfile
@@ -19,12 +23,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import models3d
-from tours.blobstore import BlobStore
-from tours.models import AssetStatus, ModelAsset
+from tours.blobstore import CHUNK, BlobStore, BlobStoreError, content_key
+from tours.models import AssetStatus, ModelAsset, Stop, StopAudio, TourRevision
 
 log = logging.getLogger(__name__)
 
 GLB_TYPE = "model/gltf-binary"
+STORE_UNAVAILABLE = "The file store did not answer; try again later."
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
 
 
@@ -77,27 +82,145 @@ def _progress_reporter(settings: IngestSettings, asset_id: int) -> Callable[[int
     return report
 
 
-def _store_outputs(store: BlobStore, result: models3d.ProcessResult) -> tuple[dict, str]:
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _put_file(
+    store: BlobStore, kind: str, path: Path, extension: str, content_type: str, written: list[str]
+) -> str:
+    """Store a file under its content key; a key that was not there yet goes in ``written``."""
+    fresh = not store.exists(content_key(kind, _file_sha256(path), extension))
+    with path.open("rb") as stream:
+        key = store.put_content(kind, stream, extension, content_type)
+    if fresh:
+        written.append(key)
+    return key
+
+
+def _store_outputs(
+    store: BlobStore, result: models3d.ProcessResult, written: list[str]
+) -> tuple[dict[str, Any], str]:
     levels: dict[str, Any] = {}
     report_levels = result.report.get("levels", {})
     for level, path in result.levels.items():
-        with path.open("rb") as stream:
-            key = store.put_content("models", stream, "glb", GLB_TYPE)
         levels[level] = {
-            "key": key,
+            "key": _put_file(store, "models", path, "glb", GLB_TYPE, written),
             "bytes": path.stat().st_size,
             "triangles": report_levels.get(level, {}).get("triangles"),
         }
-    with result.poster.open("rb") as stream:
-        poster_key = store.put_content("posters", stream, "webp", "image/webp")
+    poster_key = _put_file(store, "posters", result.poster, "webp", "image/webp", written)
     return levels, poster_key
+
+
+def _strings(value: Any) -> set[str]:
+    """Every string inside a JSON value (keys named in a tour document)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def keys_in_use(session: Session, keys: set[str]) -> set[str]:
+    """Which of ``keys`` a model asset, a stop or a published tour revision refers to."""
+    used: set[str] = set()
+    for levels, poster, original in session.execute(
+        select(ModelAsset.levels, ModelAsset.poster_key, ModelAsset.original_key)
+    ):
+        used.update((poster, original))
+        used.update(_strings(levels or {}))
+    used.update(session.scalars(select(Stop.poster_key).where(Stop.poster_key.in_(keys))))
+    for column in (StopAudio.audio_key, StopAudio.captions_key):
+        used.update(session.scalars(select(column).where(column.in_(keys))))
+    for document in session.scalars(select(TourRevision.document)):
+        used.update(_strings(document) & keys)
+    return used & keys
+
+
+def _discard(session: Session, store: BlobStore, asset: ModelAsset, written: list[str]) -> None:
+    """Delete the blobs an unfinished attempt wrote, unless something else uses them.
+
+    Keys are content hashes: another asset may have stored the same bytes meanwhile. Keys
+    that a row refers to are kept, and so is everything while another asset made from the
+    same original is being processed (it may be about to refer to them).
+    """
+    if not written:
+        return
+    twin = session.scalar(
+        select(ModelAsset.id).where(
+            ModelAsset.sha256 == asset.sha256,
+            ModelAsset.id != asset.id,
+            ModelAsset.status == AssetStatus.PROCESSING,
+        )
+    )
+    if twin is not None:
+        log.warning(
+            "asset %s: keeping %d new blobs, asset %s may use them", asset.id, len(written), twin
+        )
+        return
+    for key in sorted(set(written) - keys_in_use(session, set(written))):
+        try:
+            store.delete(key)
+        except BlobStoreError:
+            log.warning("asset %s: could not delete unused blob %s", asset.id, key, exc_info=True)
+
+
+def _record(session: Session, asset: ModelAsset, status: str, code: str, message: str) -> str:
+    asset.status, asset.error_code, asset.error_message = status, code, message
+    session.commit()
+    return asset.status
+
+
+def _process(
+    settings: IngestSettings, session: Session, asset: ModelAsset, written: list[str]
+) -> str:
+    options = models3d.ProcessOptions(
+        up_axis=asset.options.get("up_axis", "auto"),
+        unit=asset.options.get("unit", "m"),
+        limits=settings.limits,
+    )
+    with tempfile.TemporaryDirectory(prefix="heritour-ingest-") as work:
+        source = Path(work) / "original"
+        with source.open("wb") as out:
+            settings.store.copy_to(asset.original_key, out)
+        try:
+            result = models3d.process_isolated(
+                source,
+                Path(work) / "out",
+                original_name=asset.name,
+                options=options,
+                progress=_progress_reporter(settings, asset.id),
+            )
+        except models3d.ModelError as error:
+            return _record(session, asset, AssetStatus.REJECTED, error.code, error.message)
+        except models3d.ProcessingError as error:
+            log.error("processing asset %s failed on our side: %s", asset.id, error.detail)
+            return _record(session, asset, AssetStatus.FAILED, error.code, error.message)
+        levels, poster_key = _store_outputs(settings.store, result, written)
+    asset.levels, asset.poster_key, asset.report = levels, poster_key, result.report
+    asset.status, asset.progress, asset.stage = AssetStatus.READY, 100, "done"
+    session.commit()
+    return asset.status
 
 
 def process_asset(settings: IngestSettings, asset_id: int) -> str:
     """Run the pipeline on one asset and record the outcome; returns the final status.
 
+    ``rejected`` (the upload's fault) and ``failed`` (ours) carry a code and a sentence.
     Idempotent: a ready asset is left alone, so a retried job does no harm. Blob store
-    errors propagate, so the job queue can retry them.
+    errors are recorded as ``failed``, with the blobs this attempt wrote removed, then
+    propagate, so the job queue can retry them.
     """
     with settings.sessions() as session:
         asset = session.get(ModelAsset, asset_id)
@@ -106,36 +229,14 @@ def process_asset(settings: IngestSettings, asset_id: int) -> str:
         asset.status, asset.progress, asset.stage = AssetStatus.PROCESSING, 0, "queued"
         asset.error_code = asset.error_message = None
         session.commit()
-        options = models3d.ProcessOptions(
-            up_axis=asset.options.get("up_axis", "auto"),
-            unit=asset.options.get("unit", "m"),
-            limits=settings.limits,
-        )
-        with tempfile.TemporaryDirectory(prefix="heritour-ingest-") as work:
-            source = Path(work) / "original"
-            with source.open("wb") as out:
-                settings.store.copy_to(asset.original_key, out)
-            try:
-                result = models3d.process_isolated(
-                    source,
-                    Path(work) / "out",
-                    original_name=asset.name,
-                    options=options,
-                    progress=_progress_reporter(settings, asset_id),
-                )
-            except models3d.ModelError as error:
-                asset.status, asset.error_code, asset.error_message = (
-                    AssetStatus.REJECTED,
-                    error.code,
-                    error.message,
-                )
-                session.commit()
-                return asset.status
-            levels, poster_key = _store_outputs(settings.store, result)
-        asset.levels, asset.poster_key, asset.report = levels, poster_key, result.report
-        asset.status, asset.progress, asset.stage = AssetStatus.READY, 100, "done"
-        session.commit()
-        return asset.status
+        written: list[str] = []
+        try:
+            return _process(settings, session, asset, written)
+        except BlobStoreError:
+            session.rollback()
+            _discard(session, settings.store, asset, written)
+            _record(session, asset, AssetStatus.FAILED, "processing_failed", STORE_UNAVAILABLE)
+            raise
 
 
 def unfinished_assets(session: Session) -> list[int]:

@@ -14,8 +14,9 @@ from typing import Any
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
 
+import models3d
 from tours.blobstore import BlobStoreError
-from tours.ingest import IngestSettings, mark_failed, process_asset
+from tours.ingest import STORE_UNAVAILABLE, IngestSettings, mark_failed, process_asset
 
 log = logging.getLogger(__name__)
 RETRIES = 3
@@ -57,11 +58,11 @@ def make_queue(config: Mapping[str, Any], settings: IngestSettings) -> JobQueue:
         except BlobStoreError:
             if task is not None and task.retries > 0:
                 raise
-            mark_failed(settings, asset_id, "The file store did not answer; try again later.")
+            mark_failed(settings, asset_id, STORE_UNAVAILABLE)
             raise
-        except Exception as error:
-            log.exception("processing asset %s failed", asset_id)
-            mark_failed(settings, asset_id, f"{error.__class__.__name__}: {error}")
+        except Exception:
+            log.exception("processing asset %s failed", asset_id)  # a bug: the log has it
+            mark_failed(settings, asset_id, models3d.MESSAGES["processing_failed"])
             return "failed"
 
     return JobQueue(huey=huey, process_model=process_model)

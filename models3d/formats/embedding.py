@@ -7,6 +7,7 @@ from typing import Any
 
 from models3d.errors import ModelError
 from models3d.options import Limits
+from models3d.structure import check_structure
 from models3d.textures import sniff_image
 from models3d.uris import read_resource, resolve_uri
 
@@ -14,15 +15,13 @@ ALIGN = 8
 
 
 def check_document(doc: Any) -> dict[str, Any]:
-    """Basic shape checks before touching anything: glTF 2.x, lists where lists belong."""
+    """Shape checks before touching anything: glTF 2.x, then :func:`check_structure`."""
     if not isinstance(doc, dict) or not isinstance(doc.get("asset"), dict):
         raise ModelError("invalid_gltf", {"reason": "no asset object"})
     version = str(doc["asset"].get("version", ""))
     if not version.startswith("2."):
         raise ModelError("invalid_gltf", {"reason": f"glTF version {version!r}, expected 2.0"})
-    for key in ("buffers", "bufferViews", "accessors", "images", "meshes", "nodes", "scenes"):
-        if key in doc and not isinstance(doc[key], list):
-            raise ModelError("invalid_gltf", {"reason": f"{key} is not an array"})
+    check_structure(doc)
     required = set(doc.get("extensionsRequired", []))
     if "KHR_draco_mesh_compression" in required:
         raise ModelError("unsupported_format", {"reason": "Draco-compressed glTF is not supported"})

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from models3d.errors import ModelError
 from models3d.formats.embedding import embed_resources
 from models3d.formats.registry import LoadContext, LoadedModel, register
+from models3d.glb import parse_json
+from models3d.structure import reading_structure
 
 
 @register("gltf")
 def load_gltf(path: Path, ctx: LoadContext) -> LoadedModel:
     """Load a .gltf JSON file, embedding its resources from ``ctx.base_dir``."""
-    try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError("parse_error", {"reason": f"glTF JSON does not parse: {exc}"}) from exc
-    doc, embedded = embed_resources(doc, None, ctx.base_dir, ctx.limits)
+    doc = parse_json(path.read_bytes(), "glTF JSON", "utf-8-sig")
+    with reading_structure("glTF document"):
+        doc, embedded = embed_resources(doc, None, ctx.base_dir, ctx.limits)
     return LoadedModel("gltf", doc, embedded)

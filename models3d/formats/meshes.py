@@ -33,12 +33,25 @@ def check_counts(triangles: int, vertices: int, limits: Limits) -> None:
         )
 
 
+def _check_faces(mesh: trimesh.Trimesh) -> None:
+    """Faces refer to existing vertices, and the vertices they use are finite numbers."""
+    faces = np.asarray(mesh.faces)
+    vertices = np.asarray(mesh.vertices)
+    if faces.size and (int(faces.min()) < 0 or int(faces.max()) >= len(vertices)):
+        raise ModelError("parse_error", {"reason": "a face refers to a vertex that does not exist"})
+    finite = np.isfinite(vertices).all(axis=1)
+    if not finite.all() and not finite[faces].all():
+        raise ModelError("parse_error", {"reason": "vertex coordinates are not finite numbers"})
+
+
 def _clean(mesh: trimesh.Trimesh) -> None:
     """Drop degenerate faces and unused vertices; give every vertex a unit normal."""
     if len(mesh.faces) == 0:
         return
     mesh.update_faces(mesh.nondegenerate_faces())
     mesh.remove_unreferenced_vertices()
+    if len(mesh.faces) == 0:
+        return
     normals = np.array(mesh.vertex_normals, dtype=np.float64)
     length = np.linalg.norm(normals, axis=1)
     bad = ~np.isfinite(length) | (length < 1e-6)
@@ -49,7 +62,10 @@ def _clean(mesh: trimesh.Trimesh) -> None:
 
 
 def to_model(geometry: Any, fmt: str, limits: Limits, notes: list[str]) -> LoadedModel:
-    """Convert a trimesh Trimesh or Scene into a :class:`LoadedModel` (GLB layout)."""
+    """Convert a trimesh Trimesh or Scene into a :class:`LoadedModel` (GLB layout).
+
+    Degenerate (zero-area) faces are dropped; a model made only of them is ``no_geometry``.
+    """
     import trimesh
     from trimesh.exchange.gltf import export_glb
 
@@ -59,18 +75,22 @@ def to_model(geometry: Any, fmt: str, limits: Limits, notes: list[str]) -> Loade
         scene = geometry
     else:
         raise ModelError("no_geometry", {"reason": f"the file holds {type(geometry).__name__}"})
-    meshes = [g for g in scene.dump() if isinstance(g, trimesh.Trimesh) and len(g.faces)]
-    for geom in scene.geometry.values():
+    had_faces = False
+    for name, geom in list(scene.geometry.items()):
         if isinstance(geom, trimesh.Trimesh):
+            had_faces = had_faces or len(geom.faces) > 0
+            _check_faces(geom)
             _clean(geom)
+            if len(geom.faces) == 0:
+                scene.delete_geometry(name)
+    meshes = [g for g in scene.dump() if isinstance(g, trimesh.Trimesh) and len(g.faces)]
     if not meshes:
-        raise ModelError("no_geometry", {"reason": "no triangles"})
+        reason = "every triangle has zero area" if had_faces else "no triangles"
+        raise ModelError("no_geometry", {"reason": reason})
     check_counts(sum(len(m.faces) for m in meshes), sum(len(m.vertices) for m in meshes), limits)
     combined_v = np.concatenate([m.vertices for m in meshes])
     offsets = np.cumsum([0] + [len(m.vertices) for m in meshes[:-1]])
     combined_f = np.concatenate([m.faces + off for m, off in zip(meshes, offsets, strict=True)])
-    if not np.all(np.isfinite(combined_v)):
-        raise ModelError("parse_error", {"reason": "vertex coordinates are not finite numbers"})
     up, evidence = detect_up_axis(combined_v, combined_f)
     try:
         data = export_glb(scene, include_normals=True)

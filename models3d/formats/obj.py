@@ -1,83 +1,126 @@
 """Wavefront OBJ input, with its MTL files and textures when they came in a zip.
 
 Every ``mtllib`` and texture reference is confined to the upload folder and every texture
-is checked from its header before trimesh reads anything.
+is checked from its header before trimesh reads anything. trimesh then gets the checked
+bytes only (:class:`models3d.formats.companions.CheckedFiles`): one material library put
+together from every MTL file the OBJ names, whose ``map_Kd`` lines name checked textures.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import tempfile
 from pathlib import Path
 
 from models3d.errors import ModelError
+from models3d.formats.companions import CheckedFiles, checked_texture, local_file
 from models3d.formats.meshes import check_counts, to_model
 from models3d.formats.registry import LoadContext, LoadedModel, register
-from models3d.textures import check_image
 from models3d.uris import resolve_local_name
 
 log = logging.getLogger(__name__)
 
-_MAP = re.compile(r"^\s*(map_\w+|bump|disp|decal|norm|refl)\s+(.+?)\s*$", re.IGNORECASE)
-_MTLLIB = re.compile(r"^\s*mtllib\s+(.+?)\s*$")
+_MAP = re.compile(r"^\s*(map_\w+|bump|disp|decal|norm|refl)\s+(\S.*?)\s*$", re.IGNORECASE)
 
 
 def scan_obj(path: Path) -> tuple[int, int, list[str]]:
-    """Stream the OBJ once: (face lines, vertex lines, mtllib names)."""
+    """Stream the OBJ once: (triangles of face lines, vertex lines, ``mtllib`` arguments).
+
+    Statements may be indented, as readers (trimesh among them) accept.
+    """
     faces = verts = 0
     libs: list[str] = []
     with path.open("rb") as fh:
+        # The cost of a huge scan is this loop: dispatch on the first byte, an int (32 space,
+        # 9 tab, 102 "f", 118 "v", 109 "m"), so blank and other lines cost one comparison.
         for raw in fh:
-            if raw.startswith(b"f ") or raw.startswith(b"f\t"):
+            first = raw[0]
+            if first == 32 or first == 9:  # rare: an indented statement
+                raw = raw.lstrip() or b"\n"
+                first = raw[0]
+            if first == 102 and (raw.startswith(b"f ") or raw.startswith(b"f\t")):
                 faces += max(len(raw.split()) - 3, 1)
-            elif raw.startswith(b"v ") or raw.startswith(b"v\t"):
+            elif first == 118 and (raw.startswith(b"v ") or raw.startswith(b"v\t")):
                 verts += 1
-            elif raw.startswith(b"mtllib"):
-                m = _MTLLIB.match(raw.decode("utf-8", "replace"))
-                if m:
-                    libs.append(m.group(1))
+            elif first == 109 and raw.startswith((b"mtllib ", b"mtllib\t")):
+                argument = raw[7:].decode("utf-8", "replace").strip()
+                if argument:
+                    libs.append(argument)
     return faces, verts, libs
 
 
-def texture_names(mtl: Path) -> list[str]:
+def library_names(argument: str, base_dir: Path | None) -> list[str]:
+    """The file names of one ``mtllib`` statement: one or more, separated by spaces.
+
+    A name with spaces in it is kept whole when a file of that name was uploaded.
+    """
+    names = argument.split()
+    if len(names) > 1 and local_file(argument, base_dir) is not None:
+        return [argument]
+    return names
+
+
+def texture_name(argument: str, base_dir: Path | None) -> str:
+    """The file name of a texture statement: the last word, after any options.
+
+    A name with spaces in it is kept whole when a file of that name was uploaded.
+    """
+    if local_file(argument, base_dir) is not None:
+        return argument
+    return argument.split()[-1]
+
+
+def texture_names(mtl: Path, base_dir: Path | None = None) -> list[str]:
     """Texture file names referenced by an MTL file (options before the name are skipped)."""
     names = []
     for line in mtl.read_text("utf-8", "replace").splitlines():
         m = _MAP.match(line)
         if m:
-            names.append(m.group(2).split()[-1])
+            names.append(texture_name(m.group(2), base_dir))
     return names
+
+
+def _checked_library(mtl: Path, ctx: LoadContext, textures: dict[str, bytes]) -> str:
+    """The MTL text with each ``map_Kd`` naming its checked texture; textures are added."""
+    lines = []
+    for line in mtl.read_text("utf-8", "replace").splitlines():
+        m = _MAP.match(line)
+        if m:
+            name = texture_name(m.group(2), ctx.base_dir)
+            data = checked_texture(name, ctx.base_dir, ctx.limits)
+            if data is not None:
+                textures[name] = data
+            if m.group(1).lower() == "map_kd":
+                line = f"map_Kd {name}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 @register("obj")
 def load_obj(path: Path, ctx: LoadContext) -> LoadedModel:
     """Load an OBJ; companions (MTL, textures) are read only from ``ctx.base_dir``."""
     import trimesh
-    from trimesh.resolvers import FilePathResolver
 
     faces, verts, libs = scan_obj(path)
     if faces == 0:
         raise ModelError("no_geometry", {"reason": "the OBJ file has no faces"})
     check_counts(faces, verts, ctx.limits)
     notes: list[str] = []
-    for lib in libs:
-        mtl = resolve_local_name(lib, ctx.base_dir)
-        if mtl is None:
-            notes.append(f"material file {lib!r} was not uploaded; the model has no textures")
-            continue
-        for name in texture_names(mtl):
-            tex = resolve_local_name(name, ctx.base_dir)
-            if tex is not None:
-                check_image(tex.read_bytes(), ctx.limits.max_texture_pixels, name)
-    with tempfile.TemporaryDirectory(dir=ctx.workdir) as empty:
-        # A single OBJ has no companions: resolve against an empty folder, never its own.
-        resolver = FilePathResolver(str(ctx.base_dir or empty))
-        try:
-            with path.open("rb") as fh:
-                geometry = trimesh.load(fh, file_type="obj", resolver=resolver, process=False)
-        except ModelError:
-            raise
-        except Exception as exc:
-            raise ModelError("parse_error", {"reason": f"OBJ could not be read: {exc}"}) from exc
+    library: list[str] = []
+    textures: dict[str, bytes] = {}
+    for argument in libs:
+        for lib in library_names(argument, ctx.base_dir):
+            mtl = resolve_local_name(lib, ctx.base_dir)
+            if mtl is None:
+                notes.append(f"material file {lib!r} was not uploaded; the model has no textures")
+                continue
+            library.append(_checked_library(mtl, ctx, textures))
+    resolver = CheckedFiles(textures, "\n".join(library).encode() if library else None)
+    try:
+        with path.open("rb") as fh:
+            geometry = trimesh.load(fh, file_type="obj", resolver=resolver, process=False)
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError("parse_error", {"reason": f"OBJ could not be read: {exc}"}) from exc
     return to_model(geometry, "obj", ctx.limits, notes)

@@ -27,6 +27,7 @@ class LoadedModel:
     up_hint: str | None = None
     up_evidence: str = ""
     notes: list[str] = field(default_factory=list)
+    compressed: bool = False  # the upload's geometry was meshopt-compressed (now decoded)
 
     @property
     def is_gltf(self) -> bool:

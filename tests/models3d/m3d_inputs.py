@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +106,159 @@ def patched_glb(path: Path, edit: Any) -> bytes:
     doc, binary = read_glb(path.read_bytes())
     doc, binary = edit(doc, binary or b"")
     return write_glb(doc, binary)
+
+
+def image_file(fmt: str, size: tuple[int, int] = (4, 4)) -> bytes:
+    """A real image of ``size`` in Pillow format ``fmt`` (PNG, BMP, GIF, ...)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(out, format=fmt)
+    return out.getvalue()
+
+
+def raw_glb(json_text: bytes) -> bytes:
+    """A GLB whose JSON chunk holds ``json_text`` as it is (for JSON no encoder writes)."""
+    json_text += b" " * (-len(json_text) % 4)
+    chunk = struct.pack("<II", len(json_text), 0x4E4F534A) + json_text
+    return b"glTF" + struct.pack("<II", 2, 12 + len(chunk)) + chunk
+
+
+def flat_gltf_zip(*corners: tuple[float, float, float]) -> bytes:
+    """A zipped glTF whose one triangle has the given three corners (min/max correct)."""
+    doc = triangle_gltf()
+    doc["accessors"][0]["min"] = [min(c[i] for c in corners) for i in range(3)]
+    doc["accessors"][0]["max"] = [max(c[i] for c in corners) for i in range(3)]
+    return gltf_zip(doc, {"tri.bin": struct.pack("<9f", *(x for c in corners for x in c))})
+
+
+def ply_with(face: str = "3 0 1 2", texture: str | None = None) -> bytes:
+    """An ASCII PLY triangle with UVs, its face line and an optional TextureFile comment."""
+    comment = f"comment TextureFile {texture}\n" if texture is not None else ""
+    return (
+        "ply\nformat ascii 1.0\n" + comment + "element vertex 3\nproperty float x\n"
+        "property float y\nproperty float z\nproperty float s\nproperty float t\n"
+        "element face 1\nproperty list uchar int vertex_indices\nend_header\n"
+        f"0 0 0 0 0\n1 0 0 1 0\n0 1 0 0 1\n{face}\n"
+    ).encode()
+
+
+TEXTURED_OBJ = b"v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\nvt 1 0\nvt 0 1\nusemtl m\nf 1/1 2/2 3/3\n"
+
+
+def textured_obj_zip(
+    mtllib: bytes, texture: bytes, libraries: dict[str, bytes] | None = None
+) -> bytes:
+    """A zipped OBJ whose ``mtllib`` line is ``mtllib`` and whose material m maps t.img."""
+    if libraries is None:
+        libraries = {"m.mtl": b"newmtl m\nmap_Kd t.img\n"}
+    entries = [("m.obj", mtllib + b"\n" + TEXTURED_OBJ), *libraries.items(), ("t.img", texture)]
+    return make_zip(entries)
+
+
+OBJ = b"v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n"
+
+
+def symlink_entry() -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo("model.obj")
+    info.create_system = 3
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    return info
+
+
+def lying_zip() -> bytes:
+    """A zip whose directory says 10 bytes for an entry holding 2 MB."""
+    data = bytearray(make_zip([("model.obj", OBJ + b"#" * 2_000_000)]))
+    real = struct.pack("<I", len(OBJ) + 2_000_000)
+    fake = struct.pack("<I", 10)
+    return bytes(data).replace(real, fake)
+
+
+def with_image(data: bytes, mime: str = "image/png") -> Callable:
+    def edit(doc, binary):
+        view = doc["bufferViews"][doc["images"][0]["bufferView"]]
+        view["byteOffset"] = len(binary) + (-len(binary) % 4)
+        view["byteLength"] = len(data)
+        binary = binary + b"\0" * (-len(binary) % 4) + data
+        doc["buffers"][0]["byteLength"] = len(binary)
+        doc["images"][0]["mimeType"] = mime
+        return doc, binary
+
+    return edit
+
+
+def with_uri(uri: str) -> Callable:
+    def edit(doc, binary):
+        doc["images"][0].pop("bufferView")
+        doc["images"][0]["uri"] = uri
+        return doc, binary
+
+    return edit
+
+
+def gltf_with_uri(uri: str) -> bytes:
+    return gltf_zip(triangle_gltf(buffers=[{"byteLength": 36, "uri": uri}]))
+
+
+def gltf_with_image(uri: str, files: dict[str, bytes]) -> bytes:
+    """A textured triangle (positions and UVs in tri.bin) whose image is ``uri``."""
+    doc = triangle_gltf(
+        images=[{"uri": uri}],
+        textures=[{"source": 0}],
+        materials=[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
+    )
+    prim = doc["meshes"][0]["primitives"][0]
+    prim["material"] = 0
+    prim["attributes"]["TEXCOORD_0"] = 1
+    doc["accessors"].append({"bufferView": 1, "componentType": 5126, "count": 3, "type": "VEC2"})
+    doc["bufferViews"].append({"buffer": 0, "byteOffset": 36, "byteLength": 24, "target": 34962})
+    doc["buffers"][0]["byteLength"] = 60
+    uvs = struct.pack("<6f", 0, 0, 1, 0, 0, 1)
+    return gltf_zip(doc, {"tri.bin": TRIANGLE_BIN + uvs, **files})
+
+
+def glb_json(edit: Callable) -> bytes:
+    return patched_glb(TESTDATA / "BoxTextured.glb", edit)
+
+
+def bad_json_glb() -> bytes:
+    data = bytearray((TESTDATA / "BoxTextured.glb").read_bytes())
+    data[20:22] = b"{{"
+    return bytes(data)
+
+
+def set_key(path: list, value) -> Callable:
+    def edit(doc, binary):
+        target = doc
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        return doc, binary
+
+    return edit
+
+
+# glTF structures that our own walks read before the validator runs (see models3d.structure):
+# (case id, edit of BoxTextured.glb, JSON pointer of the problem)
+STRUCTURE_CASES: list[tuple[str, Callable, str]] = [
+    ("scene index out of range", set_key(["scene"], 7), "/scene"),
+    ("mesh index out of range", set_key(["nodes"], [{"mesh": 42}]), "/nodes/0/mesh"),
+    (
+        "accessor index out of range",
+        set_key(["meshes", 0, "primitives", 0, "attributes", "POSITION"], 99),
+        "/meshes/0/primitives/0/attributes/POSITION",
+    ),
+    ("image view out of range", set_key(["images", 0, "bufferView"], 99), "/images/0/bufferView"),
+    ("image view not an index", set_key(["images", 0, "bufferView"], "x"), "/images/0/bufferView"),
+    ("child not an index", set_key(["nodes", 0, "children"], ["x"]), "/nodes/0/children/0"),
+    ("nodes not objects", set_key(["nodes"], [1, 2]), "/nodes/0"),
+    ("primitives not an array", set_key(["meshes", 0, "primitives"], "x"), "/meshes/0/primitives"),
+    ("matrix of 3 numbers", set_key(["nodes", 0, "matrix"], [1, 2, 3]), "/nodes/0/matrix"),
+    (
+        "byteLength not a number",
+        set_key(["buffers", 0, "byteLength"], "x"),
+        "/buffers/0/byteLength",
+    ),
+    ("negative byteLength", set_key(["buffers", 0, "byteLength"], -5), "/buffers/0/byteLength"),
+    ("count missing", lambda d, b: (d["accessors"][1].pop("count") and d, b), "/accessors/1/count"),
+]

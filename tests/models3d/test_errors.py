@@ -4,115 +4,47 @@ from __future__ import annotations
 
 import base64
 import json
-import stat
 import struct
 import unicodedata
-import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from m3d_inputs import (
+    OBJ,
+    STRUCTURE_CASES,
     TESTDATA,
     TRIANGLE_BIN,
+    bad_json_glb,
+    flat_gltf_zip,
+    glb_json,
+    gltf_with_image,
+    gltf_with_uri,
     gltf_zip,
+    image_file,
+    lying_zip,
     make_zip,
-    patched_glb,
+    ply_with,
     png_header,
+    raw_glb,
+    set_key,
+    symlink_entry,
+    textured_obj_zip,
     tiny_png,
     triangle_gltf,
+    with_image,
+    with_uri,
 )
 
 from models3d import MESSAGES, Limits, ModelError, inspect_file
-
-OBJ = b"v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n"
-
-
-def symlink_entry() -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo("model.obj")
-    info.create_system = 3
-    info.external_attr = (stat.S_IFLNK | 0o777) << 16
-    return info
-
-
-def lying_zip() -> bytes:
-    """A zip whose directory says 10 bytes for an entry holding 2 MB."""
-    data = bytearray(make_zip([("model.obj", OBJ + b"#" * 2_000_000)]))
-    real = struct.pack("<I", len(OBJ) + 2_000_000)
-    fake = struct.pack("<I", 10)
-    return bytes(data).replace(real, fake)
-
-
-def with_image(data: bytes, mime: str = "image/png") -> Callable:
-    def edit(doc, binary):
-        view = doc["bufferViews"][doc["images"][0]["bufferView"]]
-        view["byteOffset"] = len(binary) + (-len(binary) % 4)
-        view["byteLength"] = len(data)
-        binary = binary + b"\0" * (-len(binary) % 4) + data
-        doc["buffers"][0]["byteLength"] = len(binary)
-        doc["images"][0]["mimeType"] = mime
-        return doc, binary
-
-    return edit
-
-
-def with_uri(uri: str) -> Callable:
-    def edit(doc, binary):
-        doc["images"][0].pop("bufferView")
-        doc["images"][0]["uri"] = uri
-        return doc, binary
-
-    return edit
-
-
-def gltf_with_uri(uri: str) -> bytes:
-    return gltf_zip(triangle_gltf(buffers=[{"byteLength": 36, "uri": uri}]))
-
-
-def gltf_with_image(uri: str, files: dict[str, bytes]) -> bytes:
-    """A textured triangle (positions and UVs in tri.bin) whose image is ``uri``."""
-    doc = triangle_gltf(
-        images=[{"uri": uri}],
-        textures=[{"source": 0}],
-        materials=[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
-    )
-    prim = doc["meshes"][0]["primitives"][0]
-    prim["material"] = 0
-    prim["attributes"]["TEXCOORD_0"] = 1
-    doc["accessors"].append({"bufferView": 1, "componentType": 5126, "count": 3, "type": "VEC2"})
-    doc["bufferViews"].append({"buffer": 0, "byteOffset": 36, "byteLength": 24, "target": 34962})
-    doc["buffers"][0]["byteLength"] = 60
-    uvs = struct.pack("<6f", 0, 0, 1, 0, 0, 1)
-    return gltf_zip(doc, {"tri.bin": TRIANGLE_BIN + uvs, **files})
-
-
-def glb_json(edit: Callable) -> bytes:
-    return patched_glb(TESTDATA / "BoxTextured.glb", edit)
-
-
-def bad_json_glb() -> bytes:
-    data = bytearray((TESTDATA / "BoxTextured.glb").read_bytes())
-    data[20:22] = b"{{"
-    return bytes(data)
-
-
-def set_key(path: list, value) -> Callable:
-    def edit(doc, binary):
-        target = doc
-        for key in path[:-1]:
-            target = target[key]
-        target[path[-1]] = value
-        return doc, binary
-
-    return edit
-
 
 DUCK = (TESTDATA / "Duck.glb").read_bytes()
 NFC = unicodedata.normalize("NFC", "café.png")
 NFD = unicodedata.normalize("NFD", "café.png")
 GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
 MTL_BOMB = b"newmtl m\nmap_Kd bomb.png\n"
-
+BMP = image_file("BMP")
+# A binary STL whose 80-byte header starts like an ASCII one; its one triangle has no area.
+SOLID_HEADER_STL = b"solid fakeheader facet" + b"\0" * 58 + struct.pack("<I", 1) + b"\0" * 50
 # (case id, file name, bytes, limits, expected code)
 CASES: list[tuple[str, str | None, bytes, Limits | None, str]] = [
     ("unknown bytes", "model.fbx", b"Kaydara FBX Binary  \0\x1a\0", None, "unsupported_format"),
@@ -292,6 +224,130 @@ CASES: list[tuple[str, str | None, bytes, Limits | None, str]] = [
         None,
         "invalid_gltf",
     ),
+    *[(case, "m.glb", glb_json(edit), None, "invalid_gltf") for case, edit, _ in STRUCTURE_CASES],
+    (
+        "number out of range",
+        "m.glb",
+        raw_glb(b'{"asset":{"version":"2.0"},"x":1e999}'),
+        None,
+        "invalid_gltf",
+    ),
+    (
+        "JSON nested too deeply",
+        "m.glb",
+        raw_glb(b"[" * 100_000 + b"]" * 100_000),
+        None,
+        "parse_error",
+    ),
+    ("NaN in JSON", "m.glb", raw_glb(b'{"asset":{"version":"2.0"},"x":NaN}'), None, "parse_error"),
+    ("obj nan vertex", "m.obj", OBJ.replace(b"v 0 0 0", b"v nan 0 0"), None, "parse_error"),
+    ("obj infinite vertex", "m.obj", OBJ.replace(b"v 0 0 0", b"v 1e999 0 0"), None, "parse_error"),
+    ("ply face out of range", "m.ply", ply_with(face="3 0 1 999"), None, "parse_error"),
+    ("ply negative face", "m.ply", ply_with(face="3 0 1 -7"), None, "parse_error"),
+    (
+        "obj zero-area",
+        "m.obj",
+        OBJ.replace(b"v 1 0 0", b"v 0 0 0").replace(b"v 0 1 0", b"v 0 0 0"),
+        None,
+        "no_geometry",
+    ),
+    ("stl zero-area, solid header", "m.stl", SOLID_HEADER_STL, None, "no_geometry"),
+    (
+        "gltf zero-area",
+        "z.zip",
+        flat_gltf_zip((0, 0, 0), (0, 0, 0), (0, 0, 0)),
+        None,
+        "no_geometry",
+    ),
+    (
+        "gltf collinear",
+        "z.zip",
+        flat_gltf_zip((0, 0, 0), (1, 0, 0), (2, 0, 0)),
+        None,
+        "no_geometry",
+    ),
+    (
+        "ply texture bmp",
+        "p.zip",
+        make_zip([("m.ply", ply_with(texture="t.bmp")), ("t.bmp", BMP)]),
+        None,
+        "unsupported_texture",
+    ),
+    (
+        "ply texture bomb",
+        "p.zip",
+        make_zip([("m.ply", ply_with(texture="t.png")), ("t.png", png_header(100_000, 100_000))]),
+        None,
+        "texture_too_large",
+    ),
+    ("ply texture absolute", "m.ply", ply_with(texture="/etc/passwd"), None, "unsafe_path"),
+    (
+        "ply texture dot-dot",
+        "p.zip",
+        make_zip([("m.ply", ply_with(texture="../t.png"))]),
+        None,
+        "unsafe_path",
+    ),
+    (
+        "ply texture http",
+        "m.ply",
+        ply_with(texture="http://127.0.0.1:9/t.png"),
+        None,
+        "external_uri_not_allowed",
+    ),
+    (
+        "ply texture missing",
+        "p.zip",
+        make_zip([("m.ply", ply_with(texture="t.png"))]),
+        None,
+        "missing_resource",
+    ),
+    (
+        "indented mtllib, bmp",
+        "o.zip",
+        textured_obj_zip(b" mtllib m.mtl", BMP),
+        None,
+        "unsupported_texture",
+    ),
+    (
+        "indented mtllib, gif",
+        "o.zip",
+        textured_obj_zip(b"\tmtllib m.mtl", GIF),
+        None,
+        "unsupported_texture",
+    ),
+    (
+        "indented mtllib, bomb",
+        "o.zip",
+        textured_obj_zip(b"  mtllib m.mtl", png_header(100_000, 100_000)),
+        None,
+        "texture_too_large",
+    ),
+    (
+        "two mtllib names, bmp in the second",
+        "o.zip",
+        textured_obj_zip(
+            b"mtllib a.mtl m.mtl",
+            BMP,
+            {"a.mtl": b"newmtl x\n", "m.mtl": b"newmtl m\nmap_Kd t.img\n"},
+        ),
+        None,
+        "unsupported_texture",
+    ),
+    (
+        "two mtllib names, second missing",
+        "o.zip",
+        textured_obj_zip(b"mtllib m.mtl b.mtl", tiny_png()),
+        None,
+        "missing_resource",
+    ),
+    (
+        "indented faces over the limit",
+        "m.obj",
+        OBJ + b" f 1 2 3\n" * 4,
+        Limits(max_triangles=3),
+        "model_too_large",
+    ),
     (
         "nested zip",
         "n.zip",
@@ -354,15 +410,19 @@ def test_every_code_is_covered():
     assert covered | processing == set(MESSAGES)  # processing codes: see test_isolation.py
 
 
+DATA = "data:application/octet-stream;base64," + base64.b64encode(TRIANGLE_BIN).decode()
+
+
 def test_valid_inputs_in_the_same_shapes_are_accepted(tmp_path: Path):
     """The builders above make valid models when nothing hostile is added."""
     cases = {
         "ok.zip": gltf_zip(triangle_gltf()),
         "tex.zip": gltf_with_image("a%20b.png", {"a b.png": tiny_png()}),
-        "data.zip": gltf_with_uri(
-            "data:application/octet-stream;base64," + base64.b64encode(TRIANGLE_BIN).decode()
-        ),
+        "data.zip": gltf_with_uri(DATA),
         "obj.zip": make_zip([("dir/m.obj", OBJ)]),
+        "late.gltf": json.dumps(  # its "asset" key after the first 64 KB
+            {"extras": "x" * 70_000, **triangle_gltf(buffers=[{"byteLength": 36, "uri": DATA}])}
+        ).encode(),
         "bare.obj": b"mtllib missing.mtl\n" + OBJ,
     }
     for name, data in cases.items():

@@ -1,4 +1,8 @@
-"""process_isolated: limits, progress, and errors carried across the process boundary."""
+"""process_isolated and inspect_isolated: limits, progress, and errors across the boundary.
+
+A rejection (the upload's fault, timeouts and out-of-memory included) is a ModelError; a
+crash or an exception in our own code is a ProcessingError.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,16 @@ import os
 import pytest
 from m3d_inputs import TESTDATA, make_zip
 
-from models3d import LEVELS, Limits, ModelError, ProcessOptions, process_isolated
+from models3d import (
+    LEVELS,
+    Limits,
+    ModelError,
+    ProcessingError,
+    ProcessOptions,
+    inspect_file,
+    inspect_isolated,
+    process_isolated,
+)
 
 
 def test_success_with_progress(tmp_path):
@@ -53,10 +66,28 @@ def test_memory_limit(tmp_path, limit):
     assert os.getpid() > 0  # this process is alive and unaffected
 
 
-def test_child_crash_is_processing_failed(tmp_path, monkeypatch):
+def test_child_crash_is_a_processing_error(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     (tmp_path / "sitecustomize.py").write_text("import os\nos._exit(3)\n")
-    with pytest.raises(ModelError) as caught:
+    with pytest.raises(ProcessingError) as caught:
         process_isolated(TESTDATA / "Duck.glb", tmp_path / "out")
     assert caught.value.code == "processing_failed"
     assert caught.value.detail["returncode"] == 3
+    assert "on our side" in caught.value.message
+
+
+def test_exception_in_our_code_is_a_processing_error(tmp_path):
+    with pytest.raises(ProcessingError) as caught:  # no such file: the caller's mistake
+        process_isolated(tmp_path / "missing.glb", tmp_path / "out")
+    assert caught.value.detail["error"].startswith("FileNotFoundError(")
+    assert "Traceback" in caught.value.detail["traceback"]
+
+
+def test_inspect_isolated_gives_the_same_report(tmp_path):
+    name = "teapot.stl"
+    assert inspect_isolated(TESTDATA / name, original_name=name) == inspect_file(
+        TESTDATA / name, original_name=name
+    )
+    with pytest.raises(ModelError) as caught:
+        inspect_isolated(TESTDATA / name, original_name="teapot.glb")
+    assert caught.value.code == "content_mismatch"

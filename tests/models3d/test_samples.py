@@ -11,7 +11,8 @@ import pytest
 from m3d_inputs import SAMPLES, TESTDATA, TEXTURED
 from PIL import Image
 
-from models3d import LEVELS, ProcessOptions, process_file
+from models3d import LEVELS, ProcessOptions, inspect_file, process_file
+from models3d import report as report_module
 from models3d.glb import read_glb
 from models3d.gltfscene import count_geometry
 from models3d.nodetools import node_modules, validate_files
@@ -105,8 +106,8 @@ def test_report_contents(processed):
     assert report["bounds"]["min"][1] == 0.0
     lo, hi = report["bounds"]["min"], report["bounds"]["max"]
     assert lo[0] == pytest.approx(-hi[0]) and lo[2] == pytest.approx(-hi[2])
-    assert report["phone_ready"]["verdict"] is False
-    assert [r["code"] for r in report["phone_ready"]["reasons"]] == ["not_compressed"]
+    # 4,212 triangles, 120 KB: fine on a phone although its geometry is not compressed
+    assert report["phone_ready"] == {"verdict": True, "reasons": []}
     box = processed["BoxTextured.glb/a"][0].report
     assert box["validator"]["numWarnings"] == 1
     assert box["validator"]["messages"][0]["code"] == "IMAGE_FEATURES_UNSUPPORTED"
@@ -156,3 +157,22 @@ def test_node_modules_override(monkeypatch, tmp_path):
     monkeypatch.delenv("HERITOUR_NODE_MODULES")
     assert (node_modules() / "gltfpack" / "cli.js").is_file()
     assert subprocess.run(["node", "--version"], capture_output=True, check=True).returncode == 0
+
+
+def test_phone_verdict_counts_compression_only_where_it_matters(tmp_path):
+    import trimesh
+
+    sphere = tmp_path / "sphere.stl"  # 81,920 triangles: about 2 MB of geometry
+    trimesh.creation.icosphere(subdivisions=6).export(sphere)
+    heavy = inspect_file(sphere)["phone_ready"]
+    assert heavy["verdict"] is False
+    assert "not_compressed" in [r["code"] for r in heavy["reasons"]]
+    assert inspect_file(TESTDATA / "BoxTextured.glb")["phone_ready"]["verdict"] is True
+
+
+def test_compressed_upload_counts_as_compressed(processed, monkeypatch):
+    monkeypatch.setattr(report_module, "PHONE_UNCOMPRESSED_MAX_BYTES", 0)
+    source = inspect_file(TESTDATA / "Duck.glb")["phone_ready"]
+    assert [r["code"] for r in source["reasons"]] == ["not_compressed"]
+    high = processed["Duck.glb/a"][0].levels["high"]  # meshopt-compressed, decoded to read
+    assert inspect_file(high)["phone_ready"] == {"verdict": True, "reasons": []}

@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, BinaryIO
 
 import pytest
 
-from tours.blobstore import BlobStore, BlobStoreError
-from tours.ingest import IngestSettings, process_asset, store_original
+import models3d
+from tours.blobstore import BlobInfo, BlobStore, BlobStoreError
+from tours.ingest import STORE_UNAVAILABLE, IngestSettings, process_asset, store_original
 from tours.jobs import RETRIES, JobQueue, make_queue
 from tours.models import AssetStatus, ModelAsset
 
@@ -91,6 +93,138 @@ class FlakyStore:
             self.failures -= 1
             raise BlobStoreError("connection reset")
         return self.inner.put_content(*args, **kwargs)
+
+
+TRUCK = "CesiumMilkTruck.glb"  # three distinct levels and a poster: four writes
+
+
+class FailingStore(BlobStore):
+    """The real store, except that its ``fail_at``-th write fails (a dropped connection).
+
+    ``before_failure`` runs just before, with the keys written so far.
+    """
+
+    def __init__(
+        self,
+        inner: BlobStore,
+        fail_at: int,
+        before_failure: Callable[[list[str]], None] | None = None,
+    ) -> None:
+        self.inner, self.fail_at, self.before_failure = inner, fail_at, before_failure
+        self.puts = 0
+        self.written: list[str] = []
+
+    def put(
+        self, key: str, data: IO[bytes], content_type: str, cache_control: str | None = None
+    ) -> BlobInfo:
+        self.puts += 1
+        if self.puts == self.fail_at:
+            if self.before_failure is not None:
+                self.before_failure(list(self.written))
+            raise BlobStoreError("connection reset")
+        info = self.inner.put(key, data, content_type, cache_control)
+        self.written.append(key)
+        return info
+
+    def open(self, key: str, byte_range: tuple[int, int | None] | None = None) -> BinaryIO:
+        return self.inner.open(key, byte_range)
+
+    def stat(self, key: str) -> BlobInfo | None:
+        return self.inner.stat(key)
+
+    def delete(self, key: str) -> None:
+        self.inner.delete(key)
+
+    def delivery_url(self, key: str, expires_in: int = 3600) -> str | None:
+        return self.inner.delivery_url(key, expires_in)
+
+    def check(self) -> None:
+        self.inner.check()
+
+
+def test_storage_failure_removes_what_the_attempt_wrote(
+    db: Any, store: BlobStore, settings: IngestSettings, testdata: Path
+) -> None:
+    asset = _upload(db, store, (testdata / TRUCK).read_bytes(), TRUCK)
+    failing = FailingStore(store, fail_at=3)
+    with pytest.raises(BlobStoreError):
+        process_asset(IngestSettings(settings.sessions, failing, settings.limits), asset.id)
+    db.refresh(asset)
+    assert (asset.status, asset.error_code, asset.error_message) == (
+        AssetStatus.FAILED,
+        "processing_failed",
+        STORE_UNAVAILABLE,
+    )
+    assert (asset.levels, asset.poster_key, asset.report) == ({}, None, None)
+    assert len(failing.written) == 2 and failing.written[0].startswith("models/")
+    assert not any(store.exists(key) for key in failing.written)
+    assert store.read(asset.original_key)[:4] == b"glTF"  # the original is never lost
+
+
+@pytest.mark.parametrize("other_status", [AssetStatus.READY, AssetStatus.PROCESSING])
+def test_storage_failure_keeps_blobs_others_may_use(
+    db: Any, store: BlobStore, settings: IngestSettings, testdata: Path, other_status: str
+) -> None:
+    """Keys are content hashes: another asset may have stored or used the same bytes."""
+    data = (testdata / TRUCK).read_bytes()
+    asset = _upload(db, store, data, TRUCK)
+
+    def another_asset_uses(written: list[str]) -> None:
+        with settings.sessions() as session:
+            other = ModelAsset(
+                name="same scan",
+                sha256=asset.sha256,
+                original_key=asset.original_key,
+                size_bytes=len(data),
+                status=other_status,
+                levels={"thumb": {"key": written[0]}} if other_status == "ready" else {},
+            )
+            session.add(other)
+            session.commit()
+
+    failing = FailingStore(store, fail_at=3, before_failure=another_asset_uses)
+    with pytest.raises(BlobStoreError):
+        process_asset(IngestSettings(settings.sessions, failing, settings.limits), asset.id)
+    kept = [store.exists(key) for key in failing.written]
+    # A ready asset refers to the first key only; one in progress may come to use both.
+    assert kept == ([True, False] if other_status == "ready" else [True, True])
+
+
+def test_job_retries_after_a_partial_store_failure(
+    app: Any, db: Any, store: BlobStore, settings: IngestSettings, testdata: Path
+) -> None:
+    asset = _upload(db, store, (testdata / TRUCK).read_bytes(), TRUCK)
+    failing = FailingStore(store, fail_at=3)
+    queue = make_queue(
+        {**app.config, "JOBS": "immediate"},
+        IngestSettings(settings.sessions, failing, settings.limits),
+    )
+    assert _run_with_retries(queue, asset.id) == 1
+    db.refresh(asset)
+    assert asset.status == AssetStatus.READY
+    assert all(store.exists(level["key"]) for level in asset.levels.values())
+    assert asset.poster_key and store.exists(asset.poster_key)
+
+
+def test_crash_of_our_code_is_failed_not_rejected(
+    db: Any,
+    store: BlobStore,
+    settings: IngestSettings,
+    testdata: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "sitecustomize.py").write_text("import os\nos._exit(3)\n")  # the child dies
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    asset = _upload(db, store, (testdata / "BoxTextured.glb").read_bytes(), "BoxTextured.glb")
+    assert process_asset(settings, asset.id) == AssetStatus.FAILED
+    db.refresh(asset)
+    assert (asset.status, asset.error_code, asset.error_message) == (
+        AssetStatus.FAILED,
+        "processing_failed",
+        models3d.MESSAGES["processing_failed"],
+    )
+    assert (asset.levels, asset.poster_key) == ({}, None)
 
 
 def _run_with_retries(queue: JobQueue, asset_id: int) -> int:
