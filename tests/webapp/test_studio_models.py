@@ -120,8 +120,16 @@ def test_rejected_upload_says_why(curator: Any, db: Any) -> None:
     )
     asset = db.query(ModelAsset).one()
     db.refresh(asset)
-    assert asset.status == "rejected" and asset.error_code
-    assert asset.error_code in curator.get(f"/studio/models/{asset.id}").get_data(as_text=True)
+    assert asset.status == "rejected" and asset.error_code == "parse_error"
+    page = curator.get(f"/studio/models/{asset.id}").get_data(as_text=True)
+    assert "parse_error" in page and "Export the model again" in page
+    # In the curator's language, on the page and in the status the library polls.
+    curator.get("/studio/language/vi")
+    page = curator.get(f"/studio/models/{asset.id}").get_data(as_text=True)
+    assert "Export the model again" not in page
+    status = curator.get(f"/api/v1/models/{asset.id}").json["model"]
+    assert status["error"]["code"] == "parse_error"
+    assert status["error"]["message"] in page
 
 
 def test_reprocess_with_other_options(
@@ -264,3 +272,12 @@ def test_s3_signing_refuses_other_requests(
 )
 def test_ids_too_large_for_the_database_are_404(curator: Any, url: str) -> None:
     assert curator.get(url).status_code == 404
+
+
+def test_every_model_error_has_a_translated_sentence(app: Any) -> None:
+    from models3d.errors import MESSAGES
+    from webapp.studio.messages import model_error
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        missing = [code for code in MESSAGES if model_error(code, "") == ""]
+    assert missing == []

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tours.authoring import AuthoringError
-from tours.library import delete_model, list_models, model_status
+from tours.library import delete_model, list_models
 from tours.models import ModelAsset
 from tours.narration import render_narration
 from webapp.api import bp
 from webapp.errors import api_error
 from webapp.extensions import db
-from webapp.studio.messages import error_message
+from webapp.studio.messages import error_message, translated_status
 from webapp.studio.security import api_login_required
 from webapp.urls import MAX_ID
 
@@ -30,7 +30,7 @@ def _asset(asset_id: str) -> ModelAsset | None:
 @api_login_required
 def list_models_status() -> Response:
     """Every model with its processing status."""
-    return jsonify(models=[model_status(asset) for asset in list_models(db.session)])
+    return jsonify(models=[translated_status(asset) for asset in list_models(db.session)])
 
 
 @bp.route("/models/<asset_id>", methods=["GET", "DELETE"])
@@ -46,7 +46,7 @@ def model_detail(asset_id: str) -> Response | tuple[Response, int]:
         except AuthoringError as error:
             return api_error(409, error.code, error_message(error.code), error.detail)
         return jsonify(deleted=int(asset_id))
-    return jsonify(model={**model_status(asset), "report": asset.report})
+    return jsonify(model={**translated_status(asset), "report": asset.report})
 
 
 @bp.post("/narration/preview")

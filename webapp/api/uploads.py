@@ -26,12 +26,12 @@ from tours.blobstore.multipart import (
     is_incoming_key,
 )
 from tours.ingest import store_original
-from tours.library import model_status, processing_options
+from tours.library import processing_options
 from tours.uploads import ChunkedUploads, Upload, UploadError, sanitize_name
 from webapp.api import bp
 from webapp.errors import api_error
 from webapp.extensions import blobs, db, jobs
-from webapp.studio.messages import error_message
+from webapp.studio.messages import error_message, translated_status
 from webapp.studio.security import api_login_required, current_user
 
 TUS_VERSION = "1.0.0"
@@ -223,4 +223,4 @@ def s3_finish() -> tuple[Response, int] | Response:
     finally:
         store.delete(key)
     jobs.queue.process_model(asset.id)
-    return jsonify(model=model_status(asset))
+    return jsonify(model=translated_status(asset))

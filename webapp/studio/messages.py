@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 
 from tours.accounts import MIN_PASSWORD_LENGTH, AccountError
 from tours.authoring import AuthoringError
+from tours.library import model_status
+from tours.models import ModelAsset
 from tours.publishing import Problem
 
 
@@ -68,6 +70,94 @@ def error_message(code: str, fallback: str = "") -> str:
 def account_message(error: AccountError) -> str:
     """The sentence for an account error."""
     return error_message(error.code, error.message)
+
+
+def model_error(code: str, fallback: str) -> str:
+    """Why a model was rejected or failed (a code from ``models3d``), as a sentence."""
+    sentences = {
+        "unsupported_format": _(
+            "This type of file is not supported. Upload a GLB file, a glTF with its files in "
+            "a zip, an OBJ (with its MTL and textures in a zip), a PLY or an STL file."
+        ),
+        "content_mismatch": _(
+            "The file name says one format but the contents are another. Check the file, or "
+            "export the model again with the right extension."
+        ),
+        "parse_error": _(
+            "The file could not be read: it seems damaged or incomplete. Export the model "
+            "again from your 3D software and upload the new file."
+        ),
+        "no_geometry": _(
+            "The file has no surfaces to show (only points, or an empty scene). Export the "
+            "model as a mesh with faces."
+        ),
+        "file_too_large": _(
+            "The file is larger than the upload limit. Reduce the model (fewer triangles or "
+            "smaller textures) and upload it again."
+        ),
+        "archive_too_large": _(
+            "The zip unpacks to too much data or holds too many files. Put only the model "
+            "and its textures in the zip."
+        ),
+        "unsafe_path": _(
+            "The upload points to a file outside its own folder. Put all the files in one "
+            "folder, zip that folder and upload it again."
+        ),
+        "external_uri_not_allowed": _(
+            "The model refers to something outside the upload, such as a web address. Export "
+            "it as one GLB file, or put all its files next to it in the zip."
+        ),
+        "missing_resource": _(
+            "The model needs a file (a texture, a buffer or a material file) that is not in "
+            "the upload. Add it to the zip and upload it again."
+        ),
+        "model_too_large": _(
+            "The model has more triangles or vertices than allowed. Export a lighter version "
+            "and upload it again."
+        ),
+        "texture_too_large": _(
+            "A texture image is too large. Reduce the textures (to 8192 × 8192 pixels or "
+            "less) and upload the model again."
+        ),
+        "unsupported_texture": _(
+            "A texture uses an image format that is not supported. Save the textures as PNG, "
+            "JPEG or WebP and upload the model again."
+        ),
+        "invalid_gltf": _(
+            "The glTF file does not follow the glTF 2.0 standard. Export it again, or check "
+            "it with the Khronos glTF Validator."
+        ),
+        "nested_archive": _(
+            "The zip contains another archive. Unpack it and put its files directly in one zip."
+        ),
+        "duplicate_entry": _(
+            "The zip contains two files with the same name (perhaps differing only in capital "
+            "letters). Rename or remove one and upload again."
+        ),
+        "multiple_models": _("The zip contains more than one model. Upload one model per zip."),
+        "processing_timeout": _(
+            "Processing this model took too long. Upload a lighter version (fewer triangles "
+            "or smaller textures)."
+        ),
+        "processing_out_of_memory": _(
+            "Processing this model needed more memory than allowed. Upload a lighter version "
+            "(fewer triangles or smaller textures)."
+        ),
+        "processing_failed": _(
+            "Processing failed because of a problem on our side, not in your file. Try again "
+            "later; if it fails again, tell the site's administrators."
+        ),
+    }
+    return sentences.get(code, fallback)
+
+
+def translated_status(asset: ModelAsset) -> dict[str, Any]:
+    """:func:`tours.library.model_status` with the outcome in the curator's language."""
+    status = model_status(asset)
+    if status["error"]:
+        code, message = status["error"]["code"], status["error"]["message"]
+        status["error"] = {"code": code, "message": model_error(code, message)}
+    return status
 
 
 def phone_reason(code: str, fallback: str) -> str:

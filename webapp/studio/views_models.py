@@ -22,7 +22,7 @@ from tours.models import ModelAsset
 from tours.uploads import sanitize_name
 from webapp.extensions import blobs, db, jobs
 from webapp.studio import bp, get_or_404
-from webapp.studio.messages import error_message, phone_reason
+from webapp.studio.messages import error_message, model_error, phone_reason
 
 LEVELS = ("thumb", "low", "medium", "high")
 
@@ -82,6 +82,7 @@ def model(asset_id: int) -> str:
         published=published,
         drafts=drafts,
         phone_reason=phone_reason,
+        model_error=model_error,
     )
 
 
