@@ -163,10 +163,12 @@ def bench_input(source: Path, work: Path) -> None:
     if source.name.startswith("scan-") and source_triangles >= 4_000_000:
         peak = max(run.peak_mb, run.tree_peak_mb)
         worst = max(ratios, default=float("inf"))
+        # The best wall time the CPU work allows on this machine's cores, whatever else runs.
+        floor = cpu_per_million / (os.cpu_count() or 1)
         print(
             f"  targets: time <= {TARGET_S_PER_M} s per M triangles: {per_million:.2f} "
-            f"({_verdict(per_million <= TARGET_S_PER_M)}; CPU alone {cpu_per_million:.2f}: "
-            f"{_verdict(cpu_per_million <= TARGET_S_PER_M)}) | "
+            f"({_verdict(per_million <= TARGET_S_PER_M)}; CPU time over {os.cpu_count()} cores "
+            f"{floor:.2f}: {_verdict(floor <= TARGET_S_PER_M)}) | "
             f"peak memory <= {TARGET_PEAK_MB:,} MB: {peak:,.0f} MB "
             f"({_verdict(peak <= TARGET_PEAK_MB)}) | "
             f"bytes <= {TARGET_BYTES_RATIO}x gltfpack: worst level {worst:.2f}x "
