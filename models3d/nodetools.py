@@ -80,6 +80,17 @@ def _is_oom(text: str) -> bool:
     return any(marker in lowered for marker in markers)
 
 
+def _gltfpack_out_of_memory(output: str) -> bool:
+    """Did gltfpack fail for lack of memory? Under an address-space limit its WebAssembly
+    traps ("unreachable") when an allocation fails, or reports that it cannot load its input
+    (always a file just written here) when it cannot allocate room to read it."""
+    if _is_oom(output):
+        return True
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    limited = soft != resource.RLIM_INFINITY
+    return limited and ("unreachable" in output or "file not found" in output)
+
+
 def run_gltfpack(src: Path, dst: Path, options: list[str]) -> str:
     """Run ``gltfpack -i src -o dst OPTIONS``; returns its log."""
     cli = node_modules() / "gltfpack" / "cli.js"
@@ -91,7 +102,7 @@ def run_gltfpack(src: Path, dst: Path, options: list[str]) -> str:
     log.info("gltfpack %s: %.2f s", " ".join(options), time.monotonic() - started)
     out = (proc.stdout + proc.stderr).decode("utf-8", "replace")
     if proc.returncode != 0 or not dst.is_file():
-        if _is_oom(out):
+        if _gltfpack_out_of_memory(out):
             raise MemoryError(f"gltfpack ran out of memory: {out[-500:]}")
         raise ModelError(
             "invalid_gltf",

@@ -91,3 +91,16 @@ def test_inspect_isolated_gives_the_same_report(tmp_path):
     with pytest.raises(ModelError) as caught:
         inspect_isolated(TESTDATA / name, original_name="teapot.glb")
     assert caught.value.code == "content_mismatch"
+
+
+def test_gltfpack_short_of_memory_is_out_of_memory_not_invalid(tmp_path):
+    """A valid scan that gltfpack cannot fit in the memory limit is not the curator's glTF
+    error: the WebAssembly's "unreachable" trap under the limit means out of memory."""
+    import trimesh
+
+    scan = tmp_path / "sphere.glb"  # 1.3 M triangles: without the fix, "invalid_gltf" at 900 MB
+    scan.write_bytes(trimesh.creation.icosphere(subdivisions=8).export(file_type="glb"))
+    options = ProcessOptions(limits=Limits(memory_limit_bytes=900 << 20))
+    with pytest.raises(ModelError) as caught:
+        process_isolated(scan, tmp_path / "out", options=options)
+    assert caught.value.code == "processing_out_of_memory"
