@@ -10,7 +10,6 @@ rejected job never leaves half a model behind.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import tempfile
@@ -23,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import models3d
-from tours.blobstore import CHUNK, BlobStore, BlobStoreError, content_key
+from tours.blobstore import BlobStore, BlobStoreError
 from tours.models import AssetStatus, ModelAsset, Stop, StopAudio, TourRevision
 
 log = logging.getLogger(__name__)
@@ -82,21 +81,12 @@ def _progress_reporter(settings: IngestSettings, asset_id: int) -> Callable[[int
     return report
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _put_file(
     store: BlobStore, kind: str, path: Path, extension: str, content_type: str, written: list[str]
 ) -> str:
     """Store a file under its content key; a key that was not there yet goes in ``written``."""
-    fresh = not store.exists(content_key(kind, _file_sha256(path), extension))
     with path.open("rb") as stream:
-        key = store.put_content(kind, stream, extension, content_type)
+        key, fresh = store.add_content(kind, stream, extension, content_type)
     if fresh:
         written.append(key)
     return key

@@ -88,11 +88,11 @@ class FlakyStore:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    def put_content(self, *args: Any, **kwargs: Any) -> str:
+    def add_content(self, *args: Any, **kwargs: Any) -> tuple[str, bool]:
         if self.failures > 0:
             self.failures -= 1
             raise BlobStoreError("connection reset")
-        return self.inner.put_content(*args, **kwargs)
+        return self.inner.add_content(*args, **kwargs)
 
 
 TRUCK = "CesiumMilkTruck.glb"  # three distinct levels and a poster: four writes

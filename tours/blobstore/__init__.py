@@ -121,12 +121,19 @@ class BlobStore(ABC):
 
     def put_content(self, kind: str, data: IO[bytes], extension: str, content_type: str) -> str:
         """Store ``data`` under its content-addressed key, once; return the key."""
+        return self.add_content(kind, data, extension, content_type)[0]
+
+    def add_content(
+        self, kind: str, data: IO[bytes], extension: str, content_type: str
+    ) -> tuple[str, bool]:
+        """Like :meth:`put_content`; also says whether this call wrote the blob (it was new)."""
         spool, sha256, _size = spool_with_hash(data)
         with spool:
             key = content_key(kind, sha256, extension)
-            if not self.exists(key):
-                self.put(key, spool, content_type, IMMUTABLE)
-        return key
+            if self.exists(key):
+                return key, False
+            self.put(key, spool, content_type, IMMUTABLE)
+        return key, True
 
     def copy_to(self, key: str, target: IO[bytes]) -> None:
         """Stream the blob into ``target``."""
