@@ -7,6 +7,7 @@ the tasks on it, bound to the settings the app passes in.
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from tours.ingest import STORE_UNAVAILABLE, IngestSettings, mark_failed, process
 
 log = logging.getLogger(__name__)
 RETRIES = 3
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,17 @@ class JobQueue:
     process_model: TaskWrapper
 
     def start_consumer(self, workers: int = 1) -> Any:
-        """Start worker threads in this process (the embedded default); returns the consumer."""
+        """Start worker threads in this process (the embedded default); returns the consumer.
+
+        Huey's consumer installs signal handlers that only its own run loop acts on, so
+        with them Ctrl+C and SIGTERM would no longer stop the process. The process keeps its
+        own handlers; the workers are daemon threads and end with it.
+        """
         consumer = self.huey.create_consumer(workers=workers, worker_type="thread")
+        kept = {number: signal.getsignal(number) for number in STOP_SIGNALS}
         consumer.start()
+        for number, handler in kept.items():
+            signal.signal(number, handler)
         return consumer
 
 

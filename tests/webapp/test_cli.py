@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +141,45 @@ def test_serve_and_worker_with_immediate_jobs(app: Any, monkeypatch: pytest.Monk
     assert served == [5099]
     worker = runner.invoke(args=["jobs", "worker"])
     assert worker.exit_code == 2 and "run inline" in worker.output
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_serve_stops_on_a_signal(tmp_path: Path, stop: signal.Signals) -> None:
+    """`flask serve` with its in-process job worker ends on Ctrl+C or SIGTERM (Huey's
+    consumer would otherwise swallow both)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "HERITOUR_SECRET_KEY": "serve",
+        "HERITOUR_DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+        "HERITOUR_BLOB_DIR": str(tmp_path / "blobs"),
+        "HERITOUR_JOBS": "sqlite",
+        "HERITOUR_JOBS_SQLITE_PATH": str(tmp_path / "jobs.db"),
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([*flask, "db", "upgrade"], cwd=root, env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [*flask, "serve", "--port", str(port)],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("flask serve did not answer")
+        server.send_signal(stop)
+        assert server.wait(timeout=10) is not None
+    finally:
+        server.kill()
+        server.wait()
