@@ -17,16 +17,16 @@ def test_models_come_from_the_bucket_and_the_tour_works_offline(
 ) -> None:
     bucket_host = urlsplit(moto_endpoint).netloc
     page = new_context(s3_levels_server, extra_netloc=bucket_host).new_page()
-    from_bucket: list[str] = []
-    page.on(
-        "requestfinished",
-        lambda request: (
-            from_bucket.append(request.url) if urlsplit(request.url).netloc == bucket_host else None
-        ),
-    )
-    page.goto("/en/tours/levels/1")
-    page.wait_for_function(model_drawn, timeout=60_000)
-    assert any("/models/" in url for url in from_bucket)
+
+    def model_from_bucket(request: Any) -> bool:
+        url = urlsplit(request.url)
+        return url.netloc == bucket_host and "/models/" in url.path
+
+    # The event is awaited, not collected: Playwright may report the request finished only
+    # after the page has already drawn the model.
+    with page.expect_request_finished(model_from_bucket, timeout=60_000):
+        page.goto("/en/tours/levels/1")
+        page.wait_for_function(model_drawn, timeout=60_000)
 
     page.goto("/en/tours/levels/")
     page.click("#save-offline")
