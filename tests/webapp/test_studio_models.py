@@ -276,7 +276,7 @@ def test_ids_too_large_for_the_database_are_404(curator: Any, url: str) -> None:
 
 def test_every_model_error_has_a_translated_sentence(app: Any) -> None:
     from models3d.errors import MESSAGES
-    from webapp.studio.messages import model_error
+    from webapp.messages import model_error
 
     with app.test_request_context(headers={"Accept-Language": "en"}):
         missing = [code for code in MESSAGES if model_error(code, "") == ""]

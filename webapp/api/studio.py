@@ -13,7 +13,7 @@ from tours.narration import render_narration
 from webapp.api import bp
 from webapp.errors import api_error
 from webapp.extensions import db
-from webapp.studio.messages import error_message, translated_status
+from webapp.messages import error_message, translated_status
 from webapp.studio.security import api_login_required
 from webapp.urls import MAX_ID
 

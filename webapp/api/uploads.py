@@ -31,7 +31,7 @@ from tours.uploads import ChunkedUploads, Upload, UploadError, sanitize_name
 from webapp.api import bp
 from webapp.errors import api_error
 from webapp.extensions import blobs, db, jobs
-from webapp.studio.messages import error_message, translated_status
+from webapp.messages import error_message, translated_status
 from webapp.studio.security import api_login_required, current_user
 
 TUS_VERSION = "1.0.0"

@@ -11,7 +11,7 @@ from webapp.api import bp
 from webapp.api.openapi import openapi_document
 from webapp.errors import api_error
 from webapp.extensions import db
-from webapp.studio.messages import error_message
+from webapp.messages import error_message
 
 
 @bp.get("/tours")

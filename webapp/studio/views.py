@@ -13,8 +13,8 @@ from tours.models import User
 from webapp.config import LOCALES
 from webapp.extensions import db
 from webapp.i18n import COOKIE, COOKIE_MAX_AGE
+from webapp.messages import account_message
 from webapp.studio import bp, get_or_404
-from webapp.studio.messages import account_message
 from webapp.studio.security import (
     admin_required,
     current_user,

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from tours.authoring import AuthoringError
 from tours.bundles import BundleLimits, export_bundle, import_bundle
 from webapp.extensions import blobs, db
+from webapp.messages import error_message
 from webapp.studio import bp
-from webapp.studio.messages import error_message
 from webapp.studio.views_tours import tour_or_404
 
 

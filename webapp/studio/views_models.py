@@ -21,8 +21,8 @@ from tours.library import (
 from tours.models import ModelAsset
 from tours.uploads import sanitize_name
 from webapp.extensions import blobs, db, jobs
+from webapp.messages import error_message, model_error, phone_reason
 from webapp.studio import bp, get_or_404
-from webapp.studio.messages import error_message, model_error, phone_reason
 
 LEVELS = ("thumb", "low", "medium", "high")
 

@@ -23,8 +23,8 @@ from tours.models import AssetStatus, Hotspot, Stop
 from tours.stopmedia import remove_audio, set_audio, store_poster
 from webapp.errors import api_error
 from webapp.extensions import blobs, db
+from webapp.messages import error_message, flash_saved
 from webapp.studio import bp
-from webapp.studio.messages import error_message, flash_saved
 from webapp.studio.views_tours import editing_language, tour_or_404
 
 MAX_POSTER_BYTES = 8 * 1024 * 1024

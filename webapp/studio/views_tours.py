@@ -29,9 +29,9 @@ from tours.publishing import PublishError, publish_problems, publish_tour, unpub
 from webapp.config import LOCALES
 from webapp.errors import api_error
 from webapp.extensions import db
+from webapp.messages import error_message, flash_saved, problem_message
 from webapp.public.views import mode_args, text_mode
 from webapp.studio import bp, get_or_404
-from webapp.studio.messages import error_message, flash_saved, problem_message
 
 
 def tour_or_404(tour_id: int) -> Tour:
