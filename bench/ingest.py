@@ -1,7 +1,7 @@
 """Ingest benchmark: our whole pipeline against plain gltfpack, on the same inputs.
 
 Inputs: a generated scan (``bench.scan``; 5 M triangles and a 4096 px texture unless
-``BENCH_SCAN_TRIANGLES`` says otherwise) and every model in ``../shared/testdata``. For each
+``BENCH_SCAN_TRIANGLES`` says otherwise) and every model in ``tests/data``. For each
 input it runs ``python -m models3d process`` in a child process and prints: triangles in,
 wall seconds, seconds per million input triangles, CPU seconds (user + system of the whole
 process tree, so figures taken on a busy machine can still be compared), and peak memory
@@ -28,7 +28,7 @@ from pathlib import Path
 from models3d.nodetools import node_binary, node_modules
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTDATA = ROOT.parent / "shared" / "testdata"
+TESTDATA = ROOT / "tests" / "data"
 OUT = ROOT / "bench" / "out"
 LEVELS = ("thumb", "low", "medium", "high")
 SAMPLE_S = 0.02

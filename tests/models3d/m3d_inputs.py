@@ -14,7 +14,7 @@ from typing import Any
 
 from models3d.glb import read_glb, write_glb
 
-TESTDATA = Path("/work/shared/testdata")
+TESTDATA = Path(__file__).resolve().parents[1] / "data"  # tests/data, in the repository
 SAMPLES = [
     "Duck.glb",
     "BoxTextured.glb",
