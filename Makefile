@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 VENDOR := webapp/static/vendor
 CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: setup run test lint bench i18n-extract i18n-update i18n-compile clean
+.PHONY: setup run test services lint bench i18n-extract i18n-update i18n-compile clean
 
 setup: $(VENV)/.stamp node_modules/.stamp $(VENDOR)/.stamp i18n-compile
 
@@ -53,7 +53,12 @@ lint: $(VENV)/.stamp
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: setup lint
+# PostgreSQL and Redis for the tests: found, or started when installed (see .ci/services).
+services:
+	.ci/services
+
+# Every test. A backend that is not there is skipped and named in the summary (CI=true fails).
+test: setup lint services
 	$(BIN)/pytest
 
 bench: setup

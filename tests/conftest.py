@@ -1,37 +1,92 @@
-"""Shared fixtures: the app on each configured backend, its database, store and client.
+"""Shared fixtures: the app on each backend, its database, store and client; and the suite's
+own rules, enforced by hooks.
 
 The integration suite runs on SQLite with the local store, and again on PostgreSQL with S3
-(moto's standalone server over HTTP) when ``CI=true`` or ``HERITOUR_TEST_DATABASE_URL`` is
-set. Under CI a missing service fails the run; it is never skipped.
+(moto's standalone server over HTTP). PostgreSQL is ``HERITOUR_TEST_DATABASE_URL`` (default
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``), Redis ``HERITOUR_TEST_REDIS_URL``
+(default ``redis://127.0.0.1:6379/15``); ``make services`` starts them when it can. A backend
+that does not answer skips the tests that need it, and the summary says so on one line;
+under ``CI=true`` it fails them instead: CI never skips.
+
+A test that uses the browser (the ``browser`` fixture or anything built on it) must carry the
+``e2e`` marker, so that ``pytest -m "not e2e"`` never starts Chromium.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from tours.db import Base, make_engine, migrate
 
-TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
+TESTDATA = Path(__file__).resolve().parent / "data"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+REDIS_DEFAULT = "redis://127.0.0.1:6379/15"
+BACKENDS = ["sqlite-local", "postgres-s3"]
+BROWSER_FIXTURE = "browser"
+UNAVAILABLE = "backend unavailable: "
 
 
-def _scale_out_enabled() -> bool:
-    return os.environ.get("CI") == "true" or bool(os.environ.get("HERITOUR_TEST_DATABASE_URL"))
+def backend_unavailable(service: str, url: str, error: BaseException) -> NoReturn:
+    """Skip the test because ``service`` at ``url`` does not answer; under ``CI=true``, fail it.
+
+    The reason starts with ``UNAVAILABLE`` so that the summary hook can gather it."""
+    reason = f"{UNAVAILABLE}{service} at {_safe_url(url)} ({type(error).__name__}: {error})"
+    reason = " ".join(reason.split())  # one line, whatever the driver's message looks like
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI=true, so it must run (start it with `make services`)")
+    pytest.skip(reason)
 
 
-BACKENDS = ["sqlite-local"] + (["postgres-s3"] if _scale_out_enabled() else [])
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse a browser test without the ``e2e`` marker: ``-m "not e2e"`` must start none."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if BROWSER_FIXTURE in getattr(item, "fixturenames", ())
+        and item.get_closest_marker("e2e") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests use the browser but lack the e2e marker "
+            "(add `pytestmark = pytest.mark.e2e`): " + ", ".join(unmarked)
+        )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line naming each unavailable backend and how many tests it skipped."""
+    counts: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        if isinstance(longrepr, tuple) and len(longrepr) == 3:
+            reason = str(longrepr[2]).removeprefix("Skipped: ")
+            if reason.startswith(UNAVAILABLE):
+                counts[reason.removeprefix(UNAVAILABLE)] += 1
+    if counts:
+        parts = [f"{reason}: {count} skipped" for reason, count in sorted(counts.items())]
+        terminalreporter.write_line("backends unavailable, tests skipped: " + "; ".join(parts))
 
 
 @pytest.fixture(scope="session")
 def testdata() -> Path:
-    """The folder of real test models shared by the project."""
+    """The folder of real test models kept in the repository (``tests/data``)."""
     assert TESTDATA.is_dir(), f"test models not found at {TESTDATA}"
     return TESTDATA
 
@@ -55,14 +110,36 @@ def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped afterwards."""
     admin_url = os.environ.get("HERITOUR_TEST_DATABASE_URL", PG_DEFAULT)
     name = f"heritour_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin = create_engine(
+        admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
+    )
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        admin.dispose()
+        backend_unavailable("PostgreSQL", admin_url, error.orig or error)
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     yield url
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis database for tests (``HERITOUR_TEST_REDIS_URL``), checked with a PING."""
+    import redis
+
+    url = os.environ.get("HERITOUR_TEST_REDIS_URL", REDIS_DEFAULT)
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        backend_unavailable("Redis", url, error)
+    finally:
+        client.close()
+    return url
 
 
 @pytest.fixture(scope="session")

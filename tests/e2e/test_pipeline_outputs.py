@@ -1,6 +1,6 @@
 """Every level the ingest pipeline makes of every real sample draws in model-viewer.
 
-The samples (``../shared/testdata``) go through ``models3d.process_file``; the smallest and
+The samples (``tests/data``) go through ``models3d.process_file``; the smallest and
 the largest level of each are opened in a bare page with the app's own model-viewer and
 meshopt decoder, served from a folder, and must be drawn (not a blank canvas).
 """
@@ -20,6 +20,7 @@ from models3d import process_file
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "webapp" / "static" / "vendor"
+pytestmark = pytest.mark.e2e
 SAMPLES = ["AlphaBlendModeTest.glb", "BoxTextured.glb", "CesiumMilkTruck.glb", "Duck.glb"]
 SAMPLES += ["bunny.ply", "fuze.zip", "pbr_cubes_emissive_spec_gloss.zip", "teapot.stl"]
 PAGE = """<!doctype html><html lang="en"><title>level</title>
