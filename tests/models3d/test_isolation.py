@@ -6,7 +6,7 @@ crash or an exception in our own code is a ProcessingError.
 
 from __future__ import annotations
 
-import os
+import resource
 
 import pytest
 from m3d_inputs import TESTDATA, make_zip
@@ -60,10 +60,14 @@ def test_timeout(tmp_path):
 @pytest.mark.parametrize("limit", [60_000_000, 400_000_000])
 def test_memory_limit(tmp_path, limit):
     options = ProcessOptions(limits=Limits(memory_limit_bytes=limit))
+    ours = resource.getrlimit(resource.RLIMIT_AS)
     with pytest.raises(ModelError) as caught:
         process_isolated(TESTDATA / "Duck.glb", tmp_path / "out", options=options)
     assert caught.value.code == "processing_out_of_memory"
-    assert os.getpid() > 0  # this process is alive and unaffected
+    # The limit was the child's alone: this process keeps its own, and can still allocate
+    # more than the child was allowed.
+    assert resource.getrlimit(resource.RLIMIT_AS) == ours
+    assert len(bytearray(limit)) == limit
 
 
 def test_child_crash_is_a_processing_error(tmp_path, monkeypatch):
