@@ -47,9 +47,8 @@ def test_tours_carries_no_http_status() -> None:
 
 
 def test_api_error_shape_takes_the_sentence_from_the_code(app: Any) -> None:
-    with app.test_request_context("/api/v1/x", headers={"Accept-Language": "fr"}):
-        with force_locale("fr"):
-            response, status = api_error(404, "tour_not_found", {"slug": "x"})
+    with app.test_request_context("/api/v1/x"), force_locale("fr"):
+        response, status = api_error(404, "tour_not_found", {"slug": "x"})
     assert status == 404
     assert response.json == {
         "error": {
