@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tours.db import utcnow
+from tours.errors import CodedError
 from tours.models import User, UserRole
 
 MIN_PASSWORD_LENGTH = 10
@@ -25,15 +25,8 @@ _DUMMY_HASH = _HASHER.hash("heritour-timing-equaliser")
 ROLES = (UserRole.ADMIN.value, UserRole.CURATOR.value)
 
 
-@dataclass
-class AccountError(Exception):
-    """A request about accounts that cannot be done; ``code`` is stable."""
-
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
+class AccountError(CodedError):
+    """A request about accounts that cannot be done."""
 
 
 def hash_password(password: str) -> str:

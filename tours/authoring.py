@@ -8,16 +8,16 @@ tourists only ever see a published revision.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tours.errors import CodedError
 from tours.locales import is_language_tag, normalize_tag
 from tours.models import Hotspot, HotspotText, ModelAsset, Stop, StopText, Tour, TourText
 
-INTERFACE_LANGUAGES = ("vi", "en", "fr", "zh", "ko", "ja")
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 MAX_SLUG_LENGTH = 80
 _SLUG = re.compile(rf"^{SLUG_PATTERN}$")
@@ -28,16 +28,8 @@ _VECTOR = re.compile(rf"^{_NUMBER} {_NUMBER} {_NUMBER}$")
 _FOV = re.compile(rf"^{_NUMBER}(?:deg|rad)$")
 
 
-@dataclass
-class AuthoringError(Exception):
-    """A change the studio cannot make; ``code`` is stable, ``detail`` says where."""
-
-    code: str
-    message: str
-    detail: dict[str, Any] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.message
+class AuthoringError(CodedError):
+    """A change the studio cannot make; ``detail`` says where."""
 
 
 def list_tours(session: Session) -> list[Tour]:

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tours.authoring import AuthoringError, check_slug
-from tours.blobstore import BlobStore, InvalidKey, check_key
+from tours.blobstore import IMMUTABLE, BlobStore, InvalidKey, check_key
 from tours.document import model_document, tour_document
 from tours.models import (
     AssetStatus,
@@ -192,9 +192,7 @@ def _store_files(
         if sha256 != files[key]["sha256"] or sha256 != stem or len(data) != files[key]["bytes"]:
             raise _fail("blob_mismatch", f"{key} does not match its hash.", key=key)
         if not store.exists(key):
-            store.put_bytes(
-                key, data, _type_for(key, files[key]["type"]), "public, max-age=31536000, immutable"
-            )
+            store.put_bytes(key, data, _type_for(key, files[key]["type"]), IMMUTABLE)
 
 
 def _asset_for(session: Session, document: dict[str, Any], sha256: str) -> ModelAsset:

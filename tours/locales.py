@@ -1,4 +1,7 @@
-"""Content languages: BCP 47 tags, and choosing a text along the fallback chain.
+"""Languages: the interface's, content's BCP 47 tags, and choosing a text to show.
+
+The interface (menus, messages) speaks ``INTERFACE_LOCALES``, each with a complete catalog;
+content may use any BCP 47 tag.
 
 A text missing in the requested language falls back to the tour's default language,
 then English, then Vietnamese, then whatever exists. Callers learn which language was
@@ -11,6 +14,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+INTERFACE_LOCALES: tuple[str, ...] = ("vi", "en", "fr", "zh", "ko", "ja")
+DEFAULT_LOCALE = "vi"
 FALLBACK_LOCALES = ("en", "vi")
 _TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
 

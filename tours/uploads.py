@@ -20,22 +20,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from tours.errors import CodedError
+
 CHUNK = 1024 * 1024
 STALE_SECONDS = 24 * 3600
 _ID = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE = re.compile(r"[^\w .()+-]+")
 
 
-@dataclass
-class UploadError(Exception):
-    """An upload request that cannot be accepted; ``status`` is the HTTP status to answer."""
-
-    code: str
-    message: str
-    status: int = 400
-
-    def __str__(self) -> str:
-        return self.message
+class UploadError(CodedError):
+    """An upload request that cannot be accepted."""
 
 
 @dataclass
@@ -78,7 +72,7 @@ class ChunkedUploads:
 
     def _paths(self, upload_id: str) -> tuple[Path, Path]:
         if not _ID.match(upload_id):
-            raise UploadError("upload_not_found", "No upload has this id.", 404)
+            raise UploadError("upload_not_found", "No upload has this id.")
         return self.root / f"{upload_id}.part", self.root / f"{upload_id}.json"
 
     def create(self, length: int, name: str, owner: int, options: dict[str, Any]) -> Upload:
@@ -89,7 +83,6 @@ class ChunkedUploads:
             raise UploadError(
                 "upload_too_large",
                 f"The file is larger than the limit of {self.max_bytes // (1024 * 1024)} MB.",
-                413,
             )
         self.root.mkdir(parents=True, exist_ok=True)
         self.remove_stale()
@@ -106,10 +99,10 @@ class ChunkedUploads:
             data = json.loads(meta.read_text())
             data["offset"] = part.stat().st_size
         except (OSError, ValueError) as error:
-            raise UploadError("upload_not_found", "No upload has this id.", 404) from error
+            raise UploadError("upload_not_found", "No upload has this id.") from error
         upload = Upload(**data)
         if upload.owner != owner:
-            raise UploadError("upload_not_found", "No upload has this id.", 404)
+            raise UploadError("upload_not_found", "No upload has this id.")
         return upload
 
     def append(self, upload_id: str, owner: int, offset: int, data: IO[bytes]) -> Upload:
@@ -117,7 +110,7 @@ class ChunkedUploads:
         upload = self.get(upload_id, owner)
         if offset != upload.offset:
             raise UploadError(
-                "offset_mismatch", f"The upload is at byte {upload.offset}, not {offset}.", 409
+                "offset_mismatch", f"The upload is at byte {upload.offset}, not {offset}."
             )
         part, _meta = self._paths(upload_id)
         left = upload.length - upload.offset
@@ -127,7 +120,7 @@ class ChunkedUploads:
                 if len(chunk) > left:
                     out.truncate(upload.offset)
                     raise UploadError(
-                        "upload_too_large", "The chunks are longer than the declared length.", 413
+                        "upload_too_large", "The chunks are longer than the declared length."
                     )
                 out.write(chunk)
                 left -= len(chunk)
@@ -137,7 +130,7 @@ class ChunkedUploads:
     def open_complete(self, upload: Upload) -> IO[bytes]:
         """The finished file, for reading."""
         if not upload.complete:
-            raise UploadError("upload_incomplete", "The upload is not finished.", 409)
+            raise UploadError("upload_incomplete", "The upload is not finished.")
         return self._paths(upload.id)[0].open("rb")
 
     def delete(self, upload_id: str) -> None:

@@ -13,8 +13,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-LOCALES = ("vi", "en", "fr", "zh", "ko", "ja")
-DEFAULT_LOCALE = "vi"
+from models3d import Limits
+from tours.locales import DEFAULT_LOCALE
+
+MB = 1024 * 1024
+_LIMITS = Limits()  # the ingest limits' defaults live in models3d; settings start from them
 
 # name -> (default, parser). A default of None means "derived from the instance folder".
 _SETTINGS: dict[str, tuple[Any, type]] = {
@@ -35,14 +38,14 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "JOBS_SQLITE_PATH": (None, str),
     "JOBS_WORKERS": (1, int),
     "REDIS_URL": ("redis://127.0.0.1:6379/0", str),
-    "MAX_UPLOAD_MB": (1024, int),
-    "MAX_UNPACKED_MB": (2048, int),
-    "MAX_ARCHIVE_FILES": (2000, int),
-    "MAX_TRIANGLES": (10_000_000, int),
-    "MAX_VERTICES": (10_000_000, int),
-    "MAX_TEXTURE_PIXELS": (8192 * 8192, int),
-    "PROCESS_TIME_LIMIT_S": (600, int),
-    "PROCESS_MEMORY_MB": (4096, int),
+    "MAX_UPLOAD_MB": (_LIMITS.max_upload_bytes // MB, int),
+    "MAX_UNPACKED_MB": (_LIMITS.max_unpacked_bytes // MB, int),
+    "MAX_ARCHIVE_FILES": (_LIMITS.max_archive_files, int),
+    "MAX_TRIANGLES": (_LIMITS.max_triangles, int),
+    "MAX_VERTICES": (_LIMITS.max_vertices, int),
+    "MAX_TEXTURE_PIXELS": (_LIMITS.max_texture_pixels, int),
+    "PROCESS_TIME_LIMIT_S": (int(_LIMITS.time_limit_s), int),
+    "PROCESS_MEMORY_MB": (_LIMITS.memory_limit_bytes // MB, int),
     "SITE_NAME": ("Heritour", str),
     "SESSION_COOKIE_SECURE": (True, bool),
     "LOGIN_RATE_LIMIT": ("10 per minute", str),
@@ -86,11 +89,27 @@ def load_config(instance: Path, overrides: Mapping[str, Any] | None = None) -> d
         config["JOBS_SQLITE_PATH"] = str(instance / "jobs.db")
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(instance)
-    config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_MB"] * 1024 * 1024
+    config["MAX_CONTENT_LENGTH"] = ingest_limits(config).max_upload_bytes
     config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent.parent / "translations")
     )
-    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Cookies (the session's and the language's) are never readable by scripts nor sent
+    # with requests from other sites' forms, whatever the overrides say.
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
     return config
+
+
+def ingest_limits(config: Mapping[str, Any]) -> Limits:
+    """The size, triangle and time limits set in the app's configuration (one reading)."""
+    return Limits(
+        max_upload_bytes=config["MAX_UPLOAD_MB"] * MB,
+        max_unpacked_bytes=config["MAX_UNPACKED_MB"] * MB,
+        max_archive_files=config["MAX_ARCHIVE_FILES"],
+        max_triangles=config["MAX_TRIANGLES"],
+        max_vertices=config["MAX_VERTICES"],
+        max_texture_pixels=config["MAX_TEXTURE_PIXELS"],
+        time_limit_s=config["PROCESS_TIME_LIMIT_S"],
+        memory_limit_bytes=config["PROCESS_MEMORY_MB"] * MB,
+    )

@@ -1,13 +1,18 @@
-"""Error responses: translated HTML pages for people, the JSON error shape for the API."""
+"""Error responses: translated HTML pages for people, the JSON error shape for the API.
+
+Every error answer is built here from a status and a stable code; the sentence for the
+code comes from :mod:`webapp.messages`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Flask, jsonify, make_response, render_template, request
-from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
+
+from webapp.messages import error_message, error_title
 
 # HTTP status -> stable error code used in the JSON shape.
 CODES = {
@@ -23,39 +28,24 @@ CODES = {
 }
 
 
-def _messages() -> dict[int, tuple[str, str]]:
-    """Title and sentence for each status, in the current language."""
-    return {
-        400: (_("Bad request"), _("The request could not be understood. Check it and try again.")),
-        403: (_("Not allowed"), _("You do not have permission to see this page.")),
-        404: (
-            _("Page not found"),
-            _("This page does not exist or is no longer published. Try the tour catalogue."),
-        ),
-        405: (_("Not allowed"), _("This address does not accept that kind of request.")),
-        413: (_("File too large"), _("The upload is larger than this site accepts.")),
-        416: (
-            _("Part of the file not found"),
-            _("The requested part lies beyond the end of the file. Ask for the whole file."),
-        ),
-        429: (_("Too many requests"), _("Please wait a moment, then try again.")),
-        500: (
-            _("Something went wrong"),
-            _("An unexpected error happened on our side. Please try again in a moment."),
-        ),
-        503: (
-            _("Temporarily unavailable"),
-            _("The service is briefly unavailable. Please try again in a moment."),
-        ),
-    }
-
-
-def api_error(
-    status: int, code: str, message: str, detail: dict[str, Any] | None = None
-) -> tuple[Response, int]:
-    """A JSON error in the house shape."""
-    body = {"error": {"code": code, "message": message, "detail": detail or {}}}
+def api_error(status: int, code: str, detail: dict[str, Any] | None = None) -> tuple[Response, int]:
+    """A JSON error in the house shape: ``code`` with its sentence in the visitor's language."""
+    body = {"error": {"code": code, "message": error_message(code), "detail": detail or {}}}
     return jsonify(body), status
+
+
+def status_code(status: int) -> str:
+    """The generic code of an HTTP status (one without its own code falls back by class)."""
+    return CODES.get(status) or ("bad_request" if status < 500 else "internal_error")
+
+
+def error_page(status: int, code: str | None = None) -> tuple[str, int]:
+    """A translated HTML error page about ``code`` (by default, the status's generic code)."""
+    code = code or status_code(status)
+    page = render_template(
+        "error.html", status=status, title=error_title(code), message=error_message(code)
+    )
+    return page, status
 
 
 def _wants_json() -> bool:
@@ -68,12 +58,10 @@ def handle_http_error(error: HTTPException) -> Response:
     Headers the error carries (``Allow`` on 405, ``Content-Range`` on 416) are kept.
     """
     status = error.code or 500
-    title, message = _messages().get(status, (error.name, error.description or ""))
     if _wants_json():
-        response = make_response(api_error(status, CODES.get(status, "http_error"), message))
+        response = make_response(api_error(status, status_code(status)))
     else:
-        page = render_template("error.html", status=status, title=title, message=message)
-        response = make_response(page, status)
+        response = make_response(error_page(status))
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value

@@ -8,11 +8,11 @@ from flask import Flask, current_app, g
 from flask_babel import Babel
 from sqlalchemy.orm import Session
 
-import models3d
 from tours.blobstore import BlobStore, make_blob_store
 from tours.db import make_engine, make_sessionmaker
 from tours.ingest import IngestSettings
 from tours.jobs import JobQueue, make_queue
+from webapp.config import ingest_limits
 
 
 class Database:
@@ -55,21 +55,6 @@ class Blobs:
     def store(self) -> BlobStore:
         store: BlobStore = current_app.extensions["blob_store"]
         return store
-
-
-def ingest_limits(config: Any) -> models3d.Limits:
-    """The ingest limits set in the app's configuration."""
-    mb = 1024 * 1024
-    return models3d.Limits(
-        max_upload_bytes=config["MAX_UPLOAD_MB"] * mb,
-        max_unpacked_bytes=config["MAX_UNPACKED_MB"] * mb,
-        max_archive_files=config["MAX_ARCHIVE_FILES"],
-        max_triangles=config["MAX_TRIANGLES"],
-        max_vertices=config["MAX_VERTICES"],
-        max_texture_pixels=config["MAX_TEXTURE_PIXELS"],
-        time_limit_s=config["PROCESS_TIME_LIMIT_S"],
-        memory_limit_bytes=config["PROCESS_MEMORY_MB"] * mb,
-    )
 
 
 class Jobs:

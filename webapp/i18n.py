@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import Blueprint, Flask, Response, abort, g, redirect, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from webapp.config import DEFAULT_LOCALE, LOCALES
+from tours.locales import DEFAULT_LOCALE, INTERFACE_LOCALES
 
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -26,9 +26,9 @@ AUTONYMS = {
 def preferred_locale() -> str:
     """The visitor's language when the URL names none: cookie, then Accept-Language, then vi."""
     cookie = request.cookies.get(COOKIE)
-    if cookie in LOCALES:
+    if cookie in INTERFACE_LOCALES:
         return cookie
-    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+    return request.accept_languages.best_match(INTERFACE_LOCALES) or DEFAULT_LOCALE
 
 
 def select_locale() -> str:
@@ -45,6 +45,18 @@ def language_name(tag: str, in_locale: str) -> str:
     return name or tag
 
 
+def remember_language(response: Response, lang: str) -> None:
+    """Keep ``lang`` in the visitor's language cookie (public pages and the studio share it)."""
+    config = current_app.config
+    response.set_cookie(
+        COOKIE,
+        lang,
+        max_age=COOKIE_MAX_AGE,
+        samesite=config["SESSION_COOKIE_SAMESITE"],
+        httponly=config["SESSION_COOKIE_HTTPONLY"],
+    )
+
+
 def localized_blueprint(name: str, import_name: str) -> Blueprint:
     """A blueprint whose routes all live under ``/<lang>/`` and see ``g.lang``."""
     bp = Blueprint(name, import_name, url_prefix="/<lang>")
@@ -52,7 +64,7 @@ def localized_blueprint(name: str, import_name: str) -> Blueprint:
     @bp.url_value_preprocessor
     def _pull_lang(_endpoint: str | None, values: dict[str, Any] | None) -> None:
         lang = (values or {}).pop("lang", None)
-        if lang not in LOCALES:
+        if lang not in INTERFACE_LOCALES:
             abort(404)
         g.lang = lang
 
@@ -64,7 +76,7 @@ def localized_blueprint(name: str, import_name: str) -> Blueprint:
     def _remember_lang(response: Response) -> Response:
         lang = g.get("lang")
         if lang and request.cookies.get(COOKIE) != lang:
-            response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+            remember_language(response, lang)
         return response
 
     return bp
@@ -81,7 +93,10 @@ def alternate_urls() -> dict[str, str]:
     query = request.query_string.decode("ascii", "replace")
     suffix = f"?{query}" if query else ""
     args = dict(request.view_args or {})
-    return {lang: url_for(request.endpoint, **{**args, "lang": lang}) + suffix for lang in LOCALES}
+    return {
+        lang: url_for(request.endpoint, **{**args, "lang": lang}) + suffix
+        for lang in INTERFACE_LOCALES
+    }
 
 
 def language_redirect(target: str) -> Response:
@@ -119,7 +134,7 @@ def init_i18n(app: Flask) -> None:
         lang = select_locale()
         return {
             "lang": lang,
-            "locales": LOCALES,
+            "locales": INTERFACE_LOCALES,
             "autonyms": AUTONYMS,
             "alternate_urls": alternate_urls(),
             "language_name": lambda tag: language_name(tag, lang),

@@ -1,4 +1,9 @@
-"""Stable error codes from ``tours`` turned into sentences in the curator's language."""
+"""Every sentence the web layer says about an error, in the visitor's language.
+
+Lower layers (``tours``, ``models3d``) raise stable codes; this module turns a code, an
+HTTP status or a report's reason into words. :func:`webapp.errors.api_error` and the
+studio's flash messages both read from here.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +20,62 @@ from tours.models import ModelAsset
 from tours.publishing import Problem
 
 
+def _http_texts() -> dict[str, tuple[str, str]]:
+    """Title and sentence of each generic HTTP error code, in the current language."""
+    return {
+        "bad_request": (
+            _("Bad request"),
+            _("The request could not be understood. Check it and try again."),
+        ),
+        "forbidden": (_("Not allowed"), _("You do not have permission to see this page.")),
+        "not_found": (
+            _("Page not found"),
+            _("This page does not exist or is no longer published. Try the tour catalogue."),
+        ),
+        "method_not_allowed": (
+            _("Not allowed"),
+            _("This address does not accept that kind of request."),
+        ),
+        "payload_too_large": (
+            _("File too large"),
+            _("The upload is larger than this site accepts."),
+        ),
+        "range_not_satisfiable": (
+            _("Part of the file not found"),
+            _("The requested part lies beyond the end of the file. Ask for the whole file."),
+        ),
+        "too_many_requests": (_("Too many requests"), _("Please wait a moment, then try again.")),
+        "internal_error": (
+            _("Something went wrong"),
+            _("An unexpected error happened on our side. Please try again in a moment."),
+        ),
+        "unavailable": (
+            _("Temporarily unavailable"),
+            _("The service is briefly unavailable. Please try again in a moment."),
+        ),
+        "csrf_failed": (
+            _("Please try again"),
+            _("The form had expired or was sent from another page. Reload it and try again."),
+        ),
+    }
+
+
+def error_title(code: str) -> str:
+    """The heading of an error page about ``code``."""
+    return _http_texts().get(code, _http_texts()["bad_request"])[0]
+
+
 def _sentences() -> dict[str, str]:
     return {
+        **{code: sentence for code, (_title, sentence) in _http_texts().items()},
+        "login_required": _("Sign in to the studio first."),
+        "invalid_json": _("Send a JSON object."),
+        "missing_markdown": _('Send {"markdown": "..."}.'),
+        "narration_too_long": _("The narration is too long to preview."),
+        "direct_upload_unavailable": _("This site's store takes uploads through the app."),
+        "invalid_upload_request": _("This upload request is not allowed."),
+        "store_unavailable": _("The file store did not answer."),
+        "invalid_key": _("This is not a key of a direct upload."),
         "password_too_short": _(
             "The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH
         ),

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from webapp.config import LOCALES
+from tours.locales import INTERFACE_LOCALES
 
 
 @pytest.mark.parametrize(
@@ -45,13 +45,13 @@ def test_visiting_a_language_remembers_it(client: Any) -> None:
     assert "private" in response.headers["Cache-Control"]
 
 
-@pytest.mark.parametrize("lang", LOCALES)
+@pytest.mark.parametrize("lang", INTERFACE_LOCALES)
 def test_pages_carry_lang_switcher_and_hreflang(
     client: Any, published_tour: Any, lang: str
 ) -> None:
     html = client.get(f"/{lang}/tours/citadel/2").get_data(as_text=True)
     assert f'<html lang="{lang}">' in html
-    for other in LOCALES:
+    for other in INTERFACE_LOCALES:
         absolute = f"http://localhost/{other}/tours/citadel/2"
         assert f'<link rel="alternate" hreflang="{other}" href="{absolute}">' in html
         assert re.search(rf'<a href="/{other}/tours/citadel/2" hreflang="{other}"', html)

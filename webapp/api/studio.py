@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import jsonify, request
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tours.authoring import AuthoringError
@@ -13,7 +12,7 @@ from tours.narration import render_narration
 from webapp.api import bp
 from webapp.errors import api_error
 from webapp.extensions import db
-from webapp.messages import error_message, translated_status
+from webapp.messages import translated_status
 from webapp.studio.security import api_login_required
 from webapp.urls import MAX_ID
 
@@ -39,12 +38,12 @@ def model_detail(asset_id: str) -> Response | tuple[Response, int]:
     """GET: status, progress, outcome and report. DELETE: remove an unused model."""
     asset = _asset(asset_id)
     if asset is None:
-        return api_error(404, "model_not_found", error_message("model_not_found"))
+        return api_error(404, "model_not_found")
     if request.method == "DELETE":
         try:
             delete_model(db.session, asset)
         except AuthoringError as error:
-            return api_error(409, error.code, error_message(error.code), error.detail)
+            return api_error(409, error.code, error.detail)
         return jsonify(deleted=int(asset_id))
     return jsonify(model={**translated_status(asset), "report": asset.report})
 
@@ -56,7 +55,7 @@ def narration_preview() -> Response | tuple[Response, int]:
     body = request.get_json(silent=True)
     markdown = body.get("markdown") if isinstance(body, dict) else None
     if not isinstance(markdown, str):
-        return api_error(400, "bad_request", _('Send {"markdown": "..."}.'))
+        return api_error(400, "missing_markdown")
     if len(markdown) > MAX_PREVIEW_CHARS:
-        return api_error(413, "payload_too_large", _("The narration is too long to preview."))
+        return api_error(413, "narration_too_long")
     return jsonify(html=render_narration(markdown))

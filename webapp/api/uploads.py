@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 
 from flask import current_app, jsonify, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tours.authoring import AuthoringError
@@ -25,21 +24,32 @@ from tours.blobstore.multipart import (
     incoming_key,
     is_incoming_key,
 )
+from tours.errors import CodedError
 from tours.ingest import store_original
 from tours.library import processing_options
 from tours.uploads import ChunkedUploads, Upload, UploadError, sanitize_name
 from webapp.api import bp
+from webapp.config import ingest_limits
 from webapp.errors import api_error
 from webapp.extensions import blobs, db, jobs
-from webapp.messages import error_message, translated_status
+from webapp.messages import translated_status
 from webapp.studio.security import api_login_required, current_user
 
 TUS_VERSION = "1.0.0"
+# The HTTP status that answers each upload error code (any other code: 400).
+UPLOAD_STATUS = {
+    "upload_not_found": 404,
+    "upload_too_large": 413,
+    "offset_mismatch": 409,
+    "upload_incomplete": 409,
+    "unsupported_tus_version": 412,
+    "bad_content_type": 415,
+}
 
 
 def _uploads() -> ChunkedUploads:
     root = current_app.config["UPLOAD_DIR"]
-    return ChunkedUploads(root, current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
+    return ChunkedUploads(root, ingest_limits(current_app.config).max_upload_bytes)
 
 
 def _tus(response: Response, status: int = 204, **headers: str) -> tuple[Response, int]:
@@ -50,9 +60,13 @@ def _tus(response: Response, status: int = 204, **headers: str) -> tuple[Respons
     return response, status
 
 
-def _error(code: str, message: str, status: int) -> tuple[Response, int]:
-    response, status = api_error(status, code, error_message(code, message))
-    return _tus(response, status)
+def _upload_error(code: str) -> tuple[Response, int]:
+    return api_error(UPLOAD_STATUS.get(code, 400), code)
+
+
+def _error(code: str) -> tuple[Response, int]:
+    """An upload error answered on the tus endpoint (with its headers)."""
+    return _tus(*_upload_error(code))
 
 
 def _metadata(header: str) -> dict[str, str]:
@@ -90,20 +104,18 @@ def _finish(upload: Upload) -> int:
 def tus_create() -> tuple[Response, int]:
     """Create a tus upload (``Upload-Length`` and ``Upload-Metadata`` headers)."""
     if request.headers.get("Tus-Resumable") != TUS_VERSION:
-        return _error("unsupported_tus_version", "Send Tus-Resumable: 1.0.0.", 412)
+        return _error("unsupported_tus_version")
     try:
         length = int(request.headers.get("Upload-Length", ""))
     except ValueError:
-        return _error("missing_length", "Send the file's size in Upload-Length.", 400)
+        return _error("missing_length")
     meta = _metadata(request.headers.get("Upload-Metadata", ""))
     try:
         options = processing_options(meta.get("up_axis", "auto"), meta.get("unit", "m"))
         name = meta.get("filename") or meta.get("name") or ""
         upload = _uploads().create(length, name, _owner(), options)
-    except UploadError as error:
-        return _error(error.code, error.message, error.status)
-    except AuthoringError as error:
-        return _error(error.code, error.message, 400)
+    except CodedError as error:  # a bad length, or bad processing options
+        return _error(error.code)
     location = url_for("api.tus_upload", upload_id=upload.id)
     return _tus(Response(status=201), 201, Location=location, Upload_Offset="0")
 
@@ -126,7 +138,7 @@ def tus_upload(upload_id: str) -> tuple[Response, int]:
                 Upload_Length=str(upload.length),
             )
         if request.content_type != "application/offset+octet-stream":
-            return _error("bad_content_type", "Send application/offset+octet-stream.", 415)
+            return _error("bad_content_type")
         offset = int(request.headers.get("Upload-Offset", "-1"))
         upload = chunks.append(upload.id, upload.owner, offset, request.stream)
         headers = {"Upload_Offset": str(upload.offset)}
@@ -134,9 +146,9 @@ def tus_upload(upload_id: str) -> tuple[Response, int]:
             headers["Heritour_Model_Id"] = str(_finish(upload))
         return _tus(Response(status=204), 204, **headers)
     except UploadError as error:
-        return _error(error.code, error.message, error.status)
+        return _error(error.code)
     except ValueError:
-        return _error("bad_offset", "Send the chunk's position in Upload-Offset.", 400)
+        return _error("bad_offset")
 
 
 # Uppy's AwsS3 plugin names each request by its HTTP method (and upload id, part number).
@@ -156,8 +168,7 @@ def _direct_store() -> DirectUploads | None:
 
 
 def _unavailable() -> tuple[Response, int]:
-    message = _("This site's store takes uploads through the app.")
-    return api_error(409, "direct_upload_unavailable", message)
+    return api_error(409, "direct_upload_unavailable")
 
 
 @bp.post("/s3-uploads/sign")
@@ -172,11 +183,11 @@ def s3_sign() -> tuple[Response, int] | Response:
         return _unavailable()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return api_error(400, "bad_request", _("Send a JSON object."))
+        return api_error(400, "invalid_json")
     upload_id, part = body.get("uploadId"), body.get("partNumber")
     operation = _S3_OPERATIONS.get((str(body.get("method")), bool(upload_id), part is not None))
     if operation is None:
-        return api_error(400, "invalid_upload_request", _("This upload request is not allowed."))
+        return api_error(400, "invalid_upload_request")
     starting = operation in {"put_object", "create_multipart_upload"}
     key = incoming_key() if starting else str(body.get("key", ""))
     try:
@@ -185,9 +196,9 @@ def s3_sign() -> tuple[Response, int] | Response:
         )
         url = store.presign_upload(upload, current_app.config["PRESIGN_SECONDS"])
     except (ValueError, TypeError):
-        return api_error(400, "invalid_upload_request", _("This upload request is not allowed."))
+        return api_error(400, "invalid_upload_request")
     except BlobStoreError:
-        return api_error(503, "store_unavailable", _("The file store did not answer."))
+        return api_error(503, "store_unavailable")
     return jsonify(url=url, key=key)
 
 
@@ -200,26 +211,26 @@ def s3_finish() -> tuple[Response, int] | Response:
     body = request.get_json(silent=True)
     key = body.get("key") if isinstance(body, dict) else None
     if not isinstance(key, str) or not is_incoming_key(key):
-        return api_error(400, "invalid_key", _("This is not a key of a direct upload."))
+        return api_error(400, "invalid_key")
     assert isinstance(body, dict)
     try:
         options = processing_options(str(body.get("up_axis", "auto")), str(body.get("unit", "m")))
     except AuthoringError as error:
-        return api_error(400, error.code, error_message(error.code))
+        return api_error(400, error.code)
     store = blobs.store
     try:
         info = store.stat(key)
         if info is None:
-            return api_error(404, "upload_not_found", error_message("upload_not_found"))
-        if info.size > current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024:
-            return api_error(413, "upload_too_large", error_message("upload_too_large"))
+            return _upload_error("upload_not_found")
+        if info.size > ingest_limits(current_app.config).max_upload_bytes:
+            return _upload_error("upload_too_large")
         with store.open(key) as stream:
             name = sanitize_name(str(body.get("name", "")))
             asset = store_original(db.session, store, stream, name, options)
     except (BlobNotFound, InvalidKey):
-        return api_error(404, "upload_not_found", error_message("upload_not_found"))
+        return _upload_error("upload_not_found")
     except BlobStoreError:
-        return api_error(503, "store_unavailable", _("The file store did not answer."))
+        return api_error(503, "store_unavailable")
     finally:
         store.delete(key)
     jobs.queue.process_model(asset.id)

@@ -11,7 +11,6 @@ from webapp.api import bp
 from webapp.api.openapi import openapi_document
 from webapp.errors import api_error
 from webapp.extensions import db
-from webapp.messages import error_message
 
 
 @bp.get("/tours")
@@ -36,7 +35,7 @@ def list_tours() -> Response:
 def get_tour(slug: str) -> Response | tuple[Response, int]:
     found = published_document(db.session, slug)
     if found is None:
-        return api_error(404, "tour_not_found", error_message("tour_not_found"), {"slug": slug})
+        return api_error(404, "tour_not_found", {"slug": slug})
     document, revision = found
     return jsonify(revision=revision, locales=document_locales(document), document=document)
 

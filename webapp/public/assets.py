@@ -25,10 +25,9 @@ import brotli
 from flask import Flask, Response, current_app, request
 from werkzeug.security import safe_join
 
-from tours.blobstore import InvalidKey
+from tours.blobstore import IMMUTABLE, InvalidKey
 from tours.blobstore.local import LocalBlobStore
 
-IMMUTABLE = "public, max-age=31536000, immutable"
 COMPRESSIBLE = {
     "application/javascript",
     "text/javascript",

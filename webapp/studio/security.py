@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from limits import parse
@@ -24,7 +23,7 @@ from limits.strategies import MovingWindowRateLimiter
 from werkzeug.wrappers import Response
 
 from tours.models import User, UserRole
-from webapp.errors import api_error
+from webapp.errors import api_error, error_page
 from webapp.extensions import db
 
 csrf = CSRFProtect()
@@ -98,7 +97,7 @@ def api_login_required(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if current_user() is None:
-            return api_error(401, "login_required", _("Sign in to the studio first."))
+            return api_error(401, "login_required")
         return view(*args, **kwargs)
 
     return cast(F, wrapper)
@@ -140,12 +139,8 @@ def login_allowed() -> bool:
 
 
 def init_security(app: Flask) -> None:
-    """Bind CSRF protection and the sign-in rate limit, and set the session cookie's flags."""
+    """Bind CSRF protection and the sign-in rate limit (their settings are in the config)."""
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config["SESSION_COOKIE_SECURE"] = app.config.get("SESSION_COOKIE_SECURE", True)
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     csrf.init_app(app)
     app.extensions["login_throttle"] = LoginThrottle(
         app.config["RATELIMIT_STORAGE_URI"], app.config["LOGIN_RATE_LIMIT"]
@@ -153,13 +148,9 @@ def init_security(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_failed(error: CSRFError) -> Any:
-        message = _("The form had expired or was sent from another page. Reload it and try again.")
         if request.path.startswith("/api/"):
-            return api_error(400, "csrf_failed", message)
-        from flask import render_template
-
-        title = _("Please try again")
-        return render_template("error.html", status=400, title=title, message=message), 400
+            return api_error(400, "csrf_failed")
+        return error_page(400, "csrf_failed")
 
     @app.context_processor
     def _user_context() -> dict[str, Any]:

@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response
 from tours.accounts import ROLES, AccountError, authenticate, create_user, delete_user, list_users
 from tours.accounts import set_role as change_role
 from tours.authoring import list_tours
+from tours.locales import INTERFACE_LOCALES
 from tours.models import User
-from webapp.config import LOCALES
 from webapp.extensions import db
-from webapp.i18n import COOKIE, COOKIE_MAX_AGE
+from webapp.i18n import remember_language
 from webapp.messages import account_message
 from webapp.studio import bp, get_or_404
 from webapp.studio.security import (
@@ -65,10 +65,10 @@ def dashboard() -> str:
 @bp.get("/language/<code>")
 def set_language(code: str) -> Response:
     """Switch the interface language (kept in the same cookie as the public pages)."""
-    if code not in LOCALES:
+    if code not in INTERFACE_LOCALES:
         abort(404)
     response = redirect(safe_next(request.args.get("next")))
-    response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    remember_language(response, code)
     return response
 
 

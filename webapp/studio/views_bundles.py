@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from tours.authoring import AuthoringError
 from tours.bundles import BundleLimits, export_bundle, import_bundle
+from webapp.config import ingest_limits
 from webapp.extensions import blobs, db
 from webapp.messages import error_message
 from webapp.studio import bp
@@ -44,11 +45,8 @@ def import_tour() -> Response | str | tuple[str, int]:
     if file is None or not file.filename:
         flash(_("Choose a bundle file."), "error")
         return render_template("studio/import.html"), 400
-    mb = 1024 * 1024
-    limits = BundleLimits(
-        max_unpacked_bytes=current_app.config["MAX_UNPACKED_MB"] * mb,
-        max_files=current_app.config["MAX_ARCHIVE_FILES"],
-    )
+    ingest = ingest_limits(current_app.config)
+    limits = BundleLimits(ingest.max_unpacked_bytes, ingest.max_archive_files)
     try:
         with tempfile.TemporaryFile() as copy:
             file.save(copy)

@@ -124,7 +124,7 @@ def stop_camera(tour_id: int, stop_id: int) -> Response | tuple[Response, int]:
         )
     except AuthoringError as error:
         if _wants_json():
-            return api_error(400, error.code, error_message(error.code))
+            return api_error(400, error.code)
         flash(error_message(error.code), "error")
         return _back(stop)
     if _wants_json():
@@ -171,7 +171,7 @@ def stop_add_hotspot(tour_id: int, stop_id: int) -> Response | tuple[Response, i
             save_hotspot_text(db.session, hotspot, lang, label, request.form.get("body", ""))
     except AuthoringError as error:
         if _wants_json():
-            return api_error(400, error.code, error_message(error.code))
+            return api_error(400, error.code)
         flash(error_message(error.code), "error")
         return _back(stop, lang)
     if _wants_json():

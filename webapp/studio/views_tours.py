@@ -10,7 +10,6 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from tours.authoring import (
-    INTERFACE_LANGUAGES,
     AuthoringError,
     add_language,
     add_stop,
@@ -24,9 +23,9 @@ from tours.authoring import (
 from tours.catalogue import tour_view
 from tours.document import tour_document
 from tours.library import list_models
+from tours.locales import INTERFACE_LOCALES
 from tours.models import AssetStatus, Tour
 from tours.publishing import PublishError, publish_problems, publish_tour, unpublish_tour
-from webapp.config import LOCALES
 from webapp.errors import api_error
 from webapp.extensions import db
 from webapp.messages import error_message, flash_saved, problem_message
@@ -48,7 +47,7 @@ def editing_language(tour: Tour) -> str:
 @bp.route("/tours/new", methods=["GET", "POST"])
 def new_tour() -> Response | str | tuple[str, int]:
     if request.method == "GET":
-        return render_template("studio/tour_new.html", languages=INTERFACE_LANGUAGES, form={})
+        return render_template("studio/tour_new.html", languages=INTERFACE_LOCALES, form={})
     form = request.form
     try:
         tour = create_tour(
@@ -56,7 +55,7 @@ def new_tour() -> Response | str | tuple[str, int]:
         )
     except AuthoringError as error:
         flash(error_message(error.code), "error")
-        page = render_template("studio/tour_new.html", languages=INTERFACE_LANGUAGES, form=form)
+        page = render_template("studio/tour_new.html", languages=INTERFACE_LOCALES, form=form)
         return page, 400
     return redirect(url_for("studio.tour", tour_id=tour.id))
 
@@ -73,10 +72,10 @@ def tour(tour_id: int) -> str:
         languages=languages,
         content_lang=lang,
         text=text,
-        offered=[tag for tag in INTERFACE_LANGUAGES if tag not in languages],
+        offered=[tag for tag in INTERFACE_LOCALES if tag not in languages],
         models=[m for m in list_models(db.session) if m.status == AssetStatus.READY],
         problems=[problem_message(problem) for problem in publish_problems(tour)],
-        interface_locales=LOCALES,
+        interface_locales=INTERFACE_LOCALES,
     )
 
 
@@ -147,11 +146,11 @@ def tour_stop_order(tour_id: int) -> Response | tuple[Response, int]:
     body = request.get_json(silent=True)
     ids = body.get("stops") if isinstance(body, dict) else None
     if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-        return api_error(400, "invalid_order", error_message("invalid_order"))
+        return api_error(400, "invalid_order")
     try:
         reorder_stops(db.session, tour, ids)
     except AuthoringError as error:
-        return api_error(400, error.code, error_message(error.code))
+        return api_error(400, error.code)
     return jsonify(stops=[stop.id for stop in tour.stops])
 
 
@@ -185,11 +184,10 @@ def tour_translations(tour_id: int) -> str:
 
 def _preview(tour: Tour, lang: str, number: int | None) -> str:
     """The draft rendered by the tourist templates, its links kept inside the preview."""
-    if lang not in LOCALES and lang not in tour_languages(tour):
+    if lang not in INTERFACE_LOCALES and lang not in tour_languages(tour):
         abort(404)
-    g.lang = (
-        lang if lang in LOCALES else tour.default_locale if tour.default_locale in LOCALES else "en"
-    )
+    interface = (lang, tour.default_locale)
+    g.lang = next((tag for tag in interface if tag in INTERFACE_LOCALES), "en")
     refresh()
     view = tour_view(tour_document(tour), 0, lang)
 

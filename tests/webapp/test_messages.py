@@ -1,0 +1,59 @@
+"""Every stable code the services raise has a sentence in the web layer, in every language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask_babel import force_locale
+
+from tours.locales import INTERFACE_LOCALES
+from webapp.errors import CODES, api_error
+from webapp.messages import error_message
+
+ROOT = Path(__file__).resolve().parents[2]
+# A code is the first argument of a coded error (or of bundles' ``_fail``).
+_RAISED = re.compile(r"\b(?:AuthoringError|AccountError|UploadError|_fail)\(\s*\"([a-z_]+)\"")
+
+
+def _raised_codes() -> list[str]:
+    codes = set()
+    for path in (ROOT / "tours").rglob("*.py"):
+        codes.update(_RAISED.findall(path.read_text()))
+    return sorted(codes)
+
+
+def test_the_services_raise_codes_we_can_find() -> None:
+    assert {"password_too_short", "upload_not_found", "blob_mismatch"} <= set(_raised_codes())
+
+
+@pytest.mark.parametrize("code", [*_raised_codes(), *CODES.values()])
+def test_every_code_has_its_own_sentence(app: Any, code: str) -> None:
+    sentences = set()
+    for locale in INTERFACE_LOCALES:
+        with force_locale(locale):
+            sentence = error_message(code)
+        assert sentence != code and sentence.endswith((".", "。")), (locale, sentence)
+        sentences.add(sentence)
+    assert len(sentences) == len(INTERFACE_LOCALES)  # translated, not English six times
+
+
+def test_tours_carries_no_http_status() -> None:
+    for path in (ROOT / "tours").rglob("*.py"):
+        text = path.read_text()
+        assert not re.search(r"\bstatus\s*=\s*4\d\d|\b(?:400|404|409|413)\)", text), path
+
+
+def test_api_error_shape_takes_the_sentence_from_the_code(app: Any) -> None:
+    with app.test_request_context("/api/v1/x"), force_locale("fr"):
+        response, status = api_error(404, "tour_not_found", {"slug": "x"})
+    assert status == 404
+    assert response.json == {
+        "error": {
+            "code": "tour_not_found",
+            "message": "Aucune visite publiée ne se trouve à cette adresse.",
+            "detail": {"slug": "x"},
+        }
+    }
