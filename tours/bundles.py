@@ -1,7 +1,7 @@
 """Tour bundles: a whole tour in one zip, to move it to another Heritour.
 
 A bundle holds ``bundle.json`` (the versioned tour document, and a manifest of files with
-their hashes, sizes and types; see ``docs/tour-bundle.schema.json``) and, under
+their hashes, sizes and types; see ``tour-bundle.schema.json`` beside this module) and, under
 ``files/<key>``, every model level, poster, audio and captions file the tour uses.
 Export is deterministic, so export → import → export gives the same ``bundle.json``.
 
@@ -18,7 +18,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib import resources
 from typing import IO, Any
 
 import jsonschema
@@ -44,7 +44,7 @@ FORMAT = "heritour.bundle"
 VERSION = 1
 MANIFEST = "bundle.json"
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "docs" / "tour-bundle.schema.json"
+SCHEMA_FILE = "tour-bundle.schema.json"  # package data of ``tours``, so installs find it
 TYPES = {
     "models": "model/gltf-binary",
     "posters": "image/webp",
@@ -65,7 +65,8 @@ class BundleLimits:
 @cache
 def bundle_schema() -> dict[str, Any]:
     """The JSON Schema of ``bundle.json``."""
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text())
+    text = resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
     return schema
 
 
@@ -157,6 +158,12 @@ def _read_manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str,
         manifest = json.loads(_read_capped(archive, info, MAX_MANIFEST_BYTES))
     except (ValueError, UnicodeDecodeError) as error:
         raise _fail("invalid_bundle", "bundle.json is not JSON.") from error
+    return check_manifest(manifest)
+
+
+def check_manifest(manifest: Any) -> dict[str, Any]:
+    """``manifest`` if it is a valid ``bundle.json``; else ``schema_invalid`` at the first
+    problem."""
     validator = jsonschema.Draft202012Validator(bundle_schema())
     problems = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))
     if problems:
@@ -299,6 +306,20 @@ def import_bundle(
         document = manifest["tour"]
         slug = check_slug(session, slug or document["slug"])
         _store_files(archive, entries, manifest, store, limits)
+    return _create_tour(session, document, slug)
+
+
+def import_document(session: Session, document: dict[str, Any], slug: str | None = None) -> Tour:
+    """Create a draft tour from a tour document whose files are already in the store.
+
+    This is :func:`import_bundle` without the zip: the caller has checked the document
+    (:func:`check_manifest`) and stored every key it names (the demo seed does this).
+    """
+    return _create_tour(session, document, check_slug(session, slug or document["slug"]))
+
+
+def _create_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
+    """The tour and its stops, texts and hotspots, in one transaction."""
     try:
         tour = _build_tour(session, document, slug)
         session.commit()

@@ -1,23 +1,28 @@
-"""The demo tour: generated monuments put through the ingest pipeline, then published."""
+"""The demo tour: generated monuments put through the ingest pipeline, then the demo's
+tour document imported like a bundle, and published."""
 
 from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 
 from sqlalchemy import func, select
 
-from tours.demo.content import STOPS, TOUR
-from tours.demo.monuments import build_monument
+from tours.bundles import check_manifest, import_document
+from tours.demo import demo_manifest
+from tours.demo.monuments import MONUMENTS, build_monument
+from tours.document import model_document
 from tours.ingest import IngestSettings, process_asset, store_original
-from tours.models import AssetStatus, Hotspot, HotspotText, Stop, StopText, Tour, TourText
+from tours.models import AssetStatus, ModelAsset, Tour
 from tours.publishing import publish_tour
 
 log = logging.getLogger(__name__)
 
 
-def _ingest_monument(settings: IngestSettings, name: str) -> int:
-    """Upload one generated monument like a curator would, and process it now."""
+def _ingest_monument(settings: IngestSettings, name: str) -> dict[str, Any]:
+    """Upload one generated monument like a curator would, process it now, and return
+    its model document (what a stop of a tour document says about its model)."""
     with settings.sessions() as session:
         asset = store_original(
             session, settings.store, io.BytesIO(build_monument(name)), f"{name}.glb"
@@ -26,7 +31,10 @@ def _ingest_monument(settings: IngestSettings, name: str) -> int:
     status = process_asset(settings, asset_id)
     if status != AssetStatus.READY:
         raise RuntimeError(f"demo model {name} was not accepted: {status}")
-    return asset_id
+    with settings.sessions() as session:
+        ready = session.get(ModelAsset, asset_id)
+        assert ready is not None
+        return model_document(ready)
 
 
 def seed_demo(settings: IngestSettings) -> Tour | None:
@@ -34,56 +42,15 @@ def seed_demo(settings: IngestSettings) -> Tour | None:
     with settings.sessions() as session:
         if session.scalar(select(func.count(Tour.id))):
             return None
-    asset_ids = {stop["monument"]: _ingest_monument(settings, stop["monument"]) for stop in STOPS}
+    manifest = demo_manifest()
+    stops = manifest["tour"]["stops"]
+    if len(stops) != len(MONUMENTS):
+        raise RuntimeError(f"the demo has {len(stops)} stops but {len(MONUMENTS)} monuments")
+    for stop, name in zip(stops, MONUMENTS, strict=True):
+        stop["model"] = _ingest_monument(settings, name)
+    check_manifest(manifest)
     with settings.sessions() as session:
-        tour = Tour(
-            slug=TOUR["slug"],
-            default_locale=TOUR["default_locale"],
-            latitude=TOUR["latitude"],
-            longitude=TOUR["longitude"],
-        )
-        tour.texts = [
-            TourText(
-                locale=locale,
-                title=title,
-                summary=TOUR["summary"].get(locale, ""),
-                site_name=TOUR["site_name"].get(locale, ""),
-            )
-            for locale, title in TOUR["title"].items()
-        ]
-        for position, content in enumerate(STOPS):
-            stop = Stop(
-                position=position,
-                model_asset_id=asset_ids[content["monument"]],
-                camera_orbit=content["camera"]["orbit"],
-                camera_target=content["camera"]["target"],
-                field_of_view=content["camera"]["field_of_view"],
-            )
-            stop.texts = [
-                StopText(
-                    locale=locale,
-                    title=title,
-                    narration=content["narration"].get(locale, ""),
-                    model_alt=content["model_alt"].get(locale, ""),
-                )
-                for locale, title in content["title"].items()
-            ]
-            stop.hotspots = [
-                Hotspot(
-                    position=index,
-                    surface_position=spot["position"],
-                    surface_normal=spot["normal"],
-                    texts=[
-                        HotspotText(locale=locale, label=label, body=spot["body"].get(locale, ""))
-                        for locale, label in spot["label"].items()
-                    ],
-                )
-                for index, spot in enumerate(content["hotspots"])
-            ]
-            tour.stops.append(stop)
-        session.add(tour)
-        session.commit()
-        session.refresh(tour)
+        tour = import_document(session, manifest["tour"])
         publish_tour(session, tour)
         log.info("seeded demo tour %s", tour.slug)
         return tour

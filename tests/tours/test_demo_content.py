@@ -1,4 +1,5 @@
-"""The demo tour: its generated monuments (GLB) and its texts, cameras and hotspots."""
+"""The demo tour: its generated monuments (GLB) and its texts, cameras and hotspots
+(``tours/demo/tour.json``)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,15 @@ import numpy as np
 import pytest
 import trimesh
 
-from tours.demo.content import LOCALES, STOPS, TOUR, Localized
+from tours.demo import demo_manifest
 from tours.demo.monuments import MONUMENTS, UnknownMonument, build_monument
 from tours.narration import render_narration
+
+Localized = dict[str, str]
+LOCALES = ("vi", "en", "fr", "zh", "ko", "ja")  # every interface language, in this order
+TOUR = demo_manifest()["tour"]
+STOPS = TOUR["stops"]
+MODELS = dict(zip(MONUMENTS, STOPS, strict=False))  # checked by the first test
 
 MAX_BYTES = 1_500_000
 MAX_TRIANGLES = 30_000
@@ -61,8 +68,8 @@ def texts() -> Iterator[tuple[str, Localized]]:
 
 
 HOTSPOTS = [
-    pytest.param(stop["monument"], hotspot, id=f"{stop['monument']}-{h}")
-    for stop in STOPS
+    pytest.param(name, hotspot, id=f"{name}-{h}")
+    for name, stop in MODELS.items()
     for h, hotspot in enumerate(stop["hotspots"], start=1)
 ]
 
@@ -70,9 +77,11 @@ HOTSPOTS = [
 # The models
 
 
-def test_monuments_are_the_stops_in_tour_order() -> None:
-    assert tuple(stop["monument"] for stop in STOPS) == MONUMENTS
-    assert len(MONUMENTS) == 5
+def test_one_monument_per_stop() -> None:
+    """Stop n shows monument n: the document leaves the model out, the seed fills it in."""
+    assert len(MONUMENTS) == len(STOPS) == 5
+    assert len(set(MONUMENTS)) == 5
+    assert all(stop["model"] is None for stop in STOPS)
 
 
 @pytest.mark.parametrize("name", MONUMENTS)
@@ -124,8 +133,8 @@ def test_unknown_monument_is_refused() -> None:
 def test_tour_fields() -> None:
     assert TOUR["slug"] == "hue-imperial-city"
     assert TOUR["default_locale"] == "vi"
-    assert TOUR["latitude"] == pytest.approx(16.47, abs=0.05)
-    assert TOUR["longitude"] == pytest.approx(107.58, abs=0.05)
+    assert TOUR["location"]["latitude"] == pytest.approx(16.47, abs=0.05)
+    assert TOUR["location"]["longitude"] == pytest.approx(107.58, abs=0.05)
 
 
 @pytest.mark.parametrize(("where", "text"), list(texts()), ids=[w for w, _ in texts()])
@@ -150,22 +159,22 @@ def test_narration_is_plain_markdown_of_tour_length(stop: dict) -> None:
         assert 150 <= len(stop["narration"][locale]) <= 400, locale
 
 
-@pytest.mark.parametrize("stop", STOPS, ids=MONUMENTS)
-def test_camera_strings_parse(stop: dict) -> None:
+@pytest.mark.parametrize(("name", "stop"), MODELS.items(), ids=MONUMENTS)
+def test_camera_strings_parse(name: str, stop: dict) -> None:
     camera = stop["camera"]
     orbit = ORBIT.match(camera["orbit"])
     assert orbit, camera["orbit"]
     _, phi, radius = (float(v) for v in orbit.groups())
     assert 0 < phi < 180 and radius > 0
     target = vector(camera["target"])
-    low, high = mesh(stop["monument"]).bounds
+    low, high = mesh(name).bounds
     assert np.all(target >= low) and np.all(target <= high), "the camera looks at the model"
     fov = FIELD_OF_VIEW.match(camera["field_of_view"])
     assert fov and 12 <= float(fov.group(1)) <= 30
 
 
-@pytest.mark.parametrize("stop", STOPS, ids=MONUMENTS)
-def test_camera_distance_is_not_clamped_by_model_viewer(stop: dict) -> None:
+@pytest.mark.parametrize(("name", "stop"), MODELS.items(), ids=MONUMENTS)
+def test_camera_distance_is_not_clamped_by_model_viewer(name: str, stop: dict) -> None:
     """model-viewer 4 clamps the orbit radius unless min/max-camera-orbit are set.
 
     By default the camera may come no nearer than 2.2 times the model's bounding radius
@@ -175,7 +184,7 @@ def test_camera_distance_is_not_clamped_by_model_viewer(stop: dict) -> None:
     orbit = ORBIT.match(stop["camera"]["orbit"])
     assert orbit
     radius = float(orbit.group(3))
-    vertices = mesh(stop["monument"]).vertices
+    vertices = mesh(name).vertices
     target = vector(stop["camera"]["target"])
     nearest = 2.2 * np.linalg.norm(vertices - target, axis=1).max()
     centre = vertices.min(axis=0) / 2 + vertices.max(axis=0) / 2

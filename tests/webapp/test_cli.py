@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import queue
+import re
 import signal
-import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ import pytest
 
 from tours.models import AssetStatus, ModelAsset
 from webapp.config import load_config
+
+SERVE_TIMEOUT = 60  # seconds; the app starts slowly on a loaded machine
 
 
 def test_db_upgrade_is_repeatable(app: Any) -> None:
@@ -131,10 +134,12 @@ def test_storage_cors_needs_a_bucket(tmp_path: Path) -> None:
 
 def test_serve_and_worker_with_immediate_jobs(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Immediate jobs run inside requests: serving starts no consumer, a worker is refused."""
-    import webapp.cli
+    import webapp.cli.serve
 
     served: list[int] = []
-    monkeypatch.setattr(webapp.cli, "run_simple", lambda host, port, app, **kw: served.append(port))
+    monkeypatch.setattr(
+        webapp.cli.serve, "run_simple", lambda host, port, app, **kw: served.append(port)
+    )
     runner = app.test_cli_runner()
     result = runner.invoke(args=["serve", "--port", "5099"])
     assert result.exit_code == 0, result.output
@@ -146,10 +151,12 @@ def test_serve_and_worker_with_immediate_jobs(app: Any, monkeypatch: pytest.Monk
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_serve_stops_on_a_signal(tmp_path: Path, stop: signal.Signals) -> None:
     """`flask serve` with its in-process job worker ends on Ctrl+C or SIGTERM (Huey's
-    consumer would otherwise swallow both)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    consumer would otherwise swallow both).
+
+    The server picks a free port itself (port 0) and the test learns it from werkzeug's
+    "Running on" line, so no other process can take the port in between; every wait is
+    for an event, with a timeout generous enough for a loaded machine.
+    """
     env = {
         **os.environ,
         "HERITOUR_SECRET_KEY": "serve",
@@ -162,24 +169,34 @@ def test_serve_stops_on_a_signal(tmp_path: Path, stop: signal.Signals) -> None:
     root = Path(__file__).resolve().parents[2]
     subprocess.run([*flask, "db", "upgrade"], cwd=root, env=env, check=True, capture_output=True)
     server = subprocess.Popen(
-        [*flask, "serve", "--port", str(port)],
+        [*flask, "serve", "--port", "0"],
         cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read_log() -> None:
+        assert server.stderr is not None
+        for line in server.stderr:
+            lines.put(line)
+
+    threading.Thread(target=read_log, daemon=True).start()
     try:
-        for _ in range(100):
+        url = None
+        while url is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as answer:
-                    assert answer.status == 200
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("flask serve did not answer")
+                line = lines.get(timeout=SERVE_TIMEOUT)
+            except queue.Empty:
+                pytest.fail("flask serve did not say where it runs")
+            if found := re.search(r"Running on (http://127\.0\.0\.1:\d+)", line):
+                url = found.group(1)
+        with urllib.request.urlopen(f"{url}/healthz", timeout=SERVE_TIMEOUT) as answer:
+            assert answer.status == 200
         server.send_signal(stop)
-        assert server.wait(timeout=10) is not None
+        server.wait(timeout=SERVE_TIMEOUT)  # raises TimeoutExpired if the signal was swallowed
     finally:
         server.kill()
         server.wait()

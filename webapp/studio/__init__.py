@@ -21,12 +21,11 @@ def get_or_404(model: type[Row], key: int) -> Row:
 
 
 def init_app(app: Flask) -> None:
-    """Register the studio, its security (CSRF, rate limit, sessions) and its commands."""
-    from webapp.studio import commands, security
+    """Register the studio and its security (CSRF, rate limit, sessions)."""
+    from webapp.studio import security
 
     security.init_security(app)
     app.register_blueprint(bp)
-    commands.init_app(app)
 
 
 from webapp.studio import (  # noqa: E402, F401

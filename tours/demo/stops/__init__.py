@@ -1,1 +1,0 @@
-"""One module per stop of the demo tour, each with its ``STOP``."""
