@@ -55,6 +55,35 @@ def test_missing_translation_falls_back_and_says_so(client: Any, published_tour:
     assert '<p class="fallback-notice" role="note" lang="ko">' in catalogue
 
 
+def test_fallback_follows_accept_language_before_the_tour_default(
+    client: Any, published_tour: Any
+) -> None:
+    accept = {"Accept-Language": "ja-JP,ja;q=0.9,en-US;q=0.8,en;q=0.7"}
+    response = client.get("/ja/tours/citadel/1", headers=accept)
+    html = response.get_data(as_text=True)
+    assert "Accept-Language" in response.headers["Vary"]
+    assert '<span lang="en">The gate</span>' in html and "Cổng" not in html
+    assert '<section class="narration" lang="en">' in html
+    notice = re.search(r'<p class="fallback-notice" role="note" lang="ja">([^<]*)</p>', html)
+    assert notice and "日本語" in notice.group(1) and "英語" in notice.group(1)
+    # Without English among the visitor's languages, the tour's default is used.
+    html = client.get("/ja/tours/citadel/1", headers={"Accept-Language": "ja"}).get_data(
+        as_text=True
+    )
+    assert '<span lang="vi">Cổng</span>' in html
+    overview = client.get("/ja/tours/citadel/", headers=accept)
+    assert "Accept-Language" in overview.headers["Vary"]
+    assert "The Citadel" in overview.get_data(as_text=True)
+    catalogue = client.get("/ja/", headers=accept)
+    assert "Accept-Language" in catalogue.headers["Vary"]
+    assert "The Citadel" in catalogue.get_data(as_text=True)
+
+
+def test_pages_not_chosen_by_accept_language_do_not_vary_on_it(client: Any) -> None:
+    response = client.get("/sw.js", headers={"Accept-Language": "ja"})
+    assert "Accept-Language" not in response.headers.get("Vary", "")
+
+
 def test_no_fallback_notice_when_translated(client: Any, published_tour: Any) -> None:
     assert "fallback-notice" not in client.get("/en/tours/citadel/1").get_data(as_text=True)
 
@@ -154,11 +183,29 @@ def test_text_mode_is_server_rendered(client: Any, published_tour: Any, ready_as
     html = client.get("/en/tours/citadel/1?mode=text").get_data(as_text=True)
     assert "<model-viewer" not in html and "viewer.js" not in html
     assert f'src="/media/{ready_asset.poster_key}" alt="Model of The gate"' in html
-    assert "<strong><span>Roof</span></strong> — <span>Tiled roof.</span>" in html
+    roof = '<strong><span>Roof</span></strong>\n      <div class="hotspot-body"><p>Tiled roof.</p>'
+    assert roof in html
     assert "<p>Narration of <strong>The gate</strong>.</p>" in html
     assert 'rel="next" href="/en/tours/citadel/2?mode=text"' in html
     assert 'href="/en/tours/citadel/1">Show the 3D model' in html
     assert 'hreflang="fr" lang="fr">' in html and 'href="/fr/tours/citadel/1?mode=text"' in html
+
+
+@pytest.mark.parametrize("query", ["", "?mode=text"])
+def test_hotspot_text_is_markdown_like_the_narration(
+    client: Any, db: Any, draft_tour: Any, query: str
+) -> None:
+    from tours.publishing import publish_tour
+
+    body = "**Blend** of lime and *sand*. <script>alert(1)</script>"
+    draft_tour.stops[0].hotspots[0].texts[1].body = body
+    db.commit()
+    publish_tour(db, draft_tour)
+    html = client.get(f"/en/tours/citadel/1{query}").get_data(as_text=True)
+    details = re.search(r'<ol class="hotspot-list">(.*?)</ol>', html, re.S)
+    assert details, "no list of details"
+    assert "<strong>Blend</strong> of lime and <em>sand</em>." in details.group(1)
+    assert "**Blend**" not in html and "<script>alert(1)" not in html
 
 
 def test_save_data_header_is_passed_to_the_viewer(client: Any, published_tour: Any) -> None:

@@ -18,6 +18,7 @@ from tours.catalogue import (
     tour_sites,
 )
 from webapp.extensions import db
+from webapp.i18n import visitor_languages
 from webapp.public import bp
 
 TEXT_MODE = "text"
@@ -25,7 +26,7 @@ TEXT_MODE = "text"
 
 def tour_or_404(slug: str) -> TourView:
     """The published tour ``slug`` in the page's language, or a 404."""
-    tour = published_tour(db.session, slug, g.lang)
+    tour = published_tour(db.session, slug, g.lang, visitor_languages())
     if tour is None:
         abort(404)
     return tour
@@ -61,7 +62,7 @@ def _links() -> dict[str, Any]:
 
 @bp.get("/")
 def catalogue() -> str:
-    tours = published_tours(db.session, g.lang)
+    tours = published_tours(db.session, g.lang, visitor_languages())
     query = request.args.get("q", "").strip()[:100]
     languages = tour_languages(tours)
     language = request.args.get("language", "")

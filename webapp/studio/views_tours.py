@@ -29,6 +29,7 @@ from tours.publishing import PublishError, publish_problems, publish_tour, unpub
 from webapp.config import LOCALES
 from webapp.errors import api_error
 from webapp.extensions import db
+from webapp.i18n import visitor_languages
 from webapp.messages import error_message, flash_saved, problem_message
 from webapp.public.views import mode_args, text_mode
 from webapp.studio import bp, get_or_404
@@ -191,7 +192,7 @@ def _preview(tour: Tour, lang: str, number: int | None) -> str:
         lang if lang in LOCALES else tour.default_locale if tour.default_locale in LOCALES else "en"
     )
     refresh()
-    view = tour_view(tour_document(tour), 0, lang)
+    view = tour_view(tour_document(tour), 0, lang, visitor_languages())
 
     def links(number: int | None, **args: str) -> str:
         if number is None:
