@@ -102,12 +102,42 @@ def test_offline_pack_lists_everything_a_saved_tour_needs(
         f"/media/{ready_asset.poster_key}",
         "/static/vendor/draco/draco_decoder.wasm",
         "/manifest.webmanifest",
+        "/ko/offline",
     ):
         assert expected in urls
     for name in ("vendor/model-viewer.min.js", "vendor/meshopt_decoder.js", "js/viewer.js"):
         assert any(url.startswith(f"/static/{name}?v=") for url in urls)
     for url in urls:  # every URL of the pack can be fetched (media may redirect to S3)
         assert client.get(url).status_code in (200, 302), url
+
+
+def test_offline_pack_names_the_tour_for_the_offline_page(client: Any, published_tour: Any) -> None:
+    pack = client.get("/ko/tours/citadel/offline.json").get_json()
+    assert (pack["title"], pack["title_lang"]) == ("Kinh thành", "vi")
+    assert client.get("/en/tours/citadel/offline.json").get_json()["title"] == "The Citadel"
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [("en", "You are offline"), ("fr", "Vous êtes hors ligne"), ("ja", "オフラインです")],
+)
+def test_offline_page_is_in_the_visitors_language(client: Any, lang: str, heading: str) -> None:
+    response = client.get(f"/{lang}/offline")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+    html = response.get_data(as_text=True)
+    assert f"<h1>{heading}</h1>" in html
+    assert f'<ul id="saved-tours" class="saved-list" data-lang="{lang}">' in html
+    assert re.search(r'src="/static/js/offline-page\.js\?v=\w+"', html)
+
+
+def test_offline_page_only_uses_static_urls_of_the_offline_pack(
+    client: Any, published_tour: Any
+) -> None:
+    pack = set(client.get("/en/tours/citadel/offline.json").get_json()["urls"])
+    html = client.get("/en/offline").get_data(as_text=True)
+    for url in re.findall(r'"(/static/[^"]+)"', html):
+        assert url in pack, url
 
 
 def test_stop_pages_only_use_static_urls_of_the_offline_pack(

@@ -1,8 +1,10 @@
-"""The offline pack of a tour: every URL a phone must keep to follow it without a network."""
+"""Offline: the pack of a tour (every URL a phone must keep to follow it without a network),
+and Heritour's own offline page, which the service worker shows for pages that were not saved.
+"""
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, json, url_for
+from flask import Response, current_app, g, json, render_template, url_for
 
 from tours.offline import offline_media_bytes, offline_media_keys
 from webapp.public import bp
@@ -16,6 +18,7 @@ VIEWER_FILES = (
     "js/levels.js",
     "js/stop.js",
     "js/offline.js",
+    "js/offline-page.js",
     "css/app.css",
     "icons/icon.svg",
     "icons/icon-192.png",
@@ -52,9 +55,26 @@ def offline_pack(slug: str) -> Response:
         "lang": g.lang,
         "revision": tour.revision,
         "cache": cache_name(slug, g.lang, tour.revision),
-        "urls": [*pages, *static, url_for("tourist.manifest"), *media],
+        "title": tour.title.text,
+        "title_lang": tour.title.locale,
+        "urls": [
+            *pages,
+            url_for("public.offline_page"),
+            *static,
+            url_for("tourist.manifest"),
+            *media,
+        ],
         "model_bytes": offline_media_bytes(tour),
     }
     response = Response(json.dumps(body), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline_page() -> Response:
+    """The page the service worker shows, in this language, when the visitor is offline and
+    opens a page that was not saved. Its script lists the tours saved on the phone."""
+    response = Response(render_template("public/offline.html"))
     response.headers["Cache-Control"] = "no-cache"
     return response
