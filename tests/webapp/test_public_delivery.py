@@ -183,6 +183,24 @@ def test_qr_sheet_has_one_code_per_stop(client: Any, published_tour: Any) -> Non
         assert f'href="/en/tours/citadel/qr/{number}.svg" download' in html
 
 
+def test_qr_codes_use_the_configured_public_address(
+    app: Any, client: Any, published_tour: Any
+) -> None:
+    from tours.qrcodes import qr_inline_svg, qr_svg
+
+    app.config["PUBLIC_URL"] = "https://tours.example.org/"
+    # Opened on the office network's address, the sheet still prints the public links.
+    html = client.get("/en/tours/citadel/qr", base_url="http://10.0.0.7:5000").get_data(
+        as_text=True
+    )
+    assert qr_inline_svg("https://tours.example.org/s/citadel/1", "The gate") in html
+    assert "https://tours.example.org/s/citadel/2" in html and "10.0.0.7" not in html
+    svg = client.get("/en/tours/citadel/qr/2.svg", base_url="http://10.0.0.7:5000")
+    assert svg.get_data(as_text=True) == qr_svg(
+        "https://tours.example.org/s/citadel/2", "The tower", scale=10
+    )
+
+
 def test_qr_download_is_an_svg_file(client: Any, published_tour: Any) -> None:
     from tours.qrcodes import qr_svg
 
