@@ -19,6 +19,7 @@ VIEWER_FILES = (
     "js/stop.js",
     "js/offline.js",
     "js/offline-page.js",
+    "js/share.js",
     "css/app.css",
     "icons/icon.svg",
     "icons/icon-192.png",
@@ -46,6 +47,8 @@ def offline_pack(slug: str) -> Response:
     for stop in tour.stops:
         pages.append(url_for("public.stop", slug=slug, number=stop.number))
         pages.append(url_for("public.stop", slug=slug, number=stop.number, mode=TEXT_MODE))
+    pages.append(url_for("public.end", slug=slug))
+    pages.append(url_for("public.end", slug=slug, mode=TEXT_MODE))
     static = [url_for("static", filename=name) for name in VIEWER_FILES]
     # Decoders are fetched by folder + file name, so they are kept under unversioned URLs.
     static += [f"{current_app.static_url_path}/{name}" for name in DECODER_FILES]
