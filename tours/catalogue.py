@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ class HotspotView:
     normal: str
     label: Picked
     body: Picked
+    body_html: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,45 +138,61 @@ def _audio_view(audio: dict[str, Any], lang: str) -> AudioView | None:
     return None
 
 
-def _stop_view(number: int, stop: dict[str, Any], lang: str, default: str) -> StopView:
-    narration = pick(stop["narration"], lang, default)
+Choose = Callable[[Mapping[str, str]], Picked]
+
+
+def _chooser(lang: str, default: str, preferences: Sequence[str]) -> Choose:
+    """Picks texts in ``lang``, falling back along ``preferences``, then ``default``."""
+    return lambda texts: pick(texts, lang, default, preferences)
+
+
+def _hotspot_view(spot: dict[str, Any], choose: Choose) -> HotspotView:
+    """A hotspot in the visitor's language; its text is Markdown, rendered like the narration."""
+    body = choose(spot["body"])
+    return HotspotView(
+        position=spot["position"],
+        normal=spot["normal"],
+        label=choose(spot["label"]),
+        body=body,
+        body_html=render_narration(body.text),
+    )
+
+
+def _stop_view(number: int, stop: dict[str, Any], lang: str, choose: Choose) -> StopView:
+    narration = choose(stop["narration"])
     model = stop.get("model") or {}
     return StopView(
         number=number,
-        title=pick(stop["title"], lang, default),
+        title=choose(stop["title"]),
         narration=narration,
         narration_html=render_narration(narration.text),
-        model_alt=pick(stop["model_alt"], lang, default),
+        model_alt=choose(stop["model_alt"]),
         camera=stop["camera"],
         levels=model.get("levels") or {},
         poster_key=model.get("poster"),
-        hotspots=[
-            HotspotView(
-                position=spot["position"],
-                normal=spot["normal"],
-                label=pick(spot["label"], lang, default),
-                body=pick(spot["body"], lang, default),
-            )
-            for spot in stop["hotspots"]
-        ],
+        hotspots=[_hotspot_view(spot, choose) for spot in stop["hotspots"]],
         audio=_audio_view(stop.get("audio") or {}, lang),
     )
 
 
-def tour_view(document: dict[str, Any], revision: int, lang: str) -> TourView:
-    """Present a tour document in ``lang``, falling back where a text is missing."""
+def tour_view(
+    document: dict[str, Any], revision: int, lang: str, preferences: Sequence[str] = ()
+) -> TourView:
+    """Present a tour document in ``lang``, falling back where a text is missing: first to
+    the visitor's other ``preferences`` (best first), then to the tour's default language."""
     default = document["default_locale"]
+    choose = _chooser(lang, default, preferences)
     return TourView(
         slug=document["slug"],
         revision=revision,
         default_locale=default,
-        title=pick(document["title"], lang, default),
-        summary=pick(document["summary"], lang, default),
-        site_name=pick(document["site_name"], lang, default),
+        title=choose(document["title"]),
+        summary=choose(document["summary"]),
+        site_name=choose(document["site_name"]),
         locales=document_locales(document),
         location=document.get("location"),
         stops=[
-            _stop_view(number, stop, lang, default)
+            _stop_view(number, stop, lang, choose)
             for number, stop in enumerate(document["stops"], start=1)
         ],
         site_default=pick(document["site_name"], default, default).text,
@@ -195,10 +213,10 @@ def _published() -> Select[tuple[TourRevision]]:
     )
 
 
-def published_tours(session: Session, lang: str) -> list[TourView]:
+def published_tours(session: Session, lang: str, preferences: Sequence[str] = ()) -> list[TourView]:
     """Every published tour, newest first."""
     revisions = session.scalars(_published().order_by(TourRevision.published_at.desc()))
-    return [tour_view(rev.document, rev.number, lang) for rev in revisions]
+    return [tour_view(rev.document, rev.number, lang, preferences) for rev in revisions]
 
 
 def published_document(session: Session, slug: str) -> tuple[dict[str, Any], int] | None:
@@ -207,10 +225,12 @@ def published_document(session: Session, slug: str) -> tuple[dict[str, Any], int
     return (revision.document, revision.number) if revision else None
 
 
-def published_tour(session: Session, slug: str, lang: str) -> TourView | None:
+def published_tour(
+    session: Session, slug: str, lang: str, preferences: Sequence[str] = ()
+) -> TourView | None:
     """The published tour ``slug`` in ``lang``, or None when there is none."""
     found = published_document(session, slug)
-    return tour_view(found[0], found[1], lang) if found else None
+    return tour_view(found[0], found[1], lang, preferences) if found else None
 
 
 def _matches(tour: TourView, words: list[str]) -> bool:

@@ -3,7 +3,8 @@
 The interface (menus, messages) speaks ``INTERFACE_LOCALES``, each with a complete catalog;
 content may use any BCP 47 tag.
 
-A text missing in the requested language falls back to the tour's default language,
+A text missing in the requested language falls back along the visitor's own preferences
+(their browser's other accepted languages, best first), then to the tour's default language,
 then English, then Vietnamese, then whatever exists. Callers learn which language was
 used, so a page can tell the visitor it fell back.
 """
@@ -11,7 +12,7 @@ used, so a page can tell the visitor it fell back.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 INTERFACE_LOCALES: tuple[str, ...] = ("vi", "en", "fr", "zh", "ko", "ja")
@@ -39,11 +40,12 @@ def normalize_tag(tag: str) -> str:
     return "-".join(out)
 
 
-def fallback_chain(requested: str, default: str) -> list[str]:
-    """The languages to try, in order, without repeats."""
+def fallback_chain(requested: str, default: str, preferences: Sequence[str] = ()) -> list[str]:
+    """The languages to try, in order, without repeats: the requested one, the visitor's
+    other preferences (best first), the tour's default, then English and Vietnamese."""
     chain: list[str] = []
-    for tag in (requested, default, *FALLBACK_LOCALES):
-        if tag not in chain:
+    for tag in (requested, *preferences, default, *FALLBACK_LOCALES):
+        if tag and tag != "*" and tag not in chain:
             chain.append(tag)
     return chain
 
@@ -66,10 +68,13 @@ def _match(available: Iterable[str], wanted: str) -> str | None:
     return next((tag for tag in tags if tag.split("-")[0].lower() == primary), None)
 
 
-def pick(texts: Mapping[str, str], requested: str, default: str) -> Picked:
-    """Choose the text for ``requested`` from ``texts`` (locale to text), falling back."""
+def pick(
+    texts: Mapping[str, str], requested: str, default: str, preferences: Sequence[str] = ()
+) -> Picked:
+    """Choose the text for ``requested`` from ``texts`` (locale to text), falling back along
+    the visitor's ``preferences`` before the tour's ``default``."""
     present = {tag: text for tag, text in texts.items() if text}
-    for wanted in fallback_chain(requested, default):
+    for wanted in fallback_chain(requested, default, preferences):
         tag = _match(present, wanted)
         if tag is not None:
             return Picked(present[tag], tag, fell_back=_match([tag], requested) is None)

@@ -47,6 +47,9 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "PROCESS_TIME_LIMIT_S": (int(_LIMITS.time_limit_s), int),
     "PROCESS_MEMORY_MB": (_LIMITS.memory_limit_bytes // MB, int),
     "SITE_NAME": ("Heritour", str),
+    # The site's public address (scheme and host, e.g. https://tours.example.org): printed
+    # QR codes, short links and shared links use it, never the address a page was opened on.
+    "PUBLIC_URL": ("", str),
     "SESSION_COOKIE_SECURE": (True, bool),
     "LOGIN_RATE_LIMIT": ("10 per minute", str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),

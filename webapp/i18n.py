@@ -9,7 +9,7 @@ from babel import Locale, UnknownLocaleError
 from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from tours.locales import DEFAULT_LOCALE, INTERFACE_LOCALES
+from tours.locales import DEFAULT_LOCALE, INTERFACE_LOCALES, is_language_tag, normalize_tag
 
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -28,7 +28,25 @@ def preferred_locale() -> str:
     cookie = request.cookies.get(COOKIE)
     if cookie in INTERFACE_LOCALES:
         return cookie
+    g.vary_accept_language = True
     return request.accept_languages.best_match(INTERFACE_LOCALES) or DEFAULT_LOCALE
+
+
+def visitor_languages() -> list[str]:
+    """The languages the visitor's browser accepts (``Accept-Language``), best first.
+
+    Content falls back along them before the tour's default language. The response then
+    depends on the header, so it is marked ``Vary: Accept-Language``.
+    """
+    g.vary_accept_language = True
+    tags: list[str] = []
+    for value, quality in request.accept_languages:
+        if quality <= 0 or not is_language_tag(value):
+            continue
+        tag = normalize_tag(value)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
 
 
 def select_locale() -> str:
@@ -127,7 +145,13 @@ def viewer_a11y() -> str:
 
 
 def init_i18n(app: Flask) -> None:
-    """Expose the language helpers to templates."""
+    """Expose the language helpers to templates; mark responses chosen by Accept-Language."""
+
+    @app.after_request
+    def _vary_on_accept_language(response: Response) -> Response:
+        if g.get("vary_accept_language"):
+            response.vary.add("Accept-Language")
+        return response
 
     @app.context_processor
     def _i18n_context() -> dict[str, Any]:

@@ -25,7 +25,25 @@ def test_pick(texts: dict[str, str], requested: str, default: str, expected: Pic
     assert pick(texts, requested, default) == expected
 
 
+@pytest.mark.parametrize(
+    ("texts", "preferences", "expected"),
+    [
+        # A Japanese visitor who also reads English gets English, not the tour's Vietnamese.
+        ({"vi": "Cổng", "en": "Gate"}, ["ja-JP", "ja", "en-US", "en"], Picked("Gate", "en", True)),
+        ({"vi": "Cổng", "en": "Gate", "fr": "Porte"}, ["ja", "fr"], Picked("Porte", "fr", True)),
+        ({"vi": "Cổng", "ja": "門"}, ["ja", "en"], Picked("門", "ja", False)),
+        ({"vi": "Cổng", "en": "Gate"}, ["ja", "de"], Picked("Cổng", "vi", True)),
+        ({"vi": "Cổng", "en": "Gate"}, ["*"], Picked("Cổng", "vi", True)),
+    ],
+)
+def test_pick_follows_the_visitors_preferences_before_the_default(
+    texts: dict[str, str], preferences: list[str], expected: Picked
+) -> None:
+    assert pick(texts, "ja", "vi", preferences) == expected
+
+
 def test_fallback_chain_has_no_repeats() -> None:
+    assert fallback_chain("ja", "vi", ["ja", "en-US", "*", "vi"]) == ["ja", "en-US", "vi", "en"]
     assert fallback_chain("en", "vi") == ["en", "vi"]
     assert fallback_chain("ko", "fr") == ["ko", "fr", "en", "vi"]
 

@@ -55,6 +55,35 @@ def test_missing_translation_falls_back_and_says_so(client: Any, published_tour:
     assert '<p class="fallback-notice" role="note" lang="ko">' in catalogue
 
 
+def test_fallback_follows_accept_language_before_the_tour_default(
+    client: Any, published_tour: Any
+) -> None:
+    accept = {"Accept-Language": "ja-JP,ja;q=0.9,en-US;q=0.8,en;q=0.7"}
+    response = client.get("/ja/tours/citadel/1", headers=accept)
+    html = response.get_data(as_text=True)
+    assert "Accept-Language" in response.headers["Vary"]
+    assert '<span lang="en">The gate</span>' in html and "Cổng" not in html
+    assert '<section class="narration" lang="en">' in html
+    notice = re.search(r'<p class="fallback-notice" role="note" lang="ja">([^<]*)</p>', html)
+    assert notice and "日本語" in notice.group(1) and "英語" in notice.group(1)
+    # Without English among the visitor's languages, the tour's default is used.
+    html = client.get("/ja/tours/citadel/1", headers={"Accept-Language": "ja"}).get_data(
+        as_text=True
+    )
+    assert '<span lang="vi">Cổng</span>' in html
+    overview = client.get("/ja/tours/citadel/", headers=accept)
+    assert "Accept-Language" in overview.headers["Vary"]
+    assert "The Citadel" in overview.get_data(as_text=True)
+    catalogue = client.get("/ja/", headers=accept)
+    assert "Accept-Language" in catalogue.headers["Vary"]
+    assert "The Citadel" in catalogue.get_data(as_text=True)
+
+
+def test_pages_not_chosen_by_accept_language_do_not_vary_on_it(client: Any) -> None:
+    response = client.get("/sw.js", headers={"Accept-Language": "ja"})
+    assert "Accept-Language" not in response.headers.get("Vary", "")
+
+
 def test_no_fallback_notice_when_translated(client: Any, published_tour: Any) -> None:
     assert "fallback-notice" not in client.get("/en/tours/citadel/1").get_data(as_text=True)
 
@@ -154,11 +183,29 @@ def test_text_mode_is_server_rendered(client: Any, published_tour: Any, ready_as
     html = client.get("/en/tours/citadel/1?mode=text").get_data(as_text=True)
     assert "<model-viewer" not in html and "viewer.js" not in html
     assert f'src="/media/{ready_asset.poster_key}" alt="Model of The gate"' in html
-    assert "<strong><span>Roof</span></strong> — <span>Tiled roof.</span>" in html
+    roof = '<strong><span>Roof</span></strong>\n      <div class="hotspot-body"><p>Tiled roof.</p>'
+    assert roof in html
     assert "<p>Narration of <strong>The gate</strong>.</p>" in html
     assert 'rel="next" href="/en/tours/citadel/2?mode=text"' in html
     assert 'href="/en/tours/citadel/1">Show the 3D model' in html
     assert 'hreflang="fr" lang="fr">' in html and 'href="/fr/tours/citadel/1?mode=text"' in html
+
+
+@pytest.mark.parametrize("query", ["", "?mode=text"])
+def test_hotspot_text_is_markdown_like_the_narration(
+    client: Any, db: Any, draft_tour: Any, query: str
+) -> None:
+    from tours.publishing import publish_tour
+
+    body = "**Blend** of lime and *sand*. <script>alert(1)</script>"
+    draft_tour.stops[0].hotspots[0].texts[1].body = body
+    db.commit()
+    publish_tour(db, draft_tour)
+    html = client.get(f"/en/tours/citadel/1{query}").get_data(as_text=True)
+    details = re.search(r'<ol class="hotspot-list">(.*?)</ol>', html, re.S)
+    assert details, "no list of details"
+    assert "<strong>Blend</strong> of lime and <em>sand</em>." in details.group(1)
+    assert "**Blend**" not in html and "<script>alert(1)" not in html
 
 
 def test_save_data_header_is_passed_to_the_viewer(client: Any, published_tour: Any) -> None:
@@ -209,3 +256,80 @@ def test_viewer_speaks_the_visitors_language(client: Any, published_tour: Any) -
     assert words["front"] == "Vue : de face, à hauteur des yeux"
     assert words["upper-back"] == "Vue : de dos, d’en haut"
     assert len(words) == 13 and "flèches" in words["interaction-prompt"]
+
+
+@pytest.fixture
+def second_tour_at_the_site(db: Any, ready_asset: Any) -> Any:
+    """Another published tour at the same site (Huế), and one at another site."""
+    from tours.models import Stop, StopText, Tour, TourText
+    from tours.publishing import publish_tour
+
+    made = []
+    for slug, site, title in (("palace", "Huế", "The palace"), ("hoi-an", "Hội An", "Old town")):
+        tour = Tour(slug=slug, default_locale="vi")
+        tour.texts = [
+            TourText(locale="vi", title=title, summary="Một chuyến.", site_name=site),
+            TourText(locale="en", title=title, summary="Another walk.", site_name=site),
+        ]
+        stop = Stop(position=0, model_asset_id=ready_asset.id)
+        stop.texts = [
+            StopText(locale=locale, title="Hall", narration="N.", model_alt="A hall")
+            for locale in ("vi", "en")
+        ]
+        tour.stops.append(stop)
+        db.add(tour)
+        db.commit()
+        publish_tour(db, tour)
+        made.append(tour)
+    return made
+
+
+def test_last_stop_leads_to_the_end_of_the_tour(client: Any, published_tour: Any) -> None:
+    last = client.get("/en/tours/citadel/2").get_data(as_text=True)
+    assert 'rel="next" class="end-link" href="/en/tours/citadel/end">End of the tour</a>' in last
+    first = client.get("/en/tours/citadel/1").get_data(as_text=True)
+    assert "/en/tours/citadel/end" not in first
+    text = client.get("/en/tours/citadel/2?mode=text").get_data(as_text=True)
+    assert 'href="/en/tours/citadel/end?mode=text"' in text
+
+
+def test_end_of_tour_page(
+    app: Any, client: Any, published_tour: Any, second_tour_at_the_site: Any
+) -> None:
+    app.config["PUBLIC_URL"] = "https://tours.example.org"
+    response = client.get("/en/tours/citadel/end")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<h1>End of the tour</h1>" in html
+    assert "You have seen all 2 stops of “The Citadel”, about " in html
+    seen = re.search(r'<section class="seen".*?</section>', html, re.S).group(0)
+    assert re.findall(r'href="([^"]+)"', seen) == ["/en/tours/citadel/1", "/en/tours/citadel/2"]
+    assert 'class="button" href="/en/tours/citadel/1">Back to the start' in html
+    # Other tours at the same site (the site's name matched in the tour's language), only.
+    more = re.search(r'<section class="more-tours".*?</section>', html, re.S).group(0)
+    assert "More tours at Hue" in more
+    assert re.findall(r'href="([^"]+)"', more) == ["/en/tours/palace/"]
+    # Sharing: the short link on the public address, which opens in each visitor's language.
+    assert 'id="share-url" type="url" value="https://tours.example.org/s/citadel/"' in html
+    assert 'id="share-button" hidden' in html and 'id="copy-link" hidden' in html
+    assert re.search(r'src="/static/js/share\.js\?v=\w+"', html)
+
+
+def test_end_of_tour_page_is_translated_and_keeps_text_mode(
+    client: Any, published_tour: Any
+) -> None:
+    html = client.get("/fr/tours/citadel/end?mode=text").get_data(as_text=True)
+    assert "<h1>Fin de la visite</h1>" in html
+    assert 'href="/fr/tours/citadel/1?mode=text">' in html
+    assert "more-tours" not in html  # no other tour at this site
+    assert client.get("/fr/tours/nowhere/end").status_code == 404
+
+
+def test_end_page_only_uses_static_urls_of_the_offline_pack(
+    client: Any, published_tour: Any
+) -> None:
+    pack = set(client.get("/en/tours/citadel/offline.json").get_json()["urls"])
+    assert {"/en/tours/citadel/end", "/en/tours/citadel/end?mode=text"} <= pack
+    html = client.get("/en/tours/citadel/end").get_data(as_text=True)
+    for url in re.findall(r'"(/static/[^"]+)"', html):
+        assert url in pack, url

@@ -102,12 +102,42 @@ def test_offline_pack_lists_everything_a_saved_tour_needs(
         f"/media/{ready_asset.poster_key}",
         "/static/vendor/draco/draco_decoder.wasm",
         "/manifest.webmanifest",
+        "/ko/offline",
     ):
         assert expected in urls
     for name in ("vendor/model-viewer.min.js", "vendor/meshopt_decoder.js", "js/viewer.js"):
         assert any(url.startswith(f"/static/{name}?v=") for url in urls)
     for url in urls:  # every URL of the pack can be fetched (media may redirect to S3)
         assert client.get(url).status_code in (200, 302), url
+
+
+def test_offline_pack_names_the_tour_for_the_offline_page(client: Any, published_tour: Any) -> None:
+    pack = client.get("/ko/tours/citadel/offline.json").get_json()
+    assert (pack["title"], pack["title_lang"]) == ("Kinh thành", "vi")
+    assert client.get("/en/tours/citadel/offline.json").get_json()["title"] == "The Citadel"
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [("en", "You are offline"), ("fr", "Vous êtes hors ligne"), ("ja", "オフラインです")],
+)
+def test_offline_page_is_in_the_visitors_language(client: Any, lang: str, heading: str) -> None:
+    response = client.get(f"/{lang}/offline")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+    html = response.get_data(as_text=True)
+    assert f"<h1>{heading}</h1>" in html
+    assert f'<ul id="saved-tours" class="saved-list" data-lang="{lang}">' in html
+    assert re.search(r'src="/static/js/offline-page\.js\?v=\w+"', html)
+
+
+def test_offline_page_only_uses_static_urls_of_the_offline_pack(
+    client: Any, published_tour: Any
+) -> None:
+    pack = set(client.get("/en/tours/citadel/offline.json").get_json()["urls"])
+    html = client.get("/en/offline").get_data(as_text=True)
+    for url in re.findall(r'"(/static/[^"]+)"', html):
+        assert url in pack, url
 
 
 def test_stop_pages_only_use_static_urls_of_the_offline_pack(
@@ -151,6 +181,24 @@ def test_qr_sheet_has_one_code_per_stop(client: Any, published_tour: Any) -> Non
         link = f"http://localhost/s/citadel/{number}"
         assert qr_inline_svg(link, title) in html  # the code encodes the stop's short link
         assert f'href="/en/tours/citadel/qr/{number}.svg" download' in html
+
+
+def test_qr_codes_use_the_configured_public_address(
+    app: Any, client: Any, published_tour: Any
+) -> None:
+    from tours.qrcodes import qr_inline_svg, qr_svg
+
+    app.config["PUBLIC_URL"] = "https://tours.example.org/"
+    # Opened on the office network's address, the sheet still prints the public links.
+    html = client.get("/en/tours/citadel/qr", base_url="http://10.0.0.7:5000").get_data(
+        as_text=True
+    )
+    assert qr_inline_svg("https://tours.example.org/s/citadel/1", "The gate") in html
+    assert "https://tours.example.org/s/citadel/2" in html and "10.0.0.7" not in html
+    svg = client.get("/en/tours/citadel/qr/2.svg", base_url="http://10.0.0.7:5000")
+    assert svg.get_data(as_text=True) == qr_svg(
+        "https://tours.example.org/s/citadel/2", "The tower", scale=10
+    )
 
 
 def test_qr_download_is_an_svg_file(client: Any, published_tour: Any) -> None:

@@ -111,6 +111,13 @@ def test_preview_as_a_tourist_before_publishing(curator: Any, draft_tour: Any) -
     assert curator.get("/en/tours/citadel/").status_code == 404  # still a draft
 
 
+def test_preview_renders_hotspot_markdown(curator: Any, draft_tour: Any, db: Any) -> None:
+    draft_tour.stops[1].hotspots[0].texts[0].body = "Vữa **Blend**"
+    db.commit()
+    stop = curator.get(f"/studio/tours/{draft_tour.id}/preview/vi/2").get_data(as_text=True)
+    assert '<div class="hotspot-body"><p>Vữa <strong>Blend</strong></p>' in stop
+
+
 def test_narration_preview_matches_the_tourist_page(curator: Any) -> None:
     markdown = "# Hi\n\n**Ngọ Môn** <script>alert(1)</script> [x](javascript:alert(1))"
     answer = curator.post("/api/v1/narration/preview", json={"markdown": markdown})

@@ -1,8 +1,10 @@
-"""The offline pack of a tour: every URL a phone must keep to follow it without a network."""
+"""Offline: the pack of a tour (every URL a phone must keep to follow it without a network),
+and Heritour's own offline page, which the service worker shows for pages that were not saved.
+"""
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, json, url_for
+from flask import Response, current_app, g, json, render_template, url_for
 
 from tours.offline import offline_media_bytes, offline_media_keys
 from webapp.public import bp
@@ -16,6 +18,8 @@ VIEWER_FILES = (
     "js/levels.js",
     "js/stop.js",
     "js/offline.js",
+    "js/offline-page.js",
+    "js/share.js",
     "css/app.css",
     "icons/icon.svg",
     "icons/icon-192.png",
@@ -43,6 +47,8 @@ def offline_pack(slug: str) -> Response:
     for stop in tour.stops:
         pages.append(url_for("public.stop", slug=slug, number=stop.number))
         pages.append(url_for("public.stop", slug=slug, number=stop.number, mode=TEXT_MODE))
+    pages.append(url_for("public.end", slug=slug))
+    pages.append(url_for("public.end", slug=slug, mode=TEXT_MODE))
     static = [url_for("static", filename=name) for name in VIEWER_FILES]
     # Decoders are fetched by folder + file name, so they are kept under unversioned URLs.
     static += [f"{current_app.static_url_path}/{name}" for name in DECODER_FILES]
@@ -52,9 +58,26 @@ def offline_pack(slug: str) -> Response:
         "lang": g.lang,
         "revision": tour.revision,
         "cache": cache_name(slug, g.lang, tour.revision),
-        "urls": [*pages, *static, url_for("tourist.manifest"), *media],
+        "title": tour.title.text,
+        "title_lang": tour.title.locale,
+        "urls": [
+            *pages,
+            url_for("public.offline_page"),
+            *static,
+            url_for("tourist.manifest"),
+            *media,
+        ],
         "model_bytes": offline_media_bytes(tour),
     }
     response = Response(json.dumps(body), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline_page() -> Response:
+    """The page the service worker shows, in this language, when the visitor is offline and
+    opens a page that was not saved. Its script lists the tours saved on the phone."""
+    response = Response(render_template("public/offline.html"))
     response.headers["Cache-Control"] = "no-cache"
     return response

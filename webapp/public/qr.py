@@ -3,17 +3,18 @@ phone's own language."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, abort, render_template
 from markupsafe import Markup
 
 from tours.qrcodes import qr_inline_svg, qr_svg
 from webapp.public import bp
+from webapp.public.links import public_url
 from webapp.public.views import tour_or_404
 
 
 def short_url(slug: str, number: int) -> str:
     """The absolute short link of a stop, the one printed in its QR code."""
-    return url_for("tourist.short_link", slug=slug, number=number, _external=True)
+    return public_url("tourist.short_link", slug=slug, number=number)
 
 
 @bp.get("/tours/<slug:slug>/qr")

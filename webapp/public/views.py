@@ -18,14 +18,16 @@ from tours.catalogue import (
     tour_sites,
 )
 from webapp.extensions import db
+from webapp.i18n import visitor_languages
 from webapp.public import bp
+from webapp.public.links import public_url
 
 TEXT_MODE = "text"
 
 
 def tour_or_404(slug: str) -> TourView:
     """The published tour ``slug`` in the page's language, or a 404."""
-    tour = published_tour(db.session, slug, g.lang)
+    tour = published_tour(db.session, slug, g.lang, visitor_languages())
     if tour is None:
         abort(404)
     return tour
@@ -61,7 +63,7 @@ def _links() -> dict[str, Any]:
 
 @bp.get("/")
 def catalogue() -> str:
-    tours = published_tours(db.session, g.lang)
+    tours = published_tours(db.session, g.lang, visitor_languages())
     query = request.args.get("q", "").strip()[:100]
     languages = tour_languages(tours)
     language = request.args.get("language", "")
@@ -102,4 +104,23 @@ def stop(slug: str, number: int) -> str:
         text_mode=text_mode(),
         mode_args=mode_args(),
         save_data=save_data,
+    )
+
+
+@bp.get("/tours/<slug:slug>/end")
+def end(slug: str) -> str:
+    """The end of a tour: what was seen, the way back, other tours at the site, sharing."""
+    tour = tour_or_404(slug)
+    others = [
+        other
+        for other in published_tours(db.session, g.lang, visitor_languages())
+        if other.slug != tour.slug and tour.site_key and other.site_key == tour.site_key
+    ]
+    return render_template(
+        "public/end.html",
+        tour=tour,
+        others=others,
+        share_url=public_url("tourist.short_link", slug=tour.slug),
+        text_mode=text_mode(),
+        mode_args=mode_args(),
     )

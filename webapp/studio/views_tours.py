@@ -28,6 +28,7 @@ from tours.models import AssetStatus, Tour
 from tours.publishing import PublishError, publish_problems, publish_tour, unpublish_tour
 from webapp.errors import api_error
 from webapp.extensions import db
+from webapp.i18n import visitor_languages
 from webapp.messages import error_message, flash_saved, problem_message
 from webapp.public.views import mode_args, text_mode
 from webapp.studio import bp, get_or_404
@@ -189,7 +190,7 @@ def _preview(tour: Tour, lang: str, number: int | None) -> str:
     interface = (lang, tour.default_locale)
     g.lang = next((tag for tag in interface if tag in INTERFACE_LOCALES), "en")
     refresh()
-    view = tour_view(tour_document(tour), 0, lang)
+    view = tour_view(tour_document(tour), 0, lang, visitor_languages())
 
     def links(number: int | None, **args: str) -> str:
         if number is None:

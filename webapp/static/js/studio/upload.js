@@ -24,9 +24,25 @@ async function postJSON(url, body) {
   if (!response.ok) {
     const error = new Error(answer.error ? answer.error.message : response.statusText);
     error.status = response.status;
+    error.sentence = answer.error && answer.error.message;
     throw error;
   }
   return answer;
+}
+
+// What to tell the curator about a failed upload: the app's own sentence (translated, from
+// the JSON error of a tus or signing request), never a library's English text or raw JSON.
+function failure(error) {
+  if (error && error.sentence) return `${data.msgFailed}: ${error.sentence}`;
+  const response = error && error.originalResponse;
+  const body = response && response.getBody ? response.getBody() : "";
+  try {
+    const answer = JSON.parse(body || "null");
+    if (answer && answer.error && answer.error.message) return `${data.msgFailed}: ${answer.error.message}`;
+  } catch {
+    // not the app's JSON: a proxy's page, or no answer at all
+  }
+  return `${data.msgFailed}: ${data.msgUnknownError}`;
 }
 
 // A failure worth another try: no network, a request that never got an answer, or a
@@ -157,7 +173,7 @@ function addFiles(files) {
       row(uppy.getFile(id));
     } catch (error) {
       const entry = row({ id: file.name + Math.random(), name: file.name });
-      entry.note.textContent = error.isRestriction ? data.msgTooLarge : error.message;
+      entry.note.textContent = error.isRestriction ? data.msgTooLarge : failure(error);
       entry.item.className = "error";
     }
   }
@@ -182,12 +198,12 @@ uppy.on("upload-success", (file, response) => {
   const key = (response && response.body && response.body.key) || (file.s3Multipart || {}).key;
   finishing.push(finish(file, key).then(
     () => done(file),
-    (error) => show(file.id, data.msgFailed + ": " + error.message, "error"),
+    (error) => show(file.id, failure(error), "error"),
   ));
 });
 uppy.on("upload-error", (file, error) => {
   if (!file || retryLater(file, error)) return;
-  show(file.id, data.msgFailed + ": " + error.message, "error");
+  show(file.id, failure(error), "error");
 });
 uppy.on("upload-retry", (file) => show(typeof file === "string" ? file : file.id, data.msgRetrying, "retrying"));
 uppy.on("is-offline", () => {
