@@ -32,6 +32,7 @@ from models3d.nodetools import run_gltfpack, validate_document, validate_files
 from models3d.normalise import apply_normalisation, plan_normalisation
 from models3d.options import DEFAULT_LIMITS, DEFAULT_OPTIONS, LEVELS, Limits, ProcessOptions
 from models3d.poster import encode_poster, render_poster
+from models3d.repairs import repair_document
 from models3d.report import build_report, texture_gpu_bytes, validator_summary
 from models3d.structure import StructureError, reading_structure
 from models3d.texprep import image_bytes, load_images
@@ -173,6 +174,7 @@ def _prepare(
     net = reading_structure("glTF document") if model.is_gltf else contextlib.nullcontext()
     with net:
         _check_contents(model, limits)
+        repair_document(model)
     progress(15, "validating")
     validation = _validate_source(model, workdir)
     _decode_if_compressed(model, workdir)

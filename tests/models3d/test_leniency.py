@@ -18,9 +18,11 @@ import pytest
 from m3d_inputs import TESTDATA
 
 from models3d import LEVELS, ModelError, inspect_file, process_file
+from models3d.formats.registry import LoadedModel
 from models3d.glb import CHUNK_BIN, CHUNK_JSON, read_glb, write_glb
 from models3d.gltfscene import read_accessor
 from models3d.nodetools import run_gltfpack
+from models3d.repairs import repair_document
 
 DUCK = TESTDATA / "Duck.glb"
 DUCK_TRIANGLES = 4212
@@ -365,3 +367,47 @@ def test_second_uv_set_and_vertex_colours(tmp_path: Path):
     colour = read_accessor(decoded, decoded_bin or b"", kept["COLOR_0"])
     assert np.allclose(colour[:, :3].astype(float), [1.0, 128 / 255, 0.0], atol=0.02)
     assert high["materials"][0]["occlusionTexture"]["texCoord"] == 1
+
+
+def test_missing_position_bounds_are_computed(tmp_path: Path):
+    doc, binary = duck()
+    expected = doc["accessors"][2].pop("min"), doc["accessors"][2].pop("max")
+    report = inspect_file(upload(tmp_path, "duck.glb", write_glb(doc, binary)))
+    assert report["notes"] == [{"code": "bounds_repaired", "detail": {"accessors": 1}}]
+    assert report["validator"]["numErrors"] == 0
+    assert report["bounds"] == inspect_file(DUCK)["bounds"]
+    model = LoadedModel("glb", doc, binary)
+    repair_document(model)  # the bounds computed are the ones the exporter wrote
+    assert doc["accessors"][2]["min"] == pytest.approx(expected[0])
+    assert doc["accessors"][2]["max"] == pytest.approx(expected[1])
+
+
+def test_missing_bounds_on_non_finite_positions_stay_refused(tmp_path: Path):
+    doc, binary = duck()
+    del doc["accessors"][2]["min"], doc["accessors"][2]["max"]
+    start = doc["bufferViews"][1]["byteOffset"] + doc["accessors"][2]["byteOffset"]
+    binary = binary[:start] + struct.pack("<f", float("nan")) + binary[start + 4 :]
+    with pytest.raises(ModelError) as caught:
+        inspect_file(upload(tmp_path, "duck.glb", write_glb(doc, binary)))
+    assert caught.value.code == "invalid_gltf"
+
+
+def test_undeclared_extension_is_declared(tmp_path: Path):
+    doc, binary = duck()
+    texture = doc["materials"][0]["pbrMetallicRoughness"]["baseColorTexture"]
+    texture["extensions"] = {"KHR_texture_transform": {"scale": [2.0, 2.0]}}
+    report = inspect_file(upload(tmp_path, "duck.glb", write_glb(doc, binary)))
+    assert report["notes"] == [
+        {"code": "extensions_declared", "detail": {"extensions": ["KHR_texture_transform"]}}
+    ]
+    assert report["extensions_used"] == ["KHR_texture_transform"]
+
+
+def test_wrong_buffer_view_target_is_dropped(tmp_path: Path):
+    doc, binary = duck()
+    doc["bufferViews"][0]["target"] = 34962  # the index data, marked as vertex data
+    report = inspect_file(upload(tmp_path, "duck.glb", write_glb(doc, binary)))
+    assert report["notes"] == [
+        {"code": "buffer_view_targets_repaired", "detail": {"buffer_views": 1}}
+    ]
+    assert report["validator"]["numErrors"] == 0
