@@ -145,6 +145,10 @@ PHONE_READY_REASONS: dict[str, str] = {
     "not_compressed": (
         "The geometry is not compressed; the processed versions will be much smaller."
     ),
+    "texture_memory_too_large": (
+        "The textures need more than 64 MiB of memory once a phone decodes them; phones get "
+        "levels with smaller textures."
+    ),
     "z_up": "The model was exported lying on its side (Z-up) and is turned upright.",
     "validator_errors": "The file has errors according to the Khronos glTF Validator.",
 }

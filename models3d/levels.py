@@ -95,16 +95,22 @@ class Level:
         }
 
 
-def measure(data: bytes, max_pixels: int) -> tuple[int, int]:
-    """(triangles, longest texture side) of GLB bytes (JSON and image headers only)."""
+def image_sizes(data: bytes, max_pixels: int) -> list[tuple[int, int]]:
+    """(width, height) of each image in GLB bytes (image headers only)."""
     doc, binary = read_glb(data)
-    triangles, _ = count_geometry(doc)
-    longest = 0
+    sizes = []
     for image in doc.get("images", []):
         view = doc["bufferViews"][image["bufferView"]]
         start = view.get("byteOffset", 0)
         _, w, h = check_image((binary or b"")[start : start + view["byteLength"]], max_pixels)
-        longest = max(longest, w, h)
+        sizes.append((w, h))
+    return sizes
+
+
+def measure(data: bytes, max_pixels: int) -> tuple[int, int]:
+    """(triangles, longest texture side) of GLB bytes (JSON and image headers only)."""
+    triangles, _ = count_geometry(read_glb(data)[0])
+    longest = max((max(w, h) for w, h in image_sizes(data, max_pixels)), default=0)
     return triangles, longest
 
 

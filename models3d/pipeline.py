@@ -21,17 +21,19 @@ from typing import Any
 from PIL import Image
 
 from models3d.detect import detect_format
+from models3d.draco import decode_draco
 from models3d.errors import ModelError
 from models3d.formats import LoadContext, LoadedModel, load
 from models3d.glb import read_glb, write_glb, write_glb_file
 from models3d.gltfscene import check_geometry_data, count_geometry, draws_area
-from models3d.levels import Level, LevelBuilder, build_levels
+from models3d.levels import Level, LevelBuilder, build_levels, image_sizes
 from models3d.materials import convert_spec_gloss
 from models3d.nodetools import run_gltfpack, validate_document, validate_files
 from models3d.normalise import apply_normalisation, plan_normalisation
 from models3d.options import DEFAULT_LIMITS, DEFAULT_OPTIONS, LEVELS, Limits, ProcessOptions
 from models3d.poster import encode_poster, render_poster
-from models3d.report import build_report, validator_summary
+from models3d.repairs import repair_document
+from models3d.report import build_report, texture_gpu_bytes, validator_summary
 from models3d.structure import StructureError, reading_structure
 from models3d.texprep import image_bytes, load_images
 from models3d.textures import check_image
@@ -51,10 +53,6 @@ FULL_VALIDATION_MAX_BYTES = 32 << 20
 # built. Its drawing time hardly depends on the triangle count; detail beyond this level
 # does not show at poster size.
 POSTER_LEVEL = "medium"
-SPEC_GLOSS_NOTE = (
-    "{count} material(s) used specular-glossiness, which current viewers no longer draw; "
-    "they were converted to metallic-roughness."
-)
 
 
 @dataclass
@@ -140,6 +138,8 @@ def _validate_source(model: LoadedModel, workdir: Path) -> dict[str, Any]:
         raise ModelError(
             "invalid_gltf", {"validator": validator_summary(result), "first_error": fatal[:1]}
         )
+    if errors:
+        model.notes.add("accessor_bounds_repaired", {"accessors": len(errors)})
     return result
 
 
@@ -152,6 +152,7 @@ def _decode_if_compressed(model: LoadedModel, workdir: Path) -> None:
     run_gltfpack(src, dst, ["-noq"])
     doc, binary = read_glb(dst.read_bytes())
     model.doc, model.binary, model.compressed = doc, binary or b"", True
+    model.notes.add("meshopt_decoded", {})
 
 
 def _prepare(
@@ -173,9 +174,11 @@ def _prepare(
     net = reading_structure("glTF document") if model.is_gltf else contextlib.nullcontext()
     with net:
         _check_contents(model, limits)
+        repair_document(model)
     progress(15, "validating")
     validation = _validate_source(model, workdir)
     _decode_if_compressed(model, workdir)
+    decode_draco(model)
     if validation["scope"] != "full":
         check_geometry_data(model.doc, model.binary)
     if not draws_area(model.doc, model.binary):
@@ -209,10 +212,12 @@ def _render_poster_of(level: Level, px: int) -> Image.Image:
     return render_poster(doc, binary or b"", px)
 
 
-def _validated_levels(levels: dict[str, Level], folder: Path) -> dict[str, Any]:
+def _validated_levels(levels: dict[str, Level], folder: Path, max_pixels: int) -> dict[str, Any]:
     """Each level's figures for the report, once the validator found no error in its file.
 
-    Levels with the same bytes (stored once) are validated once.
+    Levels with the same bytes (stored once) are validated once, and a level with the same
+    bytes as the one above it says so (``same_as``). Each level's ``texture_gpu_bytes`` is
+    what its textures take in GPU memory as RGBA8 with mipmaps.
     """
     first = {
         name: next(n for n in LEVELS if levels[n].data == levels[name].data) for name in LEVELS
@@ -228,10 +233,16 @@ def _validated_levels(levels: dict[str, Level], folder: Path) -> dict[str, Any]:
             raise ModelError(
                 "invalid_gltf", {"level": name, "validator": validator_summary(result)}
             )
+        sizes = image_sizes(levels[name].data, max_pixels)
         figures[name] = {
             **levels[name].to_dict(),
+            "texture_gpu_bytes": sum(texture_gpu_bytes(w, h) for w, h in sizes),
             "validator": {k: result[k] for k in ("numErrors", "numWarnings", "numInfos")},
         }
+        above = LEVELS[LEVELS.index(name) + 1 :]
+        same = [n for n in above if levels[n].data == levels[name].data]
+        if same:
+            figures[name]["same_as"] = same[0]
     return figures
 
 
@@ -272,7 +283,7 @@ def process_file(
         )
         converted = convert_spec_gloss(model.doc)
         if converted:
-            report["notes"].append(SPEC_GLOSS_NOTE.format(count=converted))
+            report["notes"].append({"code": "spec_gloss_converted", "detail": {"count": converted}})
         images = load_images(model.doc, model.binary, limits.max_texture_pixels)
         builder = LevelBuilder(model.doc, model.binary, images, work, limits.max_texture_pixels)
         model.binary = b""  # the builder wrote its own copy; let the big buffer go
@@ -291,7 +302,7 @@ def process_file(
             for name, level in levels.items():
                 (stage / f"{name}.glb").write_bytes(level.data)
             report_progress(85, "validating outputs")
-            report["levels"] = _validated_levels(levels, stage)
+            report["levels"] = _validated_levels(levels, stage, limits.max_texture_pixels)
             report_progress(92, "poster")
             poster = encode_poster(posters[0].result(), options.poster_max_bytes)
         (stage / "poster.webp").write_bytes(poster)

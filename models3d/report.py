@@ -16,6 +16,10 @@ MAX_MESSAGES = 20
 PHONE_MAX_TRIANGLES = 500_000
 PHONE_MAX_TEXTURE_PX = 4096
 PHONE_MAX_BYTES = 15_000_000
+# Texture memory a phone browser can spend on one model without risk of losing its WebGL
+# context: iOS Safari caps a tab's GPU memory at a few hundred MB and mid-range Android
+# phones have 3 to 4 GB shared by everything, so one model gets at most 64 MiB of textures.
+PHONE_MAX_TEXTURE_GPU_BYTES = 64 << 20
 # Geometry data below this size loads in a few seconds even on a slow mobile network
 # uncompressed, so missing compression does not count against it.
 PHONE_UNCOMPRESSED_MAX_BYTES = 1_000_000
@@ -38,6 +42,16 @@ def texture_list(model: LoadedModel, max_pixels: int) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def texture_gpu_bytes(width: int, height: int) -> int:
+    """GPU memory of one texture decoded to RGBA8 with its mipmaps (4 bytes a pixel, 4/3)."""
+    return width * height * 4 * 4 // 3
+
+
+def textures_gpu_bytes(textures: list[dict[str, Any]]) -> int:
+    """GPU memory of every texture in ``textures`` (dicts with width and height)."""
+    return sum(texture_gpu_bytes(t["width"], t["height"]) for t in textures)
 
 
 def validator_summary(result: dict[str, Any]) -> dict[str, Any]:
@@ -65,6 +79,9 @@ def phone_ready(
 ) -> dict[str, Any]:
     """Is the uploaded model usable on a phone as it is? Reasons are stable codes.
 
+    Texture memory counts, not only download size: a phone decodes every texture to RGBA
+    with mipmaps, and more than :data:`PHONE_MAX_TEXTURE_GPU_BYTES` of them is a reason.
+
     The verdict is true when there is no reason against it. Missing compression is a reason
     only when the geometry data (the binary data besides the texture images) is above
     :data:`PHONE_UNCOMPRESSED_MAX_BYTES`: compression shrinks geometry, not images.
@@ -74,6 +91,8 @@ def phone_ready(
         codes.append("too_many_triangles")
     if any(max(t["width"], t["height"]) > PHONE_MAX_TEXTURE_PX for t in textures):
         codes.append("textures_too_large")
+    if textures_gpu_bytes(textures) > PHONE_MAX_TEXTURE_GPU_BYTES:
+        codes.append("texture_memory_too_large")
     if size_bytes > PHONE_MAX_BYTES:
         codes.append("file_too_heavy")
     compressed = model.compressed or "EXT_meshopt_compression" in model.doc.get(
@@ -116,11 +135,12 @@ def build_report(
         "materials": len(doc.get("materials", [])),
         "animations": len(doc.get("animations", [])),
         "textures": textures,
-        "extensions_used": sorted(doc.get("extensionsUsed", [])),
+        "texture_gpu_bytes": textures_gpu_bytes(textures),
+        "extensions_used": list(model.extensions_used),
         "generator": doc.get("asset", {}).get("generator"),
         "validator": validator_summary(validation),
         **norm.to_dict(),
-        "notes": list(model.notes),
+        "notes": model.notes.to_list(),
     }
     report["phone_ready"] = phone_ready(model, triangles, textures, size_bytes, validation, norm)
     dump_json(report)  # fails loudly if anything is not JSON-able

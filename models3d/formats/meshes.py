@@ -10,6 +10,7 @@ import numpy as np
 from models3d.errors import ModelError
 from models3d.formats.registry import LoadedModel
 from models3d.glb import read_glb
+from models3d.notes import Notes
 from models3d.options import Limits
 from models3d.upaxis import detect_up_axis
 
@@ -61,7 +62,7 @@ def _clean(mesh: trimesh.Trimesh) -> None:
     mesh.vertex_normals = normals / length[:, None]  # type: ignore[method-assign]
 
 
-def to_model(geometry: Any, fmt: str, limits: Limits, notes: list[str]) -> LoadedModel:
+def to_model(geometry: Any, fmt: str, limits: Limits, notes: Notes) -> LoadedModel:
     """Convert a trimesh Trimesh or Scene into a :class:`LoadedModel` (GLB layout).
 
     Degenerate (zero-area) faces are dropped; a model made only of them is ``no_geometry``.

@@ -16,6 +16,7 @@ from models3d.errors import ModelError
 from models3d.formats.companions import CheckedFiles, checked_texture, local_file
 from models3d.formats.meshes import check_counts, to_model
 from models3d.formats.registry import LoadContext, LoadedModel, register
+from models3d.notes import Notes
 from models3d.uris import resolve_local_name
 
 log = logging.getLogger(__name__)
@@ -105,14 +106,14 @@ def load_obj(path: Path, ctx: LoadContext) -> LoadedModel:
     if faces == 0:
         raise ModelError("no_geometry", {"reason": "the OBJ file has no faces"})
     check_counts(faces, verts, ctx.limits)
-    notes: list[str] = []
+    notes = Notes()
     library: list[str] = []
     textures: dict[str, bytes] = {}
     for argument in libs:
         for lib in library_names(argument, ctx.base_dir):
             mtl = resolve_local_name(lib, ctx.base_dir)
             if mtl is None:
-                notes.append(f"material file {lib!r} was not uploaded; the model has no textures")
+                notes.add("material_file_not_uploaded", {"file": lib[:200]})
                 continue
             library.append(_checked_library(mtl, ctx, textures))
     resolver = CheckedFiles(textures, "\n".join(library).encode() if library else None)

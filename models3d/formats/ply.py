@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from models3d.errors import ModelError
 from models3d.formats.companions import CheckedFiles, checked_texture
 from models3d.formats.meshes import check_counts, to_model
 from models3d.formats.registry import LoadContext, LoadedModel, register
+from models3d.notes import Notes
 
 _ELEMENT = re.compile(rb"^element\s+(\S+)\s+(\d+)\s*$")
 
@@ -68,14 +70,12 @@ def load_ply(path: Path, ctx: LoadContext) -> LoadedModel:
     if faces == 0:
         raise ModelError("no_geometry", {"reason": "the PLY file has no faces (point cloud?)"})
     check_counts(faces, header.counts.get("vertex", 0), ctx.limits)
-    notes: list[str] = []
+    notes = Notes()
     files: dict[str, bytes] = {}
     if header.texture:
         data = checked_texture(header.texture, ctx.base_dir, ctx.limits)
         if data is None:
-            notes.append(
-                f"texture file {header.texture!r} was not uploaded; the model has no texture"
-            )
+            notes.add("texture_not_uploaded", {"file": header.texture[:200]})
         else:
             files[header.texture] = data
     try:
@@ -91,4 +91,19 @@ def load_ply(path: Path, ctx: LoadContext) -> LoadedModel:
         raise
     except Exception as exc:
         raise ModelError("parse_error", {"reason": f"PLY could not be read: {exc}"}) from exc
+    if not files:
+        _drop_placeholder_texture(geometry, notes)
     return to_model(geometry, "ply", ctx.limits, notes)
+
+
+def _drop_placeholder_texture(geometry: Any, notes: Notes) -> None:
+    """trimesh gives a PLY with UVs and no texture a made-up 2 x 2 image; drop UVs instead."""
+    import trimesh
+
+    meshes = geometry.geometry.values() if isinstance(geometry, trimesh.Scene) else [geometry]
+    for mesh in meshes:
+        if isinstance(mesh, trimesh.Trimesh) and isinstance(
+            mesh.visual, trimesh.visual.TextureVisuals
+        ):
+            mesh.visual = trimesh.visual.ColorVisuals(mesh=mesh)
+            notes.add("unused_uvs_dropped", {})

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from models3d.errors import ModelError
+from models3d.notes import Notes
 from models3d.options import Limits
 
 
@@ -26,8 +27,10 @@ class LoadedModel:
     container: str | None = None
     up_hint: str | None = None
     up_evidence: str = ""
-    notes: list[str] = field(default_factory=list)
+    notes: Notes = field(default_factory=Notes)
     compressed: bool = False  # the upload's geometry was meshopt-compressed (now decoded)
+    # The upload's own extensionsUsed (the document may change: decoded, converted).
+    extensions_used: list[str] = field(default_factory=list)
 
     @property
     def is_gltf(self) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from models3d.errors import ModelError
 from models3d.formats.meshes import check_counts, to_model
 from models3d.formats.registry import LoadContext, LoadedModel, register
+from models3d.notes import Notes
 
 
 def count_triangles(path: Path) -> int:
@@ -41,4 +42,4 @@ def load_stl(path: Path, ctx: LoadContext) -> LoadedModel:
             geometry = trimesh.load(fh, file_type="stl", process=True)
     except Exception as exc:
         raise ModelError("parse_error", {"reason": f"STL could not be read: {exc}"}) from exc
-    return to_model(geometry, "stl", ctx.limits, [])
+    return to_model(geometry, "stl", ctx.limits, Notes())

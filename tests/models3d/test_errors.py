@@ -51,11 +51,11 @@ CASES: list[tuple[str, str | None, bytes, Limits | None, str]] = [
     ("no name, unknown", None, b"hello world, not a model", None, "unsupported_format"),
     ("zip without model", "a.zip", make_zip([("readme.txt", b"hi")]), None, "unsupported_format"),
     (
-        "draco",
+        "draco required but not used",  # Draco itself is read (see test_leniency.py)
         "d.glb",
         glb_json(set_key(["extensionsRequired"], ["KHR_draco_mesh_compression"])),
         None,
-        "unsupported_format",
+        "invalid_gltf",
     ),
     ("glb named zip", "duck.zip", DUCK, None, "content_mismatch"),
     ("zip named glb", "fuze.glb", (TESTDATA / "fuze.zip").read_bytes(), None, "content_mismatch"),
@@ -431,5 +431,5 @@ def test_valid_inputs_in_the_same_shapes_are_accepted(tmp_path: Path):
         report = inspect_file(upload, original_name=name)
         assert report["triangles"] == 1, name
     assert report["notes"] == [
-        "material file 'missing.mtl' was not uploaded; the model has no textures"
+        {"code": "material_file_not_uploaded", "detail": {"file": "missing.mtl"}}
     ]

@@ -104,9 +104,10 @@ def test_lone_ply_reads_nothing_next_to_it(tmp_path: Path):
     reports: list[dict] = []
     opened = opened_files(lambda: reports.append(inspect_file(upload)))
     assert {p for p in opened if Path(p).parent == tmp_path} == {str(upload)}
-    assert all((t["width"], t["height"]) != (7, 5) for t in reports[0]["textures"])
+    assert reports[0]["textures"] == []  # no texture read, and no placeholder made up
     assert reports[0]["notes"] == [
-        "texture file 'secret.png' was not uploaded; the model has no texture"
+        {"code": "texture_not_uploaded", "detail": {"file": "secret.png"}},
+        {"code": "unused_uvs_dropped", "detail": {}},
     ]
 
 

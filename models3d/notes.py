@@ -1,0 +1,55 @@
+"""What was done to an upload on its way in: structured notes for the report.
+
+Each note is ``{"code": ..., "detail": {...}}``. The code is stable; the web layer turns it
+into a sentence in the curator's language (``detail`` fills in the figures). :data:`NOTES`
+gives each code's meaning in English, for the command line and for readers of this code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NOTES: dict[str, str] = {
+    "glb_padding_repaired": "GLB chunks were not padded to 4 bytes; they were read as they are.",
+    "glb_length_repaired": "The GLB header gave a wrong total length; the real one was used.",
+    "glb_json_repaired": "The GLB's JSON chunk had stray bytes (NUL padding or a BOM); removed.",
+    "buffer_length_repaired": "A buffer declared no or a wrong byteLength; its data was used.",
+    "image_type_repaired": "An image had no or a wrong MIME type; it was read from its bytes.",
+    "bounds_repaired": "POSITION accessors had no min/max; they were computed from the data.",
+    "extensions_declared": "Extensions were used without being declared; they were declared.",
+    "buffer_view_targets_repaired": "Buffer views had a wrong target; it was removed.",
+    "accessor_bounds_repaired": "Accessor min/max values were wrong; they were recomputed.",
+    "draco_decoded": "Draco-compressed meshes were decoded; levels are compressed anew.",
+    "meshopt_decoded": "Meshopt-compressed data was decoded; levels are compressed anew.",
+    "spec_gloss_converted": "Specular-glossiness materials were converted to metallic-roughness.",
+    "texture_not_uploaded": "The texture file the model names was not uploaded.",
+    "material_file_not_uploaded": "The material file (MTL) the model names was not uploaded.",
+    "unused_uvs_dropped": "Texture coordinates without a texture were left out.",
+}
+
+
+class Notes:
+    """An ordered list of notes; the same note is recorded once."""
+
+    def __init__(self) -> None:
+        self._items: list[dict[str, Any]] = []
+
+    def add(self, code: str, detail: dict[str, Any] | None = None) -> None:
+        """Record note ``code`` (one of :data:`NOTES`) with JSON-able ``detail``."""
+        if code not in NOTES:
+            raise ValueError(f"unknown note code {code!r}")
+        note = {"code": code, "detail": dict(detail or {})}
+        if note not in self._items:
+            self._items.append(note)
+
+    def extend(self, other: Notes) -> None:
+        """Add every note of ``other``."""
+        for note in other.to_list():
+            self.add(note["code"], note["detail"])
+
+    def to_list(self) -> list[dict[str, Any]]:
+        """The notes as JSON-able dicts, in the order they were made."""
+        return [{"code": n["code"], "detail": dict(n["detail"])} for n in self._items]
+
+    def __len__(self) -> int:
+        return len(self._items)
