@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import selectors
 import signal
 import socket
 import subprocess
@@ -143,8 +144,29 @@ def test_serve_and_worker_with_immediate_jobs(app: Any, monkeypatch: pytest.Monk
     assert worker.exit_code == 2 and "run inline" in worker.output
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
-def test_serve_stops_on_a_signal(tmp_path: Path, stop: signal.Signals) -> None:
+def _wait_for_output(process: subprocess.Popen[bytes], text: str, timeout_s: float) -> None:
+    """Read ``process``'s stderr until it holds ``text``; fail if it ends or times out."""
+    assert process.stderr is not None
+    deadline = time.monotonic() + timeout_s
+    seen = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stderr, selectors.EVENT_READ)
+        while selector.select(timeout=max(0.0, deadline - time.monotonic())):
+            chunk = os.read(process.stderr.fileno(), 65536)
+            if not chunk:
+                break  # the process ended
+            seen += chunk
+            if text.encode() in seen:
+                return
+    pytest.fail(f"never printed {text!r}; it printed: {seen.decode(errors='replace')}")
+
+
+@pytest.mark.parametrize(
+    ("stop", "returncode"),
+    [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGINT, 0)],  # killed; Ctrl+C handled
+    ids=["SIGTERM", "SIGINT"],
+)
+def test_serve_stops_on_a_signal(tmp_path: Path, stop: signal.Signals, returncode: int) -> None:
     """`flask serve` with its in-process job worker ends on Ctrl+C or SIGTERM (Huey's
     consumer would otherwise swallow both)."""
     with socket.socket() as probe:
@@ -166,20 +188,14 @@ def test_serve_stops_on_a_signal(tmp_path: Path, stop: signal.Signals) -> None:
         cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as answer:
-                    assert answer.status == 200
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("flask serve did not answer")
+        _wait_for_output(server, "Running on", timeout_s=60)  # listening from then on
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as answer:
+            assert answer.status == 200
         server.send_signal(stop)
-        assert server.wait(timeout=10) is not None
+        assert server.wait(timeout=10) == returncode
     finally:
         server.kill()
         server.wait()
