@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -336,6 +337,47 @@ def violations() -> Callable[[Any], list[dict[str, Any]]]:
     """``violations(page)``: what axe-core finds on the page against WCAG 2.2 AA
     (a fixture because test modules cannot import conftest under importlib mode)."""
     return axe_violations
+
+
+class NetworkWatch:
+    """Every request a page sends, and a wait for the page to be done with the network."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.requests: list[str] = []
+        self.inflight: set[Any] = set()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request: Any) -> None:
+        self.requests.append(request.url)
+        self.inflight.add(request)
+
+    def _ended(self, request: Any) -> None:
+        self.inflight.discard(request)
+
+    def wait_until_idle(self, quiet_ms: int = 500, timeout_s: float = 60) -> None:
+        """Until the page has loaded, no request is in flight and none started for
+        ``quiet_ms``: what proves that a page has fetched all it is going to fetch."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        deadline = time.monotonic() + timeout_s
+        self.page.wait_for_load_state("load", timeout=timeout_s * 1000)
+        while True:
+            assert time.monotonic() < deadline, f"the network never went quiet: {self.inflight}"
+            event = "requestfinished" if self.inflight else "request"
+            try:
+                self.page.wait_for_event(event, timeout=quiet_ms)
+            except PlaywrightTimeout:
+                if not self.inflight:
+                    return
+
+
+@pytest.fixture
+def watch_network() -> Callable[[Any], NetworkWatch]:
+    """``watch_network(page)`` before ``goto``: the page's requests, and ``wait_until_idle``."""
+    return NetworkWatch
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,7 @@ def test_demo_stop_renders_the_model(page: Any, model_drawn: str) -> None:
         " const c = v.shadowRoot.querySelector('canvas'); return c && c.width > 0; })()",
         timeout=30_000,
     )
-    page.wait_for_timeout(1000)
-    assert page.evaluate(model_drawn)
+    page.wait_for_function(model_drawn, timeout=30_000)  # a drawn model, not a blank canvas
 
 
 def test_language_switch_keeps_the_page(page: Any) -> None:

@@ -49,6 +49,7 @@ def _requested_levels(requests: list[str], levels: dict[str, str]) -> list[str]:
 def test_viewer_shows_thumb_then_the_level_that_fits(
     new_context: Any,
     levels_server: str,
+    watch_network: Any,
     options: dict[str, Any],
     init_script: str | None,
     wanted: str,
@@ -57,15 +58,14 @@ def test_viewer_shows_thumb_then_the_level_that_fits(
     if init_script:
         context.add_init_script(init_script)
     page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
+    network = watch_network(page)
     page.goto("/en/tours/levels/1")
     page.wait_for_function(
         f"document.querySelector('model-viewer')?.dataset.loaded === '{wanted}'", timeout=60_000
     )
-    page.wait_for_timeout(1500)  # nothing else is fetched afterwards
+    network.wait_until_idle()  # the page is done: anything else would have been fetched by now
     levels = _levels(page)
-    assert _requested_levels(requests, levels) == ["thumb", wanted]
+    assert _requested_levels(network.requests, levels) == ["thumb", wanted]
     events = page.evaluate("window.heritourViewer.events")
     loads = [event["level"] for event in events if event["type"] == "load"]
     assert loads == ["thumb", wanted]

@@ -8,6 +8,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -59,14 +60,42 @@ def test_simplification_is_a_cascade(tmp_path, monkeypatch):
 def test_cascade_source_is_written_once_for_both_threads(tmp_path, monkeypatch):
     """The top level packs the source while the background simplifies it: one write, whole."""
     writes: list[str] = []
-    real = levels_module.write_glb_file
+    askers: dict[int, str] = {}
+    real_write = levels_module.write_glb_file
+    real_written = levels_module.LevelBuilder._written
 
-    def slow_write(path: Path, *args) -> None:
+    def written(self, geometry):
+        if geometry is self.source:
+            askers[threading.get_ident()] = threading.current_thread().name
+        return real_written(self, geometry)
+
+    def other_is_waiting_or_writing() -> bool:
+        others = [ident for ident in askers if ident != threading.get_ident()]
+        if not others:
+            return False
+        frame = sys._current_frames().get(others[0])
+        if frame is None or frame.f_code is real_written.__code__:
+            return True  # gone, or parked on the lock (acquiring one runs no Python code)
+        while frame is not None and frame.f_code is not write.__code__:
+            frame = frame.f_back
+        return frame is not None  # without the lock, it is writing the source too
+
+    def write(path: Path, *args) -> None:
         writes.append(path.name)
-        time.sleep(0.3)  # without the lock, the other thread would read it half-written
-        real(path, *args)
+        if path.name == "cascade_source.glb":
+            # Hold the first write until the other thread has asked for the source and is
+            # either waiting for it or (without the lock) writing it a second time.
+            pause = threading.Event()  # never set: a pause between looks at its stack
+            deadline = time.monotonic() + 120
+            while not other_is_waiting_or_writing():
+                assert time.monotonic() < deadline, (
+                    f"the other thread neither waited for the source nor wrote it: {askers}"
+                )
+                pause.wait(0.01)
+        real_write(path, *args)
 
-    monkeypatch.setattr(levels_module, "write_glb_file", slow_write)
+    monkeypatch.setattr(levels_module.LevelBuilder, "_written", written)
+    monkeypatch.setattr(levels_module, "write_glb_file", write)
     result = process_file(
         TESTDATA / "bunny.ply", tmp_path, options=ProcessOptions(budgets=SCAN_BUDGETS)
     )

@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 
-from tours.blobstore import IMMUTABLE
-
 
 @pytest.fixture
 def model_key(store: Any) -> str:
@@ -25,7 +23,7 @@ def test_blob_is_delivered(client: Any, backend: str, model_key: str) -> None:
     assert response.status_code == 200
     assert response.data == b"0123456789"
     assert response.headers["Content-Type"] == "model/gltf-binary"
-    assert response.headers["Cache-Control"] == IMMUTABLE
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.headers["Accept-Ranges"] == "bytes"
 
 
