@@ -10,7 +10,6 @@ from flask import Flask
 from werkzeug.serving import run_simple
 
 from tours.blobstore import BlobStoreError
-from tours.blobstore.s3 import S3BlobStore
 from tours.db import migrate, write_migration
 from tours.ingest import process_asset, store_original, unfinished_assets
 from webapp.extensions import blobs, db, jobs
@@ -104,17 +103,16 @@ def init_app(app: Flask) -> None:
     def storage_cors(origins: tuple[str, ...]) -> None:
         """Let the site's ORIGINS (e.g. https://tours.example.org) use the S3 bucket."""
         store = blobs.store
-        if not isinstance(store, S3BlobStore):
-            raise click.UsageError("The blob store is a local folder: it needs no CORS rule.")
         for origin in origins:
             parts = urlsplit(origin)
             if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
                 raise click.BadParameter(f"{origin} is not an origin like https://host[:port]")
         try:
-            store.allow_origins(list(origins))
+            if not store.allow_origins(list(origins)):
+                raise click.UsageError(f"The {store.location} needs no CORS rule.")
         except BlobStoreError as error:
             raise click.ClickException(str(error)) from error
-        click.echo(f"Bucket {store.bucket} accepts requests from {', '.join(origins)}.")
+        click.echo(f"The {store.location} accepts requests from {', '.join(origins)}.")
 
     @app.cli.group("models")
     def models_group() -> None:

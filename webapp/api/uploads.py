@@ -18,7 +18,6 @@ from werkzeug.wrappers import Response
 from tours.authoring import AuthoringError
 from tours.blobstore import BlobNotFound, BlobStoreError, InvalidKey
 from tours.blobstore.multipart import (
-    DirectUploads,
     UploadRequest,
     check_upload_request,
     incoming_key,
@@ -162,11 +161,6 @@ _S3_OPERATIONS = {
 }
 
 
-def _direct_store() -> DirectUploads | None:
-    store = blobs.store
-    return store if isinstance(store, DirectUploads) else None
-
-
 def _unavailable() -> tuple[Response, int]:
     return api_error(409, "direct_upload_unavailable")
 
@@ -178,8 +172,8 @@ def s3_sign() -> tuple[Response, int] | Response:
 
     A request that starts an upload gets a fresh ``incoming/`` key, whatever it asked for.
     """
-    store = _direct_store()
-    if store is None:
+    store = blobs.store
+    if not store.takes_direct_uploads:
         return _unavailable()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -206,7 +200,7 @@ def s3_sign() -> tuple[Response, int] | Response:
 @api_login_required
 def s3_finish() -> tuple[Response, int] | Response:
     """A direct upload is in the bucket: ``{key, name, up_axis, unit}``; ingest takes it."""
-    if _direct_store() is None:
+    if not blobs.store.takes_direct_uploads:
         return _unavailable()
     body = request.get_json(silent=True)
     key = body.get("key") if isinstance(body, dict) else None

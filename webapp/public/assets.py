@@ -25,8 +25,7 @@ import brotli
 from flask import Flask, Response, current_app, request
 from werkzeug.security import safe_join
 
-from tours.blobstore import IMMUTABLE, InvalidKey
-from tours.blobstore.local import LocalBlobStore
+from tours.blobstore import IMMUTABLE, BlobStore, InvalidKey
 
 COMPRESSIBLE = {
     "application/javascript",
@@ -162,12 +161,12 @@ def _file_behind(response: Response) -> tuple[Path, dict[str, int]] | None:
         path = _static_path(current_app, str(args.get("filename", "")))
         return (path, STATIC_QUALITY) if path else None
     if request.endpoint == "media.blob":
-        store = current_app.extensions["blob_store"]
-        if isinstance(store, LocalBlobStore):
-            try:
-                return store.path(str(args.get("key", ""))), MEDIA_QUALITY
-            except InvalidKey:
-                return None
+        store: BlobStore = current_app.extensions["blob_store"]
+        try:
+            path = store.local_path(str(args.get("key", "")))
+        except InvalidKey:
+            return None
+        return (path, MEDIA_QUALITY) if path else None
     return None
 
 
