@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from tours.locales import DEFAULT_LOCALE, INTERFACE_LOCALES
 
