@@ -4,30 +4,15 @@
 // After a dropped connection Tus resumes by itself (HEAD, then the rest of the file). The
 // AwsS3 plugin gives the file up instead, so it is retried here once the network is back:
 // Uppy then asks the bucket which parts it holds (ListParts) and sends only the others.
+import { csrfHeaders, post } from "./request.js";
+
 const form = document.getElementById("upload-form");
-const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const list = document.getElementById("uploads");
 const input = document.getElementById("file");
 const dropzone = document.getElementById("dropzone");
 const data = form.dataset;
 const MB = 1024 * 1024;
 const RETRY_DELAYS = [1000, 3000, 5000, 10000, 20000]; // ms; waits for "online" when offline
-
-async function postJSON(url, body) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-    body: JSON.stringify(body),
-    credentials: "same-origin",
-  });
-  const answer = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = new Error(answer.error ? answer.error.message : response.statusText);
-    error.status = response.status;
-    throw error;
-  }
-  return answer;
-}
 
 // A failure worth another try: no network, a request that never got an answer, or a
 // server that is overloaded or down for a moment. A refusal (4xx) is final.
@@ -60,7 +45,7 @@ if (data.mode === "tus") {
   uppy.use(Tus, {
     endpoint: data.tusEndpoint,
     chunkSize: Number(data.chunkBytes),
-    headers: { "X-CSRFToken": csrf },
+    headers: csrfHeaders(),
     retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
     allowedMetaFields: ["name", "up_axis", "unit"],
     removeFingerprintOnSuccess: true,
@@ -71,7 +56,7 @@ if (data.mode === "tus") {
     shouldUseMultipart: (file) => (file.size || 0) > 8 * MB,
     getChunkSize: () => Math.max(Number(data.chunkBytes), 5 * MB),
     limit: 2,
-    signRequest: (request) => postJSON(data.signEndpoint, {
+    signRequest: (request) => post(data.signEndpoint, {
       method: request.method,
       key: request.key,
       uploadId: request.uploadId,
@@ -84,7 +69,7 @@ async function finish(file, key) {
   const body = { key, name: file.name, up_axis: file.meta.up_axis, unit: file.meta.unit };
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await postJSON(data.finishEndpoint, body);
+      return await post(data.finishEndpoint, body);
     } catch (error) {
       if (!retriable(error) || attempt >= RETRY_DELAYS.length) throw error;
       show(file.id, data.msgRetrying, "retrying");
