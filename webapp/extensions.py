@@ -47,8 +47,8 @@ class Blobs:
 
     def init_app(self, app: Flask) -> None:
         store = make_blob_store(app.config)
-        if app.config.get("S3_CREATE_BUCKET") and hasattr(store, "create_bucket"):
-            store.create_bucket()
+        if app.config["S3_CREATE_BUCKET"]:
+            store.create_if_missing()
         app.extensions["blob_store"] = store
 
     @property

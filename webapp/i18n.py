@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, url_for
+from babel import Locale, UnknownLocaleError, negotiate_locale
+from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.wrappers import Response
 
 from tours.locales import DEFAULT_LOCALE, INTERFACE_LOCALES, is_language_tag, normalize_tag
 
@@ -29,7 +31,17 @@ def preferred_locale() -> str:
     if cookie in INTERFACE_LOCALES:
         return cookie
     g.vary_accept_language = True
-    return request.accept_languages.best_match(INTERFACE_LOCALES) or DEFAULT_LOCALE
+    return negotiate(request.accept_languages) or DEFAULT_LOCALE
+
+
+def negotiate(accepted: LanguageAccept) -> str | None:
+    """The interface language that best serves an ``Accept-Language`` header, if any.
+
+    Babel's negotiation: the browser's languages in order of quality, each matched exactly
+    or by its primary language (``zh-Hant-TW`` gets ``zh``)."""
+    preferred = [tag for tag, quality in accepted if quality > 0 and tag != "*"]
+    match = negotiate_locale(preferred, INTERFACE_LOCALES, sep="-")
+    return match.lower() if match else None
 
 
 def visitor_languages() -> list[str]:

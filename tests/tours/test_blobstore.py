@@ -7,6 +7,7 @@ import io
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,7 @@ from tours.blobstore import (
     make_blob_store,
 )
 from tours.blobstore.local import LocalBlobStore
+from tours.blobstore.multipart import UploadRequest, incoming_key
 from tours.blobstore.s3 import S3BlobStore
 
 
@@ -37,8 +39,7 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
             "S3_SECRET_ACCESS_KEY": "testing",
         }
     )
-    assert isinstance(store, S3BlobStore)
-    store.create_bucket()
+    store.create_if_missing()
     return store
 
 
@@ -178,3 +179,56 @@ def test_s3_public_url(moto_endpoint: str) -> None:
 def test_unknown_store_kind() -> None:
     with pytest.raises(ValueError, match="unknown BLOB_STORE"):
         make_blob_store({"BLOB_STORE": "ftp"})
+
+
+ROOT = Path(__file__).resolve().parents[2]
+INTERFACE = {
+    "location",
+    "create_if_missing",
+    "local_path",
+    "takes_direct_uploads",
+    "presign_upload",
+    "allow_origins",
+}
+
+
+def test_every_store_implements_the_whole_interface() -> None:
+    assert set(BlobStore.__abstractmethods__) >= INTERFACE
+    for store in (LocalBlobStore, S3BlobStore):
+        assert not store.__abstractmethods__, store  # nothing left to the caller to check
+        for name in BlobStore.__abstractmethods__:
+            assert getattr(store, name) is not getattr(BlobStore, name), (store, name)
+
+
+def test_what_differs_between_stores_is_a_method(any_store: BlobStore) -> None:
+    any_store.create_if_missing()  # twice is fine
+    any_store.put_bytes("models/i.glb", b"glb!", "model/gltf-binary")
+    with pytest.raises(InvalidKey):
+        any_store.local_path("../secret")
+    request = UploadRequest("put_object", incoming_key())
+    path = any_store.local_path("models/i.glb")
+    if any_store.takes_direct_uploads:
+        assert path is None and any_store.location.startswith("bucket ")
+        url = any_store.presign_upload(request, 60)
+        headers = {"Content-Type": "application/octet-stream"}
+        put = urllib.request.Request(url, b"sent by a browser", headers, method="PUT")
+        with urllib.request.urlopen(put, timeout=10) as response:
+            assert response.status == 200
+        assert any_store.read(request.key) == b"sent by a browser"
+        assert any_store.allow_origins(["https://tours.example.org"]) is True
+        client: Any = any_store.client  # type: ignore[attr-defined]
+        rules = client.get_bucket_cors(Bucket=any_store.bucket)["CORSRules"]  # type: ignore[attr-defined]
+        assert [rule["AllowedOrigins"] for rule in rules] == [["https://tours.example.org"]]
+    else:
+        assert path is not None and path.read_bytes() == b"glb!"
+        assert any_store.location == f"folder {path.parents[2]}"
+        with pytest.raises(BlobStoreError):
+            any_store.presign_upload(request, 60)
+        assert any_store.allow_origins(["https://tours.example.org"]) is False
+
+
+def test_the_web_layer_never_asks_which_store_it_has() -> None:
+    for path in (ROOT / "webapp").rglob("*.py"):
+        text = path.read_text()
+        for sign in ("LocalBlobStore", "S3BlobStore", "DirectUploads", "hasattr(", "blobstore.s3"):
+            assert sign not in text, (path, sign)

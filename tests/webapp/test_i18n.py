@@ -19,6 +19,10 @@ from tours.locales import INTERFACE_LOCALES
         (None, "de-DE", "/vi/"),
         ("ja", "ko", "/ja/"),
         ("xx", "en-GB", "/en/"),
+        (None, "zh-Hant-TW,en;q=0.5", "/zh/"),
+        (None, "FR-ca", "/fr/"),
+        (None, "ja;q=0,en;q=0.2", "/en/"),
+        (None, "*", "/vi/"),
     ],
 )
 def test_root_redirects_to_chosen_language(

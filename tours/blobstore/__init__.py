@@ -2,6 +2,9 @@
 
 Model outputs, posters and originals are stored under content-addressed keys
 (``<kind>/<sha256>.<ext>``), so their URLs can be cached forever.
+
+Callers never ask which store they have: what differs (a file on this machine, uploads
+straight from the browser, CORS rules, creating the bucket) is a method of every store.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any, BinaryIO
+
+from tours.blobstore.multipart import UploadRequest
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 CHUNK = 1024 * 1024
@@ -101,6 +107,37 @@ class BlobStore(ABC):
     @abstractmethod
     def check(self) -> None:
         """Raise :class:`BlobStoreError` when the store is not reachable."""
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the blobs are, for people: a folder or a bucket."""
+
+    @abstractmethod
+    def create_if_missing(self) -> None:
+        """Create the folder or bucket the blobs go in, if it does not exist yet."""
+
+    @abstractmethod
+    def local_path(self, key: str) -> Path | None:
+        """The file holding the blob when it is on this machine (the app then sends it with
+        the operating system's help), else None."""
+
+    @property
+    @abstractmethod
+    def takes_direct_uploads(self) -> bool:
+        """Whether browsers send uploads straight to the store (see :meth:`presign_upload`)."""
+
+    @abstractmethod
+    def presign_upload(self, request: UploadRequest, expires_in: int) -> str:
+        """A URL that lets the browser send ``request`` (checked first) for ``expires_in`` s.
+
+        Raises :class:`BlobStoreError` when the store takes no direct uploads."""
+
+    @abstractmethod
+    def allow_origins(self, origins: list[str]) -> bool:
+        """Let pages from ``origins`` fetch blobs and upload straight to the store (CORS).
+
+        False when the store needs no such rule, because the app serves its blobs itself."""
 
     def exists(self, key: str) -> bool:
         """Whether a blob is stored under ``key``."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from tours.blobstore import CHUNK, BlobInfo, BlobNotFound, BlobStore, BlobStoreError, check_key
+from tours.blobstore.multipart import UploadRequest
 
 
 class _RangeReader(io.RawIOBase):
@@ -49,9 +50,29 @@ class LocalBlobStore(BlobStore):
         check_key(key)
         return self._objects / key, self._meta / f"{key}.json"
 
-    def path(self, key: str) -> Path:
-        """The file holding the blob (for serving it with the operating system's help)."""
+    def local_path(self, key: str) -> Path:
         return self._paths(key)[0]
+
+    @property
+    def location(self) -> str:
+        return f"folder {self.root}"
+
+    def create_if_missing(self) -> None:
+        try:
+            self._objects.mkdir(parents=True, exist_ok=True)
+            self._meta.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise BlobStoreError(f"could not create {self.root}: {error}") from error
+
+    @property
+    def takes_direct_uploads(self) -> bool:
+        return False  # uploads come through the app (tus), which writes them here
+
+    def presign_upload(self, request: UploadRequest, expires_in: int) -> str:
+        raise BlobStoreError(f"the {self.location} takes uploads through the app")
+
+    def allow_origins(self, origins: list[str]) -> bool:
+        return False  # the app serves local blobs from its own origin
 
     def put(
         self, key: str, data: IO[bytes], content_type: str, cache_control: str | None = None

@@ -1,15 +1,15 @@
 """Direct uploads from the browser to the store (S3 presigned requests, multipart included).
 
-A store that can take uploads without the bytes passing through the app implements
-:class:`DirectUploads`. The browser (Uppy's AwsS3 plugin) sends every S3 request itself;
-the app only signs each one, after checking it. Keys of direct uploads live under
-``incoming/`` until ingest copies them to their content-addressed place.
+A store that can take uploads without the bytes passing through the app says so with
+``takes_direct_uploads`` and signs them with ``presign_upload``. The browser (Uppy's AwsS3
+plugin) sends every S3 request itself; the app only signs each one, after checking it.
+Keys of direct uploads live under ``incoming/`` until ingest copies them to their
+content-addressed place.
 """
 
 from __future__ import annotations
 
 import secrets
-from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 INCOMING = "incoming"
@@ -61,11 +61,3 @@ def check_upload_request(request: UploadRequest) -> UploadRequest:
     if request.part_number is not None and not 1 <= request.part_number <= MAX_PARTS:
         raise ValueError("part number out of range")
     return request
-
-
-class DirectUploads(ABC):
-    """Uploads that browsers send straight to the store with presigned URLs."""
-
-    @abstractmethod
-    def presign_upload(self, request: UploadRequest, expires_in: int) -> str:
-        """A URL that lets the browser send ``request`` (checked first) for ``expires_in`` s."""

@@ -10,7 +10,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tours.blobstore import BlobInfo, BlobNotFound, BlobStore, BlobStoreError, check_key
-from tours.blobstore.multipart import DirectUploads, UploadRequest, check_upload_request
+from tours.blobstore.multipart import UploadRequest, check_upload_request
 
 _TRANSFER = TransferConfig(
     multipart_threshold=16 * 1024 * 1024, multipart_chunksize=16 * 1024 * 1024
@@ -22,7 +22,7 @@ def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
-class S3BlobStore(BlobStore, DirectUploads):
+class S3BlobStore(BlobStore):
     """Blobs as objects in one bucket. Browsers fetch them from presigned or public URLs."""
 
     def __init__(
@@ -51,7 +51,19 @@ class S3BlobStore(BlobStore, DirectUploads):
             ),
         )
 
-    def create_bucket(self) -> None:
+    @property
+    def location(self) -> str:
+        return f"bucket {self.bucket}"
+
+    def local_path(self, key: str) -> None:
+        check_key(key)
+        return None  # browsers fetch blobs from the bucket (see delivery_url)
+
+    @property
+    def takes_direct_uploads(self) -> bool:
+        return True
+
+    def create_if_missing(self) -> None:
         """Create the bucket if it does not exist (for development and tests)."""
         try:
             self.client.head_bucket(Bucket=self.bucket)
@@ -127,7 +139,7 @@ class S3BlobStore(BlobStore, DirectUploads):
         )
         return url
 
-    def allow_origins(self, origins: list[str]) -> None:
+    def allow_origins(self, origins: list[str]) -> bool:
         """Let pages from ``origins`` load blobs and upload straight to the bucket (CORS).
 
         One rule for all origins: some S3-compatible servers refuse every preflight when any
@@ -145,6 +157,7 @@ class S3BlobStore(BlobStore, DirectUploads):
         except (ClientError, BotoCoreError) as error:
             message = f"could not set the CORS rule of {self.bucket}: {error}"
             raise BlobStoreError(message) from error
+        return True
 
     def check(self) -> None:
         try:
@@ -152,7 +165,7 @@ class S3BlobStore(BlobStore, DirectUploads):
         except (ClientError, BotoCoreError) as error:
             raise BlobStoreError(f"bucket {self.bucket} is not reachable: {error}") from error
 
-    # Direct uploads (tours.blobstore.multipart.DirectUploads): the browser sends them.
+    # Direct uploads (tours.blobstore.multipart): the browser sends them, the app signs.
 
     def presign_upload(self, request: UploadRequest, expires_in: int) -> str:
         check_upload_request(request)

@@ -28,14 +28,41 @@ def _asset(asset_id: str) -> ModelAsset | None:
 @bp.get("/models")
 @api_login_required
 def list_models_status() -> Response:
-    """Every model with its processing status."""
+    """Every model with its processing status.
+    ---
+    get:
+      summary: Models and their status
+      operationId: listModels
+      tags: [studio]
+      responses:
+        200: {description: Models., schema: {type: object}}
+    """
     return jsonify(models=[translated_status(asset) for asset in list_models(db.session)])
 
 
 @bp.route("/models/<asset_id>", methods=["GET", "DELETE"])
 @api_login_required
 def model_detail(asset_id: str) -> Response | tuple[Response, int]:
-    """GET: status, progress, outcome and report. DELETE: remove an unused model."""
+    """GET: status, progress, outcome and report. DELETE: remove an unused model.
+    ---
+    get:
+      summary: One model's status and report
+      operationId: getModel
+      tags: [studio]
+      responses:
+        200: {description: Model., schema: {type: object}}
+        404: {description: No such model., schema: Error}
+    delete:
+      summary: Delete a model no published tour uses
+      operationId: deleteModel
+      tags: [studio]
+      responses:
+        200: {description: Deleted., schema: {type: object}}
+        404: {description: No such model., schema: Error}
+        409:
+          description: A published tour shows the model, or it is being processed.
+          schema: Error
+    """
     asset = _asset(asset_id)
     if asset is None:
         return api_error(404, "model_not_found")
@@ -51,7 +78,23 @@ def model_detail(asset_id: str) -> Response | tuple[Response, int]:
 @bp.post("/narration/preview")
 @api_login_required
 def narration_preview() -> Response | tuple[Response, int]:
-    """Markdown narration rendered exactly as the tourist page renders it."""
+    """Markdown narration rendered exactly as the tourist page renders it.
+    ---
+    post:
+      summary: Render Markdown narration as tourists see it
+      operationId: previewNarration
+      tags: [studio]
+      requestBody:
+        required: true
+        schema:
+              type: object
+              required: [markdown]
+              properties: {markdown: {type: string}}
+      responses:
+        200: {description: HTML., schema: {type: object}}
+        400: {description: No Markdown was sent., schema: Error}
+        413: {description: Too long to preview., schema: Error}
+    """
     body = request.get_json(silent=True)
     markdown = body.get("markdown") if isinstance(body, dict) else None
     if not isinstance(markdown, str):

@@ -18,7 +18,6 @@ from werkzeug.wrappers import Response
 from tours.authoring import AuthoringError
 from tours.blobstore import BlobNotFound, BlobStoreError, InvalidKey
 from tours.blobstore.multipart import (
-    DirectUploads,
     UploadRequest,
     check_upload_request,
     incoming_key,
@@ -102,7 +101,18 @@ def _finish(upload: Upload) -> int:
 @bp.post("/uploads")
 @api_login_required
 def tus_create() -> tuple[Response, int]:
-    """Create a tus upload (``Upload-Length`` and ``Upload-Metadata`` headers)."""
+    """Create a tus upload (``Upload-Length`` and ``Upload-Metadata`` headers).
+    ---
+    post:
+      summary: Create a tus upload (tus 1.0.0, creation extension)
+      operationId: tusCreate
+      tags: [studio]
+      responses:
+        201: {description: Created; Location names the upload.}
+        400: {description: "No length, or bad options.", schema: Error}
+        412: {description: Not tus 1.0.0., schema: Error}
+        413: {description: Larger than MAX_UPLOAD_MB., schema: Error}
+    """
     if request.headers.get("Tus-Resumable") != TUS_VERSION:
         return _error("unsupported_tus_version")
     try:
@@ -123,7 +133,31 @@ def tus_create() -> tuple[Response, int]:
 @bp.route("/uploads/<upload_id>", methods=["HEAD", "PATCH", "DELETE"])
 @api_login_required
 def tus_upload(upload_id: str) -> tuple[Response, int]:
-    """HEAD: where to resume. PATCH: the next chunk. DELETE: give up the upload."""
+    """HEAD: where to resume. PATCH: the next chunk. DELETE: give up the upload.
+    ---
+    head:
+      summary: Where a tus upload stands
+      operationId: tusOffset
+      tags: [studio]
+      responses:
+        200: {description: Upload-Offset and Upload-Length headers.}
+        404: {description: Unknown or expired upload.}
+    patch:
+      summary: Send the next chunk of a tus upload
+      operationId: tusPatch
+      tags: [studio]
+      responses:
+        204: {description: Stored; Upload-Offset says how far the upload is.}
+        404: {description: Unknown or expired upload., schema: Error}
+        409: {description: The chunk does not start at the offset., schema: Error}
+        413: {description: Longer than the declared length., schema: Error}
+    delete:
+      summary: Abandon a tus upload
+      operationId: tusDelete
+      tags: [studio]
+      responses:
+        204: {description: Gone.}
+    """
     chunks = _uploads()
     try:
         upload = chunks.get(upload_id, _owner())
@@ -162,11 +196,6 @@ _S3_OPERATIONS = {
 }
 
 
-def _direct_store() -> DirectUploads | None:
-    store = blobs.store
-    return store if isinstance(store, DirectUploads) else None
-
-
 def _unavailable() -> tuple[Response, int]:
     return api_error(409, "direct_upload_unavailable")
 
@@ -177,9 +206,29 @@ def s3_sign() -> tuple[Response, int] | Response:
     """Sign one S3 request of a direct upload: ``{method, key, uploadId?, partNumber?}``.
 
     A request that starts an upload gets a fresh ``incoming/`` key, whatever it asked for.
+    ---
+    post:
+      summary: Presign one S3 request of a direct (multipart) upload
+      operationId: signS3Upload
+      tags: [studio]
+      requestBody:
+        required: true
+        schema:
+              type: object
+              required: [method]
+              properties:
+                method: {enum: [PUT, POST, GET, DELETE]}
+                key: {type: string}
+                uploadId: {type: string}
+                partNumber: {type: integer, minimum: 1, maximum: 10000}
+      responses:
+        200: {description: The presigned URL and the key., schema: {type: object}}
+        400: {description: A request the app does not sign., schema: Error}
+        409: {description: The store takes uploads through the app., schema: Error}
+        503: {description: The store did not answer., schema: Error}
     """
-    store = _direct_store()
-    if store is None:
+    store = blobs.store
+    if not store.takes_direct_uploads:
         return _unavailable()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -205,8 +254,30 @@ def s3_sign() -> tuple[Response, int] | Response:
 @bp.post("/s3-uploads/finish")
 @api_login_required
 def s3_finish() -> tuple[Response, int] | Response:
-    """A direct upload is in the bucket: ``{key, name, up_axis, unit}``; ingest takes it."""
-    if _direct_store() is None:
+    """A direct upload is in the bucket: ``{key, name, up_axis, unit}``; ingest takes it.
+    ---
+    post:
+      summary: Hand a direct upload to ingest
+      operationId: finishS3Upload
+      tags: [studio]
+      requestBody:
+        required: true
+        schema:
+              type: object
+              required: [key]
+              properties:
+                key: {type: string}
+                name: {type: string}
+                up_axis: {enum: [auto, y, z]}
+                unit: {enum: [m, cm, mm]}
+      responses:
+        200: {description: The new model., schema: {type: object}}
+        400: {description: Not a direct upload's key., schema: Error}
+        404: {description: Nothing was uploaded under the key., schema: Error}
+        409: {description: The store takes uploads through the app., schema: Error}
+        413: {description: Larger than MAX_UPLOAD_MB., schema: Error}
+    """
+    if not blobs.store.takes_direct_uploads:
         return _unavailable()
     body = request.get_json(silent=True)
     key = body.get("key") if isinstance(body, dict) else None

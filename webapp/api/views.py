@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import current_app, jsonify, url_for
 from werkzeug.wrappers import Response
 
 from tours.catalogue import published_document, published_tours
@@ -15,6 +15,14 @@ from webapp.extensions import db
 
 @bp.get("/tours")
 def list_tours() -> Response:
+    """The published tours.
+    ---
+    get:
+      summary: Published tours
+      operationId: listTours
+      responses:
+        200: {description: The published tours., schema: {type: object}}
+    """
     tours = published_tours(db.session, "en")
     return jsonify(
         tours=[
@@ -33,6 +41,15 @@ def list_tours() -> Response:
 
 @bp.get("/tours/<slug:slug>")
 def get_tour(slug: str) -> Response | tuple[Response, int]:
+    """The published document of one tour.
+    ---
+    get:
+      summary: The published document of one tour
+      operationId: getTour
+      responses:
+        200: {description: The tour document., schema: {type: object}}
+        404: {description: No published tour has this slug., schema: Error}
+    """
     found = published_document(db.session, slug)
     if found is None:
         return api_error(404, "tour_not_found", {"slug": slug})
@@ -42,4 +59,5 @@ def get_tour(slug: str) -> Response | tuple[Response, int]:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(openapi_document())
+    """This API's OpenAPI document, generated from its routes."""
+    return jsonify(openapi_document(current_app))

@@ -8,7 +8,6 @@ import click
 from flask.cli import AppGroup
 
 from tours.blobstore import BlobStoreError
-from tours.blobstore.s3 import S3BlobStore
 from webapp.extensions import blobs
 
 group = AppGroup("storage", help="The blob store.")
@@ -19,14 +18,13 @@ group = AppGroup("storage", help="The blob store.")
 def cors(origins: tuple[str, ...]) -> None:
     """Let the site's ORIGINS (e.g. https://tours.example.org) use the S3 bucket."""
     store = blobs.store
-    if not isinstance(store, S3BlobStore):
-        raise click.UsageError("The blob store is a local folder: it needs no CORS rule.")
     for origin in origins:
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
             raise click.BadParameter(f"{origin} is not an origin like https://host[:port]")
     try:
-        store.allow_origins(list(origins))
+        if not store.allow_origins(list(origins)):
+            raise click.UsageError(f"The {store.location} needs no CORS rule.")
     except BlobStoreError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Bucket {store.bucket} accepts requests from {', '.join(origins)}.")
+    click.echo(f"The {store.location} accepts requests from {', '.join(origins)}.")

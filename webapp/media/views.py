@@ -8,7 +8,6 @@ from werkzeug.http import parse_etags
 from werkzeug.wrappers import Response
 
 from tours.blobstore import BlobStoreError, InvalidKey
-from tours.blobstore.local import LocalBlobStore
 from webapp.extensions import blobs
 from webapp.media import bp
 
@@ -44,10 +43,12 @@ def blob(key: str) -> Response:
         response = redirect(url, code=302)
         response.headers["Cache-Control"] = "private, max-age=300"
         return response
-    assert isinstance(store, LocalBlobStore)
+    path = store.local_path(key)
+    if path is None:  # a store must offer a URL or a file
+        abort(503)
     _ignore_unusable_range(info.etag)
     response = send_file(
-        store.path(key),
+        path,
         mimetype=info.content_type,
         etag=info.etag,
         conditional=True,

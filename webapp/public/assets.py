@@ -3,11 +3,16 @@
 ``url_for("static", filename=...)`` gains ``?v=<hash of the file>``. A request that carries
 the file's current hash is answered with a year-long immutable ``Cache-Control``; other
 requests revalidate. Text-like bodies (scripts, styles, JSON, SVG, WebAssembly, glTF,
-captions, pages) are sent with brotli or gzip when the browser accepts it. Files are
-compressed once per process and kept in memory; pages are compressed on each request. The
-large third-party files (model-viewer, decoders) are compressed once at setup instead
-(``flask static precompress``, run by ``make setup``): ``NAME.br`` and ``NAME.gz`` beside each
-file, used while they are newer than it, so no visitor waits for the best compression.
+captions, pages) are sent with brotli or gzip when the browser accepts it.
+
+Pages and JSON are compressed by Flask-Compress. Files (static and local media) are not: we
+keep our own delivery for them because Flask-Compress compresses a streamed file again on
+every request, at a low level and also on partial (206) answers, where we send copies made
+once per file at the best level (measured by ``python -m bench static_delivery``). Those
+copies are made once per process and kept in memory; the large third-party files
+(model-viewer, decoders) are compressed at setup instead (``flask static precompress``, run
+by ``make setup``): ``NAME.br`` and ``NAME.gz`` beside each file, used while they are newer
+than it, so no visitor waits for the best compression.
 """
 
 from __future__ import annotations
@@ -23,10 +28,10 @@ from typing import Any
 
 import brotli
 from flask import Flask, Response, current_app, request
+from flask_compress import Compress
 from werkzeug.security import safe_join
 
-from tours.blobstore import IMMUTABLE, InvalidKey
-from tours.blobstore.local import LocalBlobStore
+from tours.blobstore import IMMUTABLE, BlobStore, InvalidKey
 
 COMPRESSIBLE = {
     "application/javascript",
@@ -49,7 +54,16 @@ CACHE_BYTES = 96 * 1024 * 1024
 # several megabytes: a fast setting keeps the first download quick.
 STATIC_QUALITY = {"br": 11, "gzip": 9}
 MEDIA_QUALITY = {"br": 5, "gzip": 6}
-PAGE_QUALITY = {"br": 4, "gzip": 6}
+# Pages and JSON change on each request: Flask-Compress's fast levels (brotli 4, gzip 6).
+PAGE_COMPRESSION = {
+    "COMPRESS_REGISTER": False,  # init_assets calls it for the responses that are not files
+    "COMPRESS_MIMETYPES": sorted(COMPRESSIBLE),
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_MIN_SIZE": MIN_BYTES,
+    "COMPRESS_BR_LEVEL": 4,
+    "COMPRESS_LEVEL": 6,
+    "COMPRESS_STREAMS": False,
+}
 
 
 SUFFIXES = {"br": ".br", "gzip": ".gz"}
@@ -162,12 +176,12 @@ def _file_behind(response: Response) -> tuple[Path, dict[str, int]] | None:
         path = _static_path(current_app, str(args.get("filename", "")))
         return (path, STATIC_QUALITY) if path else None
     if request.endpoint == "media.blob":
-        store = current_app.extensions["blob_store"]
-        if isinstance(store, LocalBlobStore):
-            try:
-                return store.path(str(args.get("key", ""))), MEDIA_QUALITY
-            except InvalidKey:
-                return None
+        store: BlobStore = current_app.extensions["blob_store"]
+        try:
+            path = store.local_path(str(args.get("key", "")))
+        except InvalidKey:
+            return None
+        return (path, MEDIA_QUALITY) if path else None
     return None
 
 
@@ -179,8 +193,8 @@ def _accepted_encoding() -> str | None:
     return None
 
 
-def compress(response: Response) -> Response:
-    """Compress ``response`` when it is text-like, whole and the browser accepts it."""
+def compress_file(response: Response) -> Response:
+    """Send the compressed copy of the file behind ``response`` when the browser accepts it."""
     if (
         request.method != "GET"
         or response.status_code != 200
@@ -190,26 +204,18 @@ def compress(response: Response) -> Response:
         return response
     response.vary.add("Accept-Encoding")
     encoding = _accepted_encoding()
-    if encoding is None:
+    found = _file_behind(response)
+    if encoding is None or found is None:
         return response
-    if response.direct_passthrough:
-        found = _file_behind(response)
-        if found is None:
-            return response
-        path, quality = found
-        if path.stat().st_size < MIN_BYTES:
-            return response
-        cache: CompressedFiles = current_app.extensions["compressed_files"]
-        body = cache.get(path, encoding, quality[encoding])
-        if body is None:
-            return response
-        response.close()
-        response.direct_passthrough = False
-    else:
-        data = response.get_data()
-        if len(data) < MIN_BYTES:
-            return response
-        body = _encode(data, encoding, PAGE_QUALITY[encoding])
+    path, quality = found
+    if path.stat().st_size < MIN_BYTES:
+        return response
+    cache: CompressedFiles = current_app.extensions["compressed_files"]
+    body = cache.get(path, encoding, quality[encoding])
+    if body is None:
+        return response
+    response.close()
+    response.direct_passthrough = False
     response.set_data(body)
     response.headers["Content-Encoding"] = encoding
     response.headers.pop("Accept-Ranges", None)
@@ -236,6 +242,9 @@ def init_assets(app: Flask) -> None:
     """Fingerprint static URLs, cache them for a year, and compress what the app sends."""
     app.extensions["fingerprints"] = Fingerprints()
     app.extensions["compressed_files"] = CompressedFiles()
+    for name, value in PAGE_COMPRESSION.items():
+        app.config.setdefault(name, value)
+    pages = Compress(app)
 
     @app.url_defaults
     def _fingerprint(endpoint: str, values: dict[str, Any]) -> None:
@@ -246,4 +255,7 @@ def init_assets(app: Flask) -> None:
 
     @app.after_request
     def _deliver(response: Response) -> Response:
-        return compress(cache_static(response))
+        response = cache_static(response)
+        if response.direct_passthrough:  # a file: static or local media
+            return compress_file(response)
+        return pages.after_request(response)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response, current_app, json, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.i18n import language_redirect, preferred_locale
 from webapp.public import root_bp
@@ -14,7 +15,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 @root_bp.get("/s/<slug:slug>/")
 @root_bp.get("/s/<slug:slug>/<int:number>")
-def short_link(slug: str, number: int | None = None) -> Response:
+def short_link(slug: str, number: int | None = None) -> BaseResponse:
     """A printed QR code's link: the tour or stop in the phone's language (cookie, browser)."""
     lang = preferred_locale()
     if number is None:

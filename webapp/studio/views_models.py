@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tours.authoring import AuthoringError
-from tours.blobstore.multipart import DirectUploads
 from tours.ingest import store_original
 from tours.library import (
     UNITS,
@@ -34,7 +33,7 @@ def model_or_404(asset_id: int) -> ModelAsset:
 
 @bp.get("/models/")
 def models() -> str:
-    direct = isinstance(blobs.store, DirectUploads)
+    direct = blobs.store.takes_direct_uploads
     return render_template(
         "studio/models.html",
         models=list_models(db.session),

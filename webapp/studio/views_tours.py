@@ -3,6 +3,8 @@ the translation matrix and the preview as a tourist."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
@@ -192,7 +194,7 @@ def _preview(tour: Tour, lang: str, number: int | None) -> str:
     refresh()
     view = tour_view(tour_document(tour), 0, lang, visitor_languages())
 
-    def links(number: int | None, **args: str) -> str:
+    def links(number: int | None, **args: Any) -> str:
         if number is None:
             return url_for("studio.preview_tour", tour_id=tour.id, lang=lang, **args)
         return url_for("studio.preview_stop", tour_id=tour.id, lang=lang, number=number, **args)

@@ -1,14 +1,12 @@
 // Live processing status: poll each model that is still being processed, update its
 // progress bar, and reload the page (to show the report) once it is ready or rejected.
-const base = document.querySelector("#upload-form")?.dataset.statusEndpoint || "/api/v1/models";
-const waiting = [...document.querySelectorAll("[data-status-of]")].filter(
+const waiting = [...document.querySelectorAll("[data-status-url]")].filter(
   (el) => el.dataset.status === "uploaded" || el.dataset.status === "processing",
 );
 
 async function poll(element) {
-  const id = element.dataset.statusOf;
   try {
-    const response = await fetch(`${base}/${id}`, { credentials: "same-origin" });
+    const response = await fetch(element.dataset.statusUrl, { credentials: "same-origin" });
     if (response.ok) {
       const { model } = await response.json();
       const bar = element.querySelector("progress");

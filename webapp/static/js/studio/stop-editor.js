@@ -1,22 +1,11 @@
 // Stop editor: keep the viewer's camera as the stop's view (with a poster captured from it),
 // place hotspots by clicking on the model, and preview the narration as tourists see it.
-const csrf = document.querySelector('meta[name="csrf-token"]').content;
+import { post } from "./request.js";
+
 const viewer = document.getElementById("stop-viewer");
 const status = document.getElementById("viewer-status");
 const say = (text) => { if (status) status.textContent = text; };
 const degrees = (radians) => (radians * 180) / Math.PI;
-
-async function post(url, body) {
-  const response = await fetch(url, {
-    method: "POST",
-    body,
-    headers: { "X-CSRFToken": csrf, Accept: "application/json" },
-    credentials: "same-origin",
-  });
-  const answer = await response.json();
-  if (!response.ok) throw new Error(answer.error ? answer.error.message : response.statusText);
-  return answer;
-}
 
 function cameraNow() {
   const orbit = viewer.getCameraOrbit();
@@ -88,13 +77,8 @@ const narration = document.getElementById("narration");
 const preview = document.getElementById("narration-preview");
 let timer = null;
 async function renderPreview() {
-  const response = await fetch(narration.dataset.previewUrl, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-    body: JSON.stringify({ markdown: narration.value }),
-    credentials: "same-origin",
-  });
-  if (response.ok) preview.innerHTML = (await response.json()).html; // sanitised by the server
+  const answer = await post(narration.dataset.previewUrl, { markdown: narration.value }).catch(() => null);
+  if (answer) preview.innerHTML = answer.html; // sanitised by the server
 }
 if (narration && preview) {
   narration.addEventListener("input", () => {

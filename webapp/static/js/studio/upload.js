@@ -4,8 +4,9 @@
 // After a dropped connection Tus resumes by itself (HEAD, then the rest of the file). The
 // AwsS3 plugin gives the file up instead, so it is retried here once the network is back:
 // Uppy then asks the bucket which parts it holds (ListParts) and sends only the others.
+import { csrfHeaders, post } from "./request.js";
+
 const form = document.getElementById("upload-form");
-const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const list = document.getElementById("uploads");
 const input = document.getElementById("file");
 const dropzone = document.getElementById("dropzone");
@@ -13,27 +14,10 @@ const data = form.dataset;
 const MB = 1024 * 1024;
 const RETRY_DELAYS = [1000, 3000, 5000, 10000, 20000]; // ms; waits for "online" when offline
 
-async function postJSON(url, body) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-    body: JSON.stringify(body),
-    credentials: "same-origin",
-  });
-  const answer = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = new Error(answer.error ? answer.error.message : response.statusText);
-    error.status = response.status;
-    error.sentence = answer.error && answer.error.message;
-    throw error;
-  }
-  return answer;
-}
-
 // What to tell the curator about a failed upload: the app's own sentence (translated, from
 // the JSON error of a tus or signing request), never a library's English text or raw JSON.
 function failure(error) {
-  if (error && error.sentence) return `${data.msgFailed}: ${error.sentence}`;
+  if (error && error.code) return `${data.msgFailed}: ${error.message}`;
   const response = error && error.originalResponse;
   const body = response && response.getBody ? response.getBody() : "";
   try {
@@ -76,7 +60,7 @@ if (data.mode === "tus") {
   uppy.use(Tus, {
     endpoint: data.tusEndpoint,
     chunkSize: Number(data.chunkBytes),
-    headers: { "X-CSRFToken": csrf },
+    headers: csrfHeaders(),
     retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
     allowedMetaFields: ["name", "up_axis", "unit"],
     removeFingerprintOnSuccess: true,
@@ -87,7 +71,7 @@ if (data.mode === "tus") {
     shouldUseMultipart: (file) => (file.size || 0) > 8 * MB,
     getChunkSize: () => Math.max(Number(data.chunkBytes), 5 * MB),
     limit: 2,
-    signRequest: (request) => postJSON(data.signEndpoint, {
+    signRequest: (request) => post(data.signEndpoint, {
       method: request.method,
       key: request.key,
       uploadId: request.uploadId,
@@ -100,7 +84,7 @@ async function finish(file, key) {
   const body = { key, name: file.name, up_axis: file.meta.up_axis, unit: file.meta.unit };
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await postJSON(data.finishEndpoint, body);
+      return await post(data.finishEndpoint, body);
     } catch (error) {
       if (!retriable(error) || attempt >= RETRY_DELAYS.length) throw error;
       show(file.id, data.msgRetrying, "retrying");
