@@ -33,6 +33,7 @@ class HotspotView:
     normal: str
     label: Picked
     body: Picked
+    view: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,13 @@ class StopView:
     narration: Picked
     narration_html: str
     model_alt: Picked
-    camera: dict[str, str]
+    camera: dict[str, Any]
     levels: dict[str, dict[str, Any]]
     poster_key: str | None
     hotspots: list[HotspotView]
     audio: AudioView | None = None
+    lighting: str | None = None
+    posters: dict[str, str] | None = None
 
     def level_key(self, preferred: str) -> str | None:
         """The key of ``preferred``, or of the nearest level below it, or any level."""
@@ -154,10 +157,13 @@ def _stop_view(number: int, stop: dict[str, Any], lang: str, default: str) -> St
                 normal=spot["normal"],
                 label=pick(spot["label"], lang, default),
                 body=pick(spot["body"], lang, default),
+                view=spot.get("view"),
             )
             for spot in stop["hotspots"]
         ],
         audio=_audio_view(stop.get("audio") or {}, lang),
+        lighting=stop.get("lighting"),
+        posters=stop.get("posters"),
     )
 
 

@@ -1,15 +1,18 @@
-"""A real model, put through the ingest pipeline, on a tourist's phone (412 × 915).
+"""A real model, put through the ingest pipeline, framed in the studio and seen by tourists.
 
 CesiumMilkTruck.glb (textured, several meshes) comes out of the pipeline with a ``thumb``
 that differs from ``low`` and ``medium``, so the viewer really swaps models. On every path
 that swaps levels (the upgrade after the thumb, the visitor's own choice, and the fallback
-when a level cannot be fetched, as offline), the poster must give way to the drawn model.
+when a level cannot be fetched, as offline), the poster must give way to the drawn model
+on a phone (412 × 915). What a curator frames on a laptop stays in view on a phone, a tablet
+and a desktop, and the studio's phone preview shows it as the phone does.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,9 @@ from tours.db import migrate
 
 pytestmark = pytest.mark.e2e
 PHONE_412 = {"viewport": {"width": 412, "height": 915}}
+TABLET = {"viewport": {"width": 768, "height": 1024}}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
+EMAIL, PASSWORD = "framer@example.org", "a long enough password"
 MODEL = "CesiumMilkTruck.glb"
 POSTER_HIDDEN = """() => {
     const poster = document.querySelector('figure.viewer > img.poster');
@@ -31,12 +37,20 @@ def _loaded(level: str) -> str:
     return f"document.querySelector('model-viewer')?.dataset.loaded === '{level}'"
 
 
+@dataclass(frozen=True)
+class Site:
+    url: str
+    keys: dict[str, str]  # blob key of each level
+    tour_id: int
+    stop_id: int
+
+
 @pytest.fixture(scope="module")
 def real_site(
     tmp_path_factory: pytest.TempPathFactory, serve: Any, e2e_app: Any, testdata: Path
-) -> Iterator[tuple[str, dict[str, str]]]:
-    """One published stop showing ``MODEL`` as the ingest pipeline made it: the site's
-    address and the blob key of each level."""
+) -> Iterator[Site]:
+    """One published stop showing ``MODEL`` as the ingest pipeline made it, and a curator."""
+    from tours.accounts import create_user
     from tours.ingest import process_asset, store_original
     from tours.models import AssetStatus, ModelAsset, Stop, StopText, Tour, TourText
     from tours.publishing import publish_tour
@@ -62,8 +76,11 @@ def real_site(
         db.session.add(tour)
         db.session.commit()
         publish_tour(db.session, tour)
+        create_user(db.session, EMAIL, PASSWORD, "curator")
+        keys = {level: entry["key"] for level, entry in levels.items()}
+        ids = tour.id, stop.id
     with serve(app) as url:
-        yield url, {level: entry["key"] for level, entry in levels.items()}
+        yield Site(url, keys, *ids)
 
 
 def _level_url(page: Any, level: str) -> str:
@@ -72,9 +89,9 @@ def _level_url(page: Any, level: str) -> str:
 
 
 def test_poster_gives_way_after_each_level_swap(
-    new_context: Any, real_site: tuple[str, dict[str, str]], model_drawn: str
+    new_context: Any, real_site: Site, model_drawn: str
 ) -> None:
-    page = new_context(real_site[0], **PHONE_412).new_page()
+    page = new_context(real_site.url, **PHONE_412).new_page()
     page.goto("/en/tours/truck/1")
     # initial thumb, then the upgrade to the level that fits a phone
     page.wait_for_function(_loaded("medium"), timeout=60_000)
@@ -95,10 +112,10 @@ def test_poster_gives_way_after_each_level_swap(
 
 
 def test_poster_gives_way_when_a_level_cannot_be_fetched(
-    new_context: Any, real_site: tuple[str, dict[str, str]], model_drawn: str
+    new_context: Any, real_site: Site, model_drawn: str
 ) -> None:
-    url, keys = real_site
-    page = new_context(url, **PHONE_412).new_page()
+    keys = real_site.keys
+    page = new_context(real_site.url, **PHONE_412).new_page()
     # as offline with only the saved (low) level: the medium level's request fails
     page.route(f"**/{keys['medium']}", lambda route: route.abort("internetdisconnected"))
     page.goto("/en/tours/truck/1")
@@ -112,3 +129,83 @@ def test_poster_gives_way_when_a_level_cannot_be_fetched(
         ("error", None),
         ("load", "low"),
     ]
+
+
+# The camera as the viewer holds it, and the rectangle it has in view at the target's distance.
+CAMERA_NOW = """() => {
+    const viewer = document.querySelector('model-viewer');
+    const orbit = viewer.getCameraOrbit(), target = viewer.getCameraTarget();
+    const fov = viewer.getFieldOfView(), box = viewer.getBoundingClientRect();
+    const halfHeight = orbit.radius * Math.tan(fov * Math.PI / 360);
+    return {theta: orbit.theta, phi: orbit.phi, radius: orbit.radius, fov,
+            target: [target.x, target.y, target.z], aspect: box.width / box.height,
+            half_width: halfHeight * box.width / box.height, half_height: halfHeight};
+}"""
+FRAMED = """() => { const v = document.querySelector('model-viewer');
+    return v.dataset.framedRadius && v.dataset.framedSrc === v.dataset[v.dataset.wanted]; }"""
+
+
+def _sign_in(page: Any) -> None:
+    page.goto("/studio/")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Tours").wait_for()
+
+
+def test_what_the_curator_frames_stays_in_view_on_every_screen(
+    new_context: Any, real_site: Site
+) -> None:
+    studio = new_context(real_site.url, locale="en-US", **DESKTOP).new_page()
+    _sign_in(studio)
+    studio.goto(f"/studio/tours/{real_site.tour_id}/stops/{real_site.stop_id}")
+    studio.wait_for_function("document.querySelector('#stop-viewer')?.loaded", timeout=60_000)
+    # A close, wide view of the truck's side, as a curator would frame it on a laptop.
+    studio.evaluate(
+        """async () => { const v = document.querySelector('#stop-viewer');
+        v.cameraOrbit = '90deg 80deg ' + (v.getCameraOrbit().radius * 0.55) + 'm';
+        v.fieldOfView = '24deg'; v.jumpCameraToGoal(); await v.updateComplete;
+        await new Promise((resolve) => setTimeout(resolve, 0)); }"""
+    )
+    curator = studio.evaluate(CAMERA_NOW)
+    assert curator["aspect"] > 1.3  # a laptop's canvas, wider than tall
+    with studio.expect_response("**/camera") as response:
+        studio.get_by_role("button", name="Use this view").click()
+    studio.get_by_text("The camera view is saved.").wait_for()
+    saved = response.value.json()["camera"]
+    framing = saved["framing"]
+    assert framing["half_width"] == pytest.approx(curator["half_width"], rel=1e-3)
+    assert framing["half_height"] == pytest.approx(curator["half_height"], rel=1e-3)
+
+    # The studio's phone preview: the same rectangle, fitted to a 412 × 420 canvas.
+    studio.get_by_role("button", name="As on a phone").click()
+    studio.wait_for_function(
+        "document.querySelector('#stop-viewer').dataset.preview === 'phone' "
+        "&& document.querySelector('#stop-viewer').dataset.framedRadius",
+        timeout=60_000,
+    )
+    preview = studio.evaluate(CAMERA_NOW)
+    assert preview["aspect"] == pytest.approx(412 / 420, rel=0.01)
+
+    studio.goto(f"/studio/tours/{real_site.tour_id}")
+    studio.get_by_role("button", name="Publish again").click()
+    studio.get_by_text("Published revision 2.").wait_for()
+
+    seen = {}
+    for name, options in [("phone", PHONE_412), ("tablet", TABLET), ("desktop", DESKTOP)]:
+        page = new_context(real_site.url, **options).new_page()
+        page.goto("/en/tours/truck/1")
+        page.wait_for_function(FRAMED, timeout=60_000)
+        seen[name] = camera = page.evaluate(CAMERA_NOW)
+        # the whole framed rectangle is in view, and fills the canvas along one side
+        ratios = (
+            camera["half_width"] / framing["half_width"],
+            camera["half_height"] / framing["half_height"],
+        )
+        assert min(ratios) == pytest.approx(1, abs=0.01), (name, ratios)
+        assert camera["theta"] == pytest.approx(curator["theta"], abs=1e-3)
+        assert camera["phi"] == pytest.approx(curator["phi"], abs=1e-3)
+        assert camera["target"] == pytest.approx(curator["target"], abs=1e-3)
+    # a phone in portrait steps back to show the width a laptop showed
+    assert seen["phone"]["radius"] > 1.3 * curator["radius"]
+    assert seen["phone"]["radius"] == pytest.approx(preview["radius"], rel=0.02)

@@ -2,6 +2,7 @@
 // the page has loaded are model-viewer and the first model fetched, so that they never compete
 // with the poster on a weak network. It shows the small "thumb" level, then swaps to the level
 // that fits this device and network (see levels.js). Without WebGL the page turns to text-only.
+import { keepFramed } from "heritour/framing";
 import { LEVELS, bestAvailable, chooseLevel, situation } from "heritour/levels";
 
 const config = JSON.parse(document.getElementById("viewer-config").textContent);
@@ -143,6 +144,7 @@ const figure = document.querySelector("figure.viewer");
 const viewer = figure && figure.querySelector("model-viewer");
 if (viewer) {
   progressive(viewer);
+  keepFramed(viewer, JSON.parse(viewer.dataset.framing || "null"));
   labelledHotspots(viewer);
   afterPaint(() => {
     if ("WebGLRenderingContext" in window) preload(viewer.dataset.thumb);
