@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models3d.camera import check_framing
 from tours.errors import CodedError
 from tours.locales import is_language_tag, normalize_tag
 from tours.models import Hotspot, HotspotText, ModelAsset, Stop, StopText, Tour, TourText
@@ -199,13 +200,22 @@ def set_camera(
     target: str,
     field_of_view: str,
     poster_key: str | None = None,
+    framing: dict[str, Any] | None = None,
 ) -> None:
-    """Keep the view chosen in the viewer (model-viewer's own notation) and its poster."""
+    """Keep the view chosen in the viewer (model-viewer's own notation) and its poster.
+
+    ``framing`` is the rectangle the curator had in view around the target (half sizes in
+    metres, see ``models3d.camera``); without it the orbit is shown as it is on any canvas.
+    """
     checks = ((orbit, _ORBIT), (target, _POINT), (field_of_view, _FOV))
     if not all(pattern.match(value.strip()) for value, pattern in checks):
         raise AuthoringError("invalid_camera", "The camera view is not in a form the viewer uses.")
+    checked = check_framing(framing) if framing is not None else None
+    if framing is not None and checked is None:
+        raise AuthoringError("invalid_camera", "The framed region is not valid.")
     stop.camera_orbit, stop.camera_target = orbit.strip(), target.strip()
     stop.field_of_view = field_of_view.strip()
+    stop.framing = checked
     if poster_key is not None:
         stop.poster_key = poster_key
     session.commit()

@@ -25,6 +25,7 @@ import jsonschema
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models3d.camera import check_framing
 from tours.authoring import AuthoringError, check_slug
 from tours.blobstore import IMMUTABLE, BlobStore, InvalidKey, check_key
 from tours.document import model_document, tour_document
@@ -81,6 +82,7 @@ def document_keys(document: dict[str, Any]) -> set[str]:
         model = stop.get("model") or {}
         keys.update(level["key"] for level in (model.get("levels") or {}).values())
         keys.update(k for k in (model.get("poster"), stop.get("poster")) if k)
+        keys.update((stop.get("posters") or {}).values())
         for audio in stop.get("audio", {}).values():
             keys.update(k for k in (audio["key"], audio.get("captions")) if k)
     return keys
@@ -262,6 +264,9 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
             camera_orbit=item["camera"]["orbit"],
             camera_target=item["camera"]["target"],
             field_of_view=item["camera"]["field_of_view"],
+            framing=check_framing(item["camera"].get("framing")),
+            lighting=item.get("lighting"),
+            posters=item.get("posters"),
             poster_key=item.get("poster"),
         )
         stop.texts = _texts(StopText, {k: item[k] for k in ("title", "narration", "model_alt")}, {})
@@ -279,6 +284,7 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
                 position=index,
                 surface_position=spot["position"],
                 surface_normal=spot["normal"],
+                view=spot.get("view"),
                 texts=_texts(HotspotText, {"label": spot["label"], "body": spot["body"]}, {}),
             )
             for index, spot in enumerate(item["hotspots"])

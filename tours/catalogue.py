@@ -35,6 +35,7 @@ class HotspotView:
     label: Picked
     body: Picked
     body_html: str = ""
+    view: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,13 @@ class StopView:
     narration: Picked
     narration_html: str
     model_alt: Picked
-    camera: dict[str, str]
+    camera: dict[str, Any]
     levels: dict[str, dict[str, Any]]
     poster_key: str | None
     hotspots: list[HotspotView]
     audio: AudioView | None = None
+    lighting: str | None = None
+    posters: dict[str, str] | None = None
 
     def level_key(self, preferred: str) -> str | None:
         """The key of ``preferred``, or of the nearest level below it, or any level."""
@@ -155,6 +158,7 @@ def _hotspot_view(spot: dict[str, Any], choose: Choose) -> HotspotView:
         label=choose(spot["label"]),
         body=body,
         body_html=render_narration(body.text),
+        view=spot.get("view"),
     )
 
 
@@ -172,6 +176,8 @@ def _stop_view(number: int, stop: dict[str, Any], lang: str, choose: Choose) -> 
         poster_key=model.get("poster"),
         hotspots=[_hotspot_view(spot, choose) for spot in stop["hotspots"]],
         audio=_audio_view(stop.get("audio") or {}, lang),
+        lighting=stop.get("lighting"),
+        posters=stop.get("posters"),
     )
 
 

@@ -30,6 +30,18 @@ def model_document(asset: ModelAsset) -> dict[str, Any]:
     }
 
 
+def _camera(stop: Stop) -> dict[str, Any]:
+    """The stop's camera in model-viewer's notation, with the framed region when known."""
+    camera: dict[str, Any] = {
+        "orbit": stop.camera_orbit,
+        "target": stop.camera_target,
+        "field_of_view": stop.field_of_view,
+    }
+    if stop.framing:
+        camera["framing"] = stop.framing
+    return camera
+
+
 def stop_document(stop: Stop) -> dict[str, Any]:
     """One stop as a document fragment. A poster captured for the stop's camera view is
     preferred over the model's own poster; ``poster`` keeps the stop's own (or null)."""
@@ -40,11 +52,7 @@ def stop_document(stop: Stop) -> dict[str, Any]:
         "title": _by_locale(stop.texts, "title"),
         "narration": _by_locale(stop.texts, "narration"),
         "model_alt": _by_locale(stop.texts, "model_alt"),
-        "camera": {
-            "orbit": stop.camera_orbit,
-            "target": stop.camera_target,
-            "field_of_view": stop.field_of_view,
-        },
+        "camera": _camera(stop),
         "poster": stop.poster_key,
         "model": model,
         "audio": {
@@ -61,9 +69,12 @@ def stop_document(stop: Stop) -> dict[str, Any]:
                 "normal": hotspot.surface_normal,
                 "label": _by_locale(hotspot.texts, "label"),
                 "body": _by_locale(hotspot.texts, "body"),
+                **({"view": hotspot.view} if hotspot.view else {}),
             }
             for hotspot in stop.hotspots
         ],
+        **({"lighting": stop.lighting} if stop.lighting else {}),
+        **({"posters": stop.posters} if stop.posters else {}),
     }
 
 

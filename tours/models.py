@@ -103,6 +103,13 @@ class Stop(Base):
     camera_target: Mapped[str] = mapped_column(String(100), default="")
     field_of_view: Mapped[str] = mapped_column(String(32), default="")
     poster_key: Mapped[str | None] = mapped_column(String(255))
+    # What the curator framed: {"half_width", "half_height"} in metres, the rectangle seen
+    # around the camera target, kept in view on any canvas (see models3d.camera).
+    framing: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A lighting preset name (see models3d.camera.LIGHTING), or None for the default.
+    lighting: Mapped[str | None] = mapped_column(String(16))
+    # Posters rendered by the server at the stop's camera: {"<width>": key}, widest last.
+    posters: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     tour: Mapped[Tour] = relationship(back_populates="stops")
     model: Mapped[ModelAsset | None] = relationship()
@@ -159,6 +166,8 @@ class Hotspot(Base):
     position: Mapped[int]
     surface_position: Mapped[str] = mapped_column(String(100))
     surface_normal: Mapped[str] = mapped_column(String(100), default="0 1 0")
+    # Its own camera view, {"orbit", "target", "field_of_view"} as for a stop, or None.
+    view: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     stop: Mapped[Stop] = relationship(back_populates="hotspots")
     texts: Mapped[list[HotspotText]] = relationship(

@@ -101,6 +101,19 @@ def test_camera_and_hotspots(db: Any, ready_asset: Any) -> None:
     assert (
         _code(lambda: set_camera(db, stop, "30deg; drop", "0m 0m 0m", "30deg")) == "invalid_camera"
     )
+    framed = {"half_width": 1.25, "half_height": 0.5}
+    set_camera(db, stop, "30deg 75deg 2m", "0m 0m 0m", "30deg", framing=framed)
+    assert tour_document(tour)["stops"][0]["camera"]["framing"] == framed
+    for bad in ({"half_width": 0, "half_height": 1}, {"half_width": "1", "half_height": 1}, {}):
+        assert (
+            _code(
+                lambda bad=bad: set_camera(
+                    db, stop, "0deg 0deg 1m", "0m 0m 0m", "30deg", framing=bad
+                )
+            )
+            == "invalid_camera"
+        )
+    assert stop.framing == framed  # a refused camera changes nothing
     spot = add_hotspot(db, stop, "0.1m  0.2m 0.3m", "0 1 0")
     assert spot.surface_position == "0.1m 0.2m 0.3m"
     assert _code(lambda: add_hotspot(db, stop, "<b>", "0 1 0")) == "invalid_hotspot"

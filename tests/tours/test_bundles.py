@@ -24,16 +24,23 @@ LIMITS = BundleLimits(max_unpacked_bytes=50 * 1024 * 1024, max_files=100)
 
 @pytest.fixture
 def rich_tour(db: Any, store: Any, draft_tour: Any) -> Any:
-    """``draft_tour`` with audio, captions and a captured poster on its first stop."""
+    """``draft_tour`` with audio, captions, a captured poster, a framed region, a lighting
+    preset and a hotspot with its own camera view on its first stop."""
     from PIL import Image
 
     stop = draft_tour.stops[0]
     set_audio(db, store, stop, "vi", io.BytesIO(b"ID3" + b"\x00" * 64), b"WEBVTT\n", 10_000)
     png = io.BytesIO()
     Image.new("RGB", (32, 32), (200, 10, 10)).save(png, "PNG")
-    set_camera(
-        db, stop, "10deg 70deg 3m", "0m 0.2m 0m", "35deg", store_poster(store, png.getvalue())
-    )
+    poster = store_poster(store, png.getvalue())
+    framing = {"half_width": 1.5, "half_height": 0.75}
+    set_camera(db, stop, "10deg 70deg 3m", "0m 0.2m 0m", "35deg", poster, framing)
+    stop.lighting = "clay"
+    stop.hotspots[0].view = {
+        "orbit": "40deg 60deg 1m",
+        "target": "0m 0.5m 0.5m",
+        "field_of_view": "20deg",
+    }
     draft_tour.latitude, draft_tour.longitude = 16.4698, 107.5786
     db.commit()
     return draft_tour
@@ -50,7 +57,12 @@ def test_export_import_export_is_byte_identical(
     first = bundle_bytes(store, rich_tour)
     manifest = json.loads(_manifest(first))
     jsonschema.validate(manifest, bundle_schema())
-    assert manifest["tour"]["stops"][0]["audio"]["vi"]["captions"].startswith("captions/")
+    first_stop = manifest["tour"]["stops"][0]
+    assert first_stop["audio"]["vi"]["captions"].startswith("captions/")
+    assert first_stop["camera"]["framing"] == {"half_width": 1.5, "half_height": 0.75}
+    assert first_stop["lighting"] == "clay"
+    assert first_stop["hotspots"][0]["view"]["orbit"] == "40deg 60deg 1m"
+    assert "framing" not in manifest["tour"]["stops"][1]["camera"]  # optional fields
     # Another Heritour: an empty store, and a database without this tour or its model.
     db.delete(rich_tour)
     db.commit()

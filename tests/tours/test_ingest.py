@@ -14,6 +14,7 @@ import pytest
 
 import models3d
 from tours.blobstore import BlobInfo, BlobStore, BlobStoreError
+from tours.blobstore.multipart import UploadRequest
 from tours.ingest import STORE_UNAVAILABLE, IngestSettings, process_asset, store_original
 from tours.jobs import RETRIES, JobQueue, make_queue
 from tours.models import AssetStatus, ModelAsset
@@ -140,6 +141,26 @@ class FailingStore(BlobStore):
 
     def check(self) -> None:
         self.inner.check()
+
+    @property
+    def location(self) -> str:
+        return self.inner.location
+
+    def create_if_missing(self) -> None:
+        self.inner.create_if_missing()
+
+    def local_path(self, key: str) -> Path | None:
+        return self.inner.local_path(key)
+
+    @property
+    def takes_direct_uploads(self) -> bool:
+        return self.inner.takes_direct_uploads
+
+    def presign_upload(self, request: UploadRequest, expires_in: int) -> str:
+        return self.inner.presign_upload(request, expires_in)
+
+    def allow_origins(self, origins: list[str]) -> bool:
+        return self.inner.allow_origins(origins)
 
 
 def test_storage_failure_removes_what_the_attempt_wrote(

@@ -57,6 +57,8 @@ def test_build_and_publish_a_tour(curator: Any, db: Any, ready_asset: Any) -> No
             "orbit": "20.00deg 70.00deg 2.5000m",
             "target": "0.0000m 0.3000m 0.0000m",
             "field_of_view": "30.00deg",
+            "half_width": "1.20000",
+            "half_height": "0.60000",
             "poster": (io.BytesIO(_png()), "poster.png"),
         },
         content_type="multipart/form-data",
@@ -64,6 +66,7 @@ def test_build_and_publish_a_tour(curator: Any, db: Any, ready_asset: Any) -> No
     )
     assert camera.status_code == 200, camera.json
     assert camera.json["camera"]["orbit"] == "20.00deg 70.00deg 2.5000m"
+    assert camera.json["camera"]["framing"] == {"half_width": 1.2, "half_height": 0.6}
     assert camera.json["poster"].startswith("posters/")
     spot = curator.post(
         f"{base}/stops/{first.id}/hotspots",
@@ -90,6 +93,8 @@ def test_build_and_publish_a_tour(curator: Any, db: Any, ready_asset: Any) -> No
         assert view.stops[0].poster_key == camera.json["poster"]
         page = curator.get(f"/{lang}/tours/dai-noi/1")
         assert page.status_code == 200 and title in page.get_data(as_text=True)
+        framing = "{&#34;half_height&#34;: 0.6, &#34;half_width&#34;: 1.2}"
+        assert f'data-framing="{framing}"' in page.get_data(as_text=True)
     assert curator.post(f"{base}/unpublish").status_code == 302
     assert curator.get("/en/tours/dai-noi/1").status_code == 404
 

@@ -16,6 +16,7 @@ VIEWER_FILES = (
     "vendor/meshopt_decoder.js",
     "js/viewer.js",
     "js/levels.js",
+    "js/framing.js",
     "js/stop.js",
     "js/offline.js",
     "js/offline-page.js",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -101,6 +103,18 @@ def stop_model(tour_id: int, stop_id: int) -> Response:
     return _back(stop)
 
 
+def _framing(form: Any) -> dict[str, Any] | None:
+    """The framed region sent with the camera (``half_width``, ``half_height`` in metres),
+    or None when the form has none (the camera typed as numbers)."""
+    sizes = {name: form.get(name, "").strip() for name in ("half_width", "half_height")}
+    if not any(sizes.values()):
+        return None
+    try:
+        return {name: float(value) for name, value in sizes.items()}
+    except ValueError:
+        raise AuthoringError("invalid_camera", "The framed region is not valid.") from None
+
+
 @bp.post("/tours/<int:tour_id>/stops/<int:stop_id>/camera")
 def stop_camera(tour_id: int, stop_id: int) -> Response | tuple[Response, int]:
     """Keep the viewer's camera (orbit, target, field of view) and the poster captured there."""
@@ -121,6 +135,7 @@ def stop_camera(tour_id: int, stop_id: int) -> Response | tuple[Response, int]:
             form.get("target", ""),
             form.get("field_of_view", ""),
             poster_key,
+            _framing(form),
         )
     except AuthoringError as error:
         if _wants_json():
@@ -133,6 +148,7 @@ def stop_camera(tour_id: int, stop_id: int) -> Response | tuple[Response, int]:
                 "orbit": stop.camera_orbit,
                 "target": stop.camera_target,
                 "field_of_view": stop.field_of_view,
+                "framing": stop.framing,
             },
             poster=stop.poster_key,
         )

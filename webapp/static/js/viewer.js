@@ -2,6 +2,7 @@
 // the page has loaded are model-viewer and the first model fetched, so that they never compete
 // with the poster on a weak network. It shows the small "thumb" level, then swaps to the level
 // that fits this device and network (see levels.js). Without WebGL the page turns to text-only.
+import { keepFramed } from "heritour/framing";
 import { LEVELS, bestAvailable, chooseLevel, situation } from "heritour/levels";
 
 const config = JSON.parse(document.getElementById("viewer-config").textContent);
@@ -24,6 +25,7 @@ function hasWebGL() {
 function showTextOnly(figure, viewer) {
   document.documentElement.classList.add("text-mode", "no-webgl");
   viewer.remove();
+  document.getElementById("model-detail")?.closest("p")?.remove();
   figure.classList.add("still");
 }
 
@@ -37,31 +39,56 @@ function levelOf(urls, url) {
   return LEVELS.find((level) => urls[level] === url) || "";
 }
 
+// The figure's poster gives way as soon as a model is drawn. model-viewer's own
+// "model-visibility" event is not enough: when the source changes right after the first load
+// (thumb to a better level), it never reports the model visible again. Its "load" event is
+// sent once the new model's pixels are drawn, on every swap, so both are listened to.
+function showModel(viewer, urls, cause) {
+  const figure = viewer.closest("figure");
+  if (figure.classList.contains("drawn")) return;
+  figure.classList.add("drawn");
+  const src = viewer.getAttribute("src");
+  record.events.push({ type: "visible", cause, level: levelOf(urls, src), url: src, t: performance.now() });
+}
+
 function progressive(viewer) {
   const urls = levelUrls(viewer);
-  const target = bestAvailable(urls, chooseLevel(situation(window, viewer)));
+  let target = bestAvailable(urls, chooseLevel(situation(window, viewer)));
   record.wanted = target ? target.level : null;
   viewer.dataset.wanted = record.wanted || "";
   viewer.addEventListener("load", () => {
     const src = viewer.getAttribute("src");
     record.events.push({ type: "load", level: levelOf(urls, src), url: src, t: performance.now() });
     viewer.dataset.loaded = levelOf(urls, src);
+    if (viewer.loaded) showModel(viewer, urls, "load");
     if (target && src !== target.url) viewer.setAttribute("src", target.url);
   });
   viewer.addEventListener("model-visibility", (event) => {
-    if (event.detail.visible) {
-      viewer.closest("figure").classList.add("drawn");
-      const src = viewer.getAttribute("src");
-      record.events.push({ type: "visible", level: levelOf(urls, src), url: src, t: performance.now() });
-    }
+    if (event.detail.visible) showModel(viewer, urls, "model-visibility");
   });
-  // A level that cannot be fetched (offline and not saved): fall back to a smaller one.
+  // A level that cannot be fetched (offline and not saved): fall back to a smaller one, and
+  // keep it (asking again for the missing level would only fail again).
   viewer.addEventListener("error", () => {
     const index = LEVELS.indexOf(levelOf(urls, viewer.getAttribute("src")));
     const fallback = index > 0 ? bestAvailable(urls, LEVELS[index - 1]) : null;
     record.events.push({ type: "error", url: viewer.getAttribute("src"), t: performance.now() });
-    if (fallback) viewer.setAttribute("src", fallback.url);
+    if (!fallback) return;
+    target = fallback;
+    viewer.setAttribute("src", fallback.url);
   });
+  // The visitor's own choice of detail ("" = the level chosen for this device and network).
+  const choice = document.getElementById("model-detail");
+  if (choice) {
+    const automatic = target;
+    choice.addEventListener("change", () => {
+      target = choice.value ? bestAvailable(urls, choice.value) : automatic;
+      record.wanted = target ? target.level : null;
+      viewer.dataset.wanted = record.wanted || "";
+      if (target && viewer.getAttribute("src") !== target.url && viewer.loaded) {
+        viewer.setAttribute("src", target.url);
+      }
+    });
+  }
 }
 
 // Tapping a hotspot shows its label beside it (its text is in the list under the viewer).
@@ -117,6 +144,7 @@ const figure = document.querySelector("figure.viewer");
 const viewer = figure && figure.querySelector("model-viewer");
 if (viewer) {
   progressive(viewer);
+  keepFramed(viewer, JSON.parse(viewer.dataset.framing || "null"));
   labelledHotspots(viewer);
   afterPaint(() => {
     if ("WebGLRenderingContext" in window) preload(viewer.dataset.thumb);

@@ -1,5 +1,7 @@
-// Stop editor: keep the viewer's camera as the stop's view (with a poster captured from it),
-// place hotspots by clicking on the model, and preview the narration as tourists see it.
+// Stop editor: keep the viewer's camera as the stop's view (with what it frames, and a
+// poster captured from it), preview that view on a phone's and a desktop's canvas, place
+// hotspots by clicking on the model, and preview the narration as tourists see it.
+import { applyFraming, currentFraming } from "../framing.js";
 import { post } from "./request.js";
 
 const viewer = document.getElementById("stop-viewer");
@@ -7,14 +9,45 @@ const status = document.getElementById("viewer-status");
 const say = (text) => { if (status) status.textContent = text; };
 const degrees = (radians) => (radians * 180) / Math.PI;
 
-function cameraNow() {
+function orbitNow() {
   const orbit = viewer.getCameraOrbit();
+  return `${degrees(orbit.theta).toFixed(2)}deg ${degrees(orbit.phi).toFixed(2)}deg ${orbit.radius.toFixed(4)}m`;
+}
+
+function cameraNow() {
   const target = viewer.getCameraTarget();
   return {
-    orbit: `${degrees(orbit.theta).toFixed(2)}deg ${degrees(orbit.phi).toFixed(2)}deg ${orbit.radius.toFixed(4)}m`,
+    orbit: orbitNow(),
     target: `${target.x.toFixed(4)}m ${target.y.toFixed(4)}m ${target.z.toFixed(4)}m`,
     field_of_view: `${viewer.getFieldOfView().toFixed(2)}deg`,
   };
+}
+
+// What the canvas frames now, sent with the camera so that tourists' screens keep it.
+function framingNow() {
+  const framing = currentFraming(viewer);
+  return { half_width: framing.half_width.toFixed(5), half_height: framing.half_height.toFixed(5) };
+}
+
+// The view as a phone (412 × 420 canvas) or a desktop (637 × 420) will show it: the framing
+// of the free canvas, fitted to the other one.
+let previewed = null;
+async function previewOn(mode) {
+  if (!viewer.loaded) await new Promise((resolve) => viewer.addEventListener("load", resolve, { once: true }));
+  if (!viewer.classList.contains("as-phone") && !viewer.classList.contains("as-desktop")) {
+    previewed = { framing: currentFraming(viewer), orbit: orbitNow() };
+  }
+  viewer.classList.toggle("as-phone", mode === "phone");
+  viewer.classList.toggle("as-desktop", mode === "desktop");
+  for (const button of document.querySelectorAll("[data-preview]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.preview === mode));
+  }
+  viewer.dataset.preview = mode;
+  if (!mode || !previewed) return;
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const radius = await applyFraming(viewer, previewed.framing, previewed.orbit);
+  viewer.dataset.framedRadius = radius.toFixed(4);
+  viewer.dispatchEvent(new CustomEvent("heritour-framed", { detail: { radius } }));
 }
 
 async function useThisView(button) {
@@ -22,7 +55,7 @@ async function useThisView(button) {
   try {
     const camera = cameraNow();
     const body = new FormData();
-    for (const [name, value] of Object.entries(camera)) body.set(name, value);
+    for (const [name, value] of Object.entries({ ...camera, ...framingNow() })) body.set(name, value);
     const poster = await viewer.toBlob({ mimeType: "image/webp", qualityArgument: 0.85 });
     if (poster) body.set("poster", poster, "poster.webp");
     const answer = await post(viewer.dataset.cameraUrl, body);
@@ -71,6 +104,9 @@ if (viewer) {
     say(placing ? viewer.dataset.msgPlace : "");
   });
   viewer.addEventListener("click", placeHotspot);
+  for (const button of document.querySelectorAll("[data-preview]")) {
+    button.addEventListener("click", () => previewOn(button.dataset.preview));
+  }
 }
 
 const narration = document.getElementById("narration");

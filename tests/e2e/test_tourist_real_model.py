@@ -1,0 +1,211 @@
+"""A real model, put through the ingest pipeline, framed in the studio and seen by tourists.
+
+CesiumMilkTruck.glb (textured, several meshes) comes out of the pipeline with a ``thumb``
+that differs from ``low`` and ``medium``, so the viewer really swaps models. On every path
+that swaps levels (the upgrade after the thumb, the visitor's own choice, and the fallback
+when a level cannot be fetched, as offline), the poster must give way to the drawn model
+on a phone (412 × 915). What a curator frames on a laptop stays in view on a phone, a tablet
+and a desktop, and the studio's phone preview shows it as the phone does.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tours.db import migrate
+
+pytestmark = pytest.mark.e2e
+PHONE_412 = {"viewport": {"width": 412, "height": 915}}
+TABLET = {"viewport": {"width": 768, "height": 1024}}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
+EMAIL, PASSWORD = "framer@example.org", "a long enough password"
+MODEL = "CesiumMilkTruck.glb"
+POSTER_HIDDEN = """() => {
+    const poster = document.querySelector('figure.viewer > img.poster');
+    const style = getComputedStyle(poster);
+    return style.visibility === 'hidden' && Number(style.opacity) === 0;
+}"""
+
+
+def _loaded(level: str) -> str:
+    return f"document.querySelector('model-viewer')?.dataset.loaded === '{level}'"
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    keys: dict[str, str]  # blob key of each level
+    tour_id: int
+    stop_id: int
+
+
+@pytest.fixture(scope="module")
+def real_site(
+    tmp_path_factory: pytest.TempPathFactory, serve: Any, e2e_app: Any, testdata: Path
+) -> Iterator[Site]:
+    """One published stop showing ``MODEL`` as the ingest pipeline made it, and a curator."""
+    from tours.accounts import create_user
+    from tours.ingest import process_asset, store_original
+    from tours.models import AssetStatus, ModelAsset, Stop, StopText, Tour, TourText
+    from tours.publishing import publish_tour
+    from webapp.extensions import db, jobs
+
+    app = e2e_app(tmp_path_factory.mktemp("real-model"))
+    with app.app_context():
+        migrate(db.engine)
+        settings = jobs.settings
+        data = io.BytesIO((testdata / MODEL).read_bytes())
+        asset_id = store_original(db.session, settings.store, data, MODEL).id
+        assert process_asset(settings, asset_id) == AssetStatus.READY
+        levels = db.session.get(ModelAsset, asset_id).levels
+        # the point of this model: the thumb is not the level a phone swaps to
+        assert levels["thumb"]["key"] != levels["medium"]["key"] != levels["low"]["key"]
+        tour = Tour(slug="truck", default_locale="en")
+        tour.texts = [TourText(locale="en", title="A truck", summary="A real model.")]
+        stop = Stop(position=0, model_asset_id=asset_id)
+        stop.texts = [
+            StopText(locale="en", title="The truck", narration="A truck.", model_alt="A truck")
+        ]
+        tour.stops.append(stop)
+        db.session.add(tour)
+        db.session.commit()
+        publish_tour(db.session, tour)
+        create_user(db.session, EMAIL, PASSWORD, "curator")
+        keys = {level: entry["key"] for level, entry in levels.items()}
+        ids = tour.id, stop.id
+    with serve(app) as url:
+        yield Site(url, keys, *ids)
+
+
+def _level_url(page: Any, level: str) -> str:
+    url: str = page.evaluate(f"document.querySelector('model-viewer').dataset.{level}")
+    return url
+
+
+def test_poster_gives_way_after_each_level_swap(
+    new_context: Any, real_site: Site, model_drawn: str
+) -> None:
+    page = new_context(real_site.url, **PHONE_412).new_page()
+    page.goto("/en/tours/truck/1")
+    # initial thumb, then the upgrade to the level that fits a phone
+    page.wait_for_function(_loaded("medium"), timeout=60_000)
+    page.wait_for_function(POSTER_HIDDEN, timeout=60_000)
+    page.wait_for_function(model_drawn, timeout=60_000)
+    loads = [
+        e["level"] for e in page.evaluate("window.heritourViewer.events") if e["type"] == "load"
+    ]
+    assert loads == ["thumb", "medium"]
+    # the visitor's own choice of detail
+    page.get_by_label("Model detail").select_option("low")
+    page.wait_for_function(_loaded("low"), timeout=60_000)
+    assert page.evaluate(
+        "document.querySelector('model-viewer').getAttribute('src')"
+    ) == _level_url(page, "low")
+    page.wait_for_function(POSTER_HIDDEN, timeout=60_000)
+    page.wait_for_function(model_drawn, timeout=60_000)
+
+
+def test_poster_gives_way_when_a_level_cannot_be_fetched(
+    new_context: Any, real_site: Site, model_drawn: str
+) -> None:
+    keys = real_site.keys
+    page = new_context(real_site.url, **PHONE_412).new_page()
+    # as offline with only the saved (low) level: the medium level's request fails
+    page.route(f"**/{keys['medium']}", lambda route: route.abort("internetdisconnected"))
+    page.goto("/en/tours/truck/1")
+    assert _level_url(page, "medium").endswith(keys["medium"])
+    page.wait_for_function(_loaded("low"), timeout=60_000)
+    page.wait_for_function(POSTER_HIDDEN, timeout=60_000)
+    page.wait_for_function(model_drawn, timeout=60_000)
+    events = page.evaluate("window.heritourViewer.events")
+    assert [(e["type"], e.get("level")) for e in events if e["type"] in ("load", "error")] == [
+        ("load", "thumb"),
+        ("error", None),
+        ("load", "low"),
+    ]
+
+
+# The camera as the viewer holds it, and the rectangle it has in view at the target's distance.
+CAMERA_NOW = """() => {
+    const viewer = document.querySelector('model-viewer');
+    const orbit = viewer.getCameraOrbit(), target = viewer.getCameraTarget();
+    const fov = viewer.getFieldOfView(), box = viewer.getBoundingClientRect();
+    const halfHeight = orbit.radius * Math.tan(fov * Math.PI / 360);
+    return {theta: orbit.theta, phi: orbit.phi, radius: orbit.radius, fov,
+            target: [target.x, target.y, target.z], aspect: box.width / box.height,
+            half_width: halfHeight * box.width / box.height, half_height: halfHeight};
+}"""
+FRAMED = """() => { const v = document.querySelector('model-viewer');
+    return v.dataset.framedRadius && v.dataset.framedSrc === v.dataset[v.dataset.wanted]; }"""
+
+
+def _sign_in(page: Any) -> None:
+    page.goto("/studio/")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Tours").wait_for()
+
+
+def test_what_the_curator_frames_stays_in_view_on_every_screen(
+    new_context: Any, real_site: Site
+) -> None:
+    studio = new_context(real_site.url, locale="en-US", **DESKTOP).new_page()
+    _sign_in(studio)
+    studio.goto(f"/studio/tours/{real_site.tour_id}/stops/{real_site.stop_id}")
+    studio.wait_for_function("document.querySelector('#stop-viewer')?.loaded", timeout=60_000)
+    # A close, wide view of the truck's side, as a curator would frame it on a laptop.
+    studio.evaluate(
+        """async () => { const v = document.querySelector('#stop-viewer');
+        v.cameraOrbit = '90deg 80deg ' + (v.getCameraOrbit().radius * 0.55) + 'm';
+        v.fieldOfView = '24deg'; v.jumpCameraToGoal(); await v.updateComplete;
+        await new Promise((resolve) => setTimeout(resolve, 0)); }"""
+    )
+    curator = studio.evaluate(CAMERA_NOW)
+    assert curator["aspect"] > 1.3  # a laptop's canvas, wider than tall
+    with studio.expect_response("**/camera") as response:
+        studio.get_by_role("button", name="Use this view").click()
+    studio.get_by_text("The camera view is saved.").wait_for()
+    saved = response.value.json()["camera"]
+    framing = saved["framing"]
+    assert framing["half_width"] == pytest.approx(curator["half_width"], rel=1e-3)
+    assert framing["half_height"] == pytest.approx(curator["half_height"], rel=1e-3)
+
+    # The studio's phone preview: the same rectangle, fitted to a 412 × 420 canvas.
+    studio.get_by_role("button", name="As on a phone").click()
+    studio.wait_for_function(
+        "document.querySelector('#stop-viewer').dataset.preview === 'phone' "
+        "&& document.querySelector('#stop-viewer').dataset.framedRadius",
+        timeout=60_000,
+    )
+    preview = studio.evaluate(CAMERA_NOW)
+    assert preview["aspect"] == pytest.approx(412 / 420, rel=0.01)
+
+    studio.goto(f"/studio/tours/{real_site.tour_id}")
+    studio.get_by_role("button", name="Publish again").click()
+    studio.get_by_text("Published revision 2.").wait_for()
+
+    seen = {}
+    for name, options in [("phone", PHONE_412), ("tablet", TABLET), ("desktop", DESKTOP)]:
+        page = new_context(real_site.url, **options).new_page()
+        page.goto("/en/tours/truck/1")
+        page.wait_for_function(FRAMED, timeout=60_000)
+        seen[name] = camera = page.evaluate(CAMERA_NOW)
+        # the whole framed rectangle is in view, and fills the canvas along one side
+        ratios = (
+            camera["half_width"] / framing["half_width"],
+            camera["half_height"] / framing["half_height"],
+        )
+        assert min(ratios) == pytest.approx(1, abs=0.01), (name, ratios)
+        assert camera["theta"] == pytest.approx(curator["theta"], abs=1e-3)
+        assert camera["phi"] == pytest.approx(curator["phi"], abs=1e-3)
+        assert camera["target"] == pytest.approx(curator["target"], abs=1e-3)
+    # a phone in portrait steps back to show the width a laptop showed
+    assert seen["phone"]["radius"] > 1.3 * curator["radius"]
+    assert seen["phone"]["radius"] == pytest.approx(preview["radius"], rel=0.02)
