@@ -15,14 +15,15 @@ from tours.locales import DEFAULT_LOCALE, INTERFACE_LOCALES, is_language_tag, no
 
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-AUTONYMS = {
-    "vi": "Tiếng Việt",
-    "en": "English",
-    "fr": "Français",
-    "zh": "中文",
-    "ko": "한국어",
-    "ja": "日本語",
-}
+
+
+def _autonym(tag: str) -> str:
+    """The language's name in itself (from CLDR), capitalised as a menu item."""
+    name = Locale.parse(tag).get_display_name(tag) or tag
+    return name[:1].upper() + name[1:]
+
+
+AUTONYMS = {tag: _autonym(tag) for tag in INTERFACE_LOCALES}
 
 
 def preferred_locale() -> str:

@@ -7,10 +7,11 @@ studio's flash messages both read from here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash
+from flask import current_app, flash
 from flask_babel import gettext as _
 
 from tours.accounts import MIN_PASSWORD_LENGTH, AccountError
@@ -18,6 +19,8 @@ from tours.authoring import AuthoringError
 from tours.library import model_status
 from tours.models import ModelAsset
 from tours.publishing import Problem
+from tours.stopmedia import MAX_CAPTIONS_BYTES
+from webapp.config import MB
 
 
 def _http_texts() -> dict[str, tuple[str, str]]:
@@ -97,7 +100,9 @@ def _sentences() -> dict[str, str]:
         "model_in_published_tour": _(
             "A published tour shows this model. Unpublish the tour or choose another model first."
         ),
-        "captions_too_large": _("The captions file is larger than 1 MB."),
+        "captions_too_large": _(
+            "The captions file is larger than %(mb)d MB.", mb=MAX_CAPTIONS_BYTES // MB
+        ),
         "invalid_captions": _("Captions must be a WebVTT file (starting with WEBVTT)."),
         "unsupported_audio": _("Audio must be MP3, AAC or Ogg."),
         "audio_too_large": _("The audio file is too large."),
@@ -175,8 +180,9 @@ def model_error(code: str, fallback: str) -> str:
             "and upload it again."
         ),
         "texture_too_large": _(
-            "A texture image is too large. Reduce the textures (to 8192 × 8192 pixels or "
-            "less) and upload the model again."
+            "A texture image is too large. Reduce the textures (to %(side)d × %(side)d pixels "
+            "or less) and upload the model again.",
+            side=math.isqrt(current_app.config["MAX_TEXTURE_PIXELS"]),
         ),
         "unsupported_texture": _(
             "A texture uses an image format that is not supported. Save the textures as PNG, "

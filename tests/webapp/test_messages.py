@@ -57,3 +57,14 @@ def test_api_error_shape_takes_the_sentence_from_the_code(app: Any) -> None:
             "detail": {"slug": "x"},
         }
     }
+
+
+def test_sentences_state_the_limits_that_are_configured(app: Any) -> None:
+    from webapp.messages import model_error
+
+    app.config["MAX_TEXTURE_PIXELS"] = 2048 * 2048
+    with app.test_request_context("/"), force_locale("en"):
+        assert "(to 2048 × 2048 pixels or less)" in model_error("texture_too_large", "")
+        assert error_message("captions_too_large") == "The captions file is larger than 1 MB."
+    with app.test_request_context("/"), force_locale("fr"):
+        assert "(à 2048 × 2048 pixels ou moins)" in model_error("texture_too_large", "")

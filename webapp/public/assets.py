@@ -13,6 +13,10 @@ copies are made once per process and kept in memory; the large third-party files
 (model-viewer, decoders) are compressed at setup instead (``flask static precompress``, run
 by ``make setup``): ``NAME.br`` and ``NAME.gz`` beside each file, used while they are newer
 than it, so no visitor waits for the best compression.
+
+Fingerprints stay ours too: WhiteNoise marks a file immutable only by a hashed file name
+written at build time, while ``?v=`` needs no build step, and it could not serve the blob
+store's media, which share this delivery.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from tours.library import (
 )
 from tours.models import ModelAsset
 from tours.uploads import sanitize_name
+from webapp.config import MB, ingest_limits
 from webapp.extensions import blobs, db, jobs
 from webapp.messages import error_message, model_error, phone_reason
 from webapp.studio import bp, get_or_404
@@ -41,7 +42,8 @@ def models() -> str:
         units=UNITS,
         direct_upload=direct,
         max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
-        chunk_mb=current_app.config["UPLOAD_CHUNK_MB"],
+        max_upload_bytes=ingest_limits(current_app.config).max_upload_bytes,
+        chunk_bytes=current_app.config["UPLOAD_CHUNK_MB"] * MB,
     )
 
 

@@ -22,7 +22,8 @@ from tours.authoring import (
 )
 from tours.library import list_models
 from tours.models import AssetStatus, Hotspot, Stop
-from tours.stopmedia import remove_audio, set_audio, store_poster
+from tours.stopmedia import MAX_CAPTIONS_BYTES, remove_audio, set_audio, store_poster
+from webapp.config import MB
 from webapp.errors import api_error
 from webapp.extensions import blobs, db
 from webapp.messages import error_message, flash_saved
@@ -233,8 +234,10 @@ def stop_audio(tour_id: int, stop_id: int, lang: str) -> Response:
             stop,
             lang,
             audio.stream,
-            captions.stream.read(2 * 1024 * 1024) if captions and captions.filename else None,
-            current_app.config["MAX_AUDIO_MB"] * 1024 * 1024,
+            captions.stream.read(MAX_CAPTIONS_BYTES + 1)
+            if captions and captions.filename
+            else None,
+            current_app.config["MAX_AUDIO_MB"] * MB,
         )
         flash(_("The audio is saved."))
     except AuthoringError as error:
