@@ -102,3 +102,7 @@ window.addEventListener("beforeunload", (event) => {
   event.preventDefault();
   event.returnValue = "";
 });
+
+// A link to a text (from the translation matrix) lands in the field, ready to write.
+const linked = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+if (linked && linked.matches("input, textarea")) linked.focus();
