@@ -17,13 +17,19 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy.orm import Session
+
+from tours.blobstore import BlobStore
+from tours.models import Tour, TourImage
 
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
 WIDTHS = (320, 640, 1280)
 WEBP_QUALITY = 82
 REF_LENGTH = 16
+MAX_ALT = 500
 REFERENCE = re.compile(r"!\[[^\]]*\]\(image:([0-9a-f]{16})\)")
 
 
@@ -120,3 +126,90 @@ def referenced_images(markdown: str) -> list[str]:
 def image_markdown(ref: str) -> str:
     """What a curator writes in a text to show the image ``ref``."""
     return f"![](image:{ref})"
+
+
+def image_variants(image: ProcessedImage, store: BlobStore) -> dict[str, str]:
+    """Store the copies (content-addressed, once); their keys by the width asked for."""
+    return {
+        str(target): store.put_content("images", io.BytesIO(data), "webp", "image/webp")
+        for target, data in sorted(image.variants.items())
+    }
+
+
+def add_tour_image(
+    session: Session,
+    store: BlobStore,
+    tour: Tour,
+    data: bytes,
+    *,
+    name: str,
+    locale: str,
+    alt: str,
+    limits: ImageLimits,
+) -> TourImage:
+    """Add an uploaded image to ``tour`` with its alternative text in ``locale`` (required).
+
+    The same picture uploaded twice is one image; the new alternative text replaces the old.
+    """
+    alt = alt.strip()[:MAX_ALT]
+    if not alt:
+        raise ImageError("image_alt_missing", "Describe the image for people who cannot see it.")
+    processed = process_image(data, limits)
+    found = next((image for image in tour.images if image.ref == processed.ref), None)
+    if found is None:
+        found = TourImage(
+            ref=processed.ref,
+            name=name[:255],
+            width=processed.width,
+            height=processed.height,
+            variants=image_variants(processed, store),
+            alt={},
+        )
+        tour.images.append(found)
+    found.alt = {**found.alt, locale: alt}
+    session.commit()
+    return found
+
+
+def set_image_alt(session: Session, image: TourImage, locale: str, alt: str) -> None:
+    """Set (or, when empty, remove) the image's alternative text in ``locale``."""
+    texts = {tag: text for tag, text in image.alt.items() if tag != locale}
+    if alt.strip():
+        texts[locale] = alt.strip()[:MAX_ALT]
+    image.alt = texts
+    session.commit()
+
+
+def remove_tour_image(session: Session, image: TourImage) -> None:
+    """Take the image out of its tour (texts that still show it then show nothing)."""
+    image.tour.images.remove(image)
+    session.commit()
+
+
+def images_document(tour: Tour) -> dict[str, Any]:
+    """The tour's images for its document: size, copies and alternative texts by ref."""
+    return {
+        image.ref: {
+            "width": image.width,
+            "height": image.height,
+            "variants": dict(sorted(image.variants.items(), key=lambda item: int(item[0]))),
+            "alt": dict(sorted(image.alt.items())),
+        }
+        for image in tour.images
+    }
+
+
+def missing_alt_texts(tour: Tour) -> list[tuple[int | None, str, str]]:
+    """Images shown by a text in a language without alternative text in that language:
+    (stop number or None for the tour, language, ref)."""
+    alts = {image.ref: image.alt for image in tour.images}
+    found: list[tuple[int | None, str, str]] = []
+    for number, stop in enumerate(tour.stops, start=1):
+        texts = [(t.locale, t.narration) for t in stop.texts]
+        texts += [(t.locale, t.body) for spot in stop.hotspots for t in spot.texts]
+        for locale, markdown in texts:
+            for ref in referenced_images(markdown):
+                lacking = ref in alts and not alts[ref].get(locale, "").strip()
+                if lacking and (number, locale, ref) not in found:
+                    found.append((number, locale, ref))
+    return found
