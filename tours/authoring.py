@@ -266,6 +266,8 @@ class MatrixRow:
     stop: int | None
     hotspot: int | None
     done: dict[str, bool]
+    stop_id: int | None = None
+    hotspot_id: int | None = None
 
 
 def _done(rows: list[Any], attribute: str, languages: list[str]) -> dict[str, bool]:
@@ -282,14 +284,30 @@ def translation_matrix(tour: Tour) -> tuple[list[str], list[MatrixRow]]:
     ]
     for number, stop in enumerate(tour.stops, start=1):
         rows += [
-            MatrixRow(kind, number, None, _done(stop.texts, kind, languages))
+            MatrixRow(kind, number, None, _done(stop.texts, kind, languages), stop.id)
             for kind in ("title", "narration", "model_alt")
         ]
         audio = {item.locale for item in stop.audio}
-        rows.append(MatrixRow("audio", number, None, {lang: lang in audio for lang in languages}))
+        done = {lang: lang in audio for lang in languages}
+        rows.append(MatrixRow("audio", number, None, done, stop.id))
         for index, hotspot in enumerate(stop.hotspots, start=1):
             rows += [
-                MatrixRow(kind, number, index, _done(hotspot.texts, kind, languages))
+                MatrixRow(
+                    kind, number, index, _done(hotspot.texts, kind, languages), stop.id, hotspot.id
+                )
                 for kind in ("label", "body")
             ]
     return languages, rows
+
+
+def incomplete_languages(tour: Tour) -> dict[str, int]:
+    """The tour's languages that lack texts written in another of its languages, with how
+    many texts each lacks. Audio is optional and not counted."""
+    languages, rows = translation_matrix(tour)
+    missing = {lang: 0 for lang in languages}
+    for row in rows:
+        if row.kind == "audio" or not any(row.done.values()):
+            continue
+        for lang, done in row.done.items():
+            missing[lang] += not done
+    return {lang: count for lang, count in missing.items() if count}

@@ -2,7 +2,7 @@
 
 A bundle holds ``bundle.json`` (the versioned tour document, and a manifest of files with
 their hashes, sizes and types; see ``tour-bundle.schema.json`` beside this module) and, under
-``files/<key>``, every model level, poster, audio and captions file the tour uses.
+``files/<key>``, every model level, poster, audio, captions and image file the tour uses.
 Export is deterministic, so export → import → export gives the same ``bundle.json``.
 
 Import trusts nothing: entry names are checked before anything is read (no zip-slip),
@@ -38,6 +38,7 @@ from tours.models import (
     StopAudio,
     StopText,
     Tour,
+    TourImage,
     TourText,
 )
 
@@ -50,6 +51,7 @@ TYPES = {
     "models": "model/gltf-binary",
     "posters": "image/webp",
     "captions": "text/vtt",
+    "images": "image/webp",
 }
 AUDIO_TYPES = {"audio/mpeg", "audio/aac", "audio/mp4", "audio/ogg"}
 LEVEL_ORDER = ("high", "medium", "low", "thumb")
@@ -85,6 +87,8 @@ def document_keys(document: dict[str, Any]) -> set[str]:
         keys.update((stop.get("posters") or {}).values())
         for audio in stop.get("audio", {}).values():
             keys.update(k for k in (audio["key"], audio.get("captions")) if k)
+    for image in (document.get("images") or {}).values():
+        keys.update(image["variants"].values())
     return keys
 
 
@@ -290,6 +294,16 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
             for index, spot in enumerate(item["hotspots"])
         ]
         tour.stops.append(stop)
+    tour.images = [
+        TourImage(
+            ref=ref,
+            width=image["width"],
+            height=image["height"],
+            variants=image["variants"],
+            alt=image["alt"],
+        )
+        for ref, image in sorted((document.get("images") or {}).items())
+    ]
     session.add(tour)
     return tour
 

@@ -12,9 +12,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tours.document import document_locales
+from tours.images import variant_width
 from tours.locales import Picked, is_language_tag, pick
 from tours.models import Tour, TourRevision
-from tours.narration import render_narration
+from tours.narration import MEDIA_PREFIX, ShownImage, render_narration
 
 # The order in which the viewer prefers levels of detail when one is missing.
 LEVEL_ORDER = ("thumb", "low", "medium", "high")
@@ -90,6 +91,7 @@ class TourView:
     stops: list[StopView]
     site_default: str = ""
     search_text: str = ""
+    image_keys: tuple[str, ...] = ()
 
     @property
     def poster_key(self) -> str | None:
@@ -149,7 +151,31 @@ def _chooser(lang: str, default: str, preferences: Sequence[str]) -> Choose:
     return lambda texts: pick(texts, lang, default, preferences)
 
 
-def _hotspot_view(spot: dict[str, Any], choose: Choose) -> HotspotView:
+Images = dict[str, ShownImage]
+
+
+def _shown_images(images: dict[str, Any], choose: Choose) -> Images:
+    """The tour's images with their alternative text in the visitor's language."""
+    return {
+        ref: ShownImage(
+            copies=[
+                (MEDIA_PREFIX + key, variant_width(int(target), image["width"]))
+                for target, key in sorted(image["variants"].items(), key=lambda v: int(v[0]))
+            ],
+            width=image["width"],
+            height=image["height"],
+            alt=choose(image.get("alt") or {}).text,
+        )
+        for ref, image in images.items()
+    }
+
+
+def shown_images(images: dict[str, Any], lang: str, default: str) -> Images:
+    """A document's ``images`` as texts in ``lang`` show them (for previews)."""
+    return _shown_images(images, _chooser(lang, default, ()))
+
+
+def _hotspot_view(spot: dict[str, Any], choose: Choose, images: Images) -> HotspotView:
     """A hotspot in the visitor's language; its text is Markdown, rendered like the narration."""
     body = choose(spot["body"])
     return HotspotView(
@@ -157,24 +183,26 @@ def _hotspot_view(spot: dict[str, Any], choose: Choose) -> HotspotView:
         normal=spot["normal"],
         label=choose(spot["label"]),
         body=body,
-        body_html=render_narration(body.text),
+        body_html=render_narration(body.text, images),
         view=spot.get("view"),
     )
 
 
-def _stop_view(number: int, stop: dict[str, Any], lang: str, choose: Choose) -> StopView:
+def _stop_view(
+    number: int, stop: dict[str, Any], lang: str, choose: Choose, images: Images
+) -> StopView:
     narration = choose(stop["narration"])
     model = stop.get("model") or {}
     return StopView(
         number=number,
         title=choose(stop["title"]),
         narration=narration,
-        narration_html=render_narration(narration.text),
+        narration_html=render_narration(narration.text, images),
         model_alt=choose(stop["model_alt"]),
         camera=stop["camera"],
         levels=model.get("levels") or {},
         poster_key=model.get("poster"),
-        hotspots=[_hotspot_view(spot, choose) for spot in stop["hotspots"]],
+        hotspots=[_hotspot_view(spot, choose, images) for spot in stop["hotspots"]],
         audio=_audio_view(stop.get("audio") or {}, lang),
         lighting=stop.get("lighting"),
         posters=stop.get("posters"),
@@ -188,6 +216,8 @@ def tour_view(
     the visitor's other ``preferences`` (best first), then to the tour's default language."""
     default = document["default_locale"]
     choose = _chooser(lang, default, preferences)
+    images = document.get("images") or {}
+    shown = _shown_images(images, choose)
     return TourView(
         slug=document["slug"],
         revision=revision,
@@ -198,7 +228,7 @@ def tour_view(
         locales=document_locales(document),
         location=document.get("location"),
         stops=[
-            _stop_view(number, stop, lang, choose)
+            _stop_view(number, stop, lang, choose, shown)
             for number, stop in enumerate(document["stops"], start=1)
         ],
         site_default=pick(document["site_name"], default, default).text,
@@ -209,6 +239,7 @@ def tour_view(
                 for text in document[field].values()
             )
         ),
+        image_keys=tuple(key for image in images.values() for key in image["variants"].values()),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tours.images import images_document
 from tours.models import ModelAsset, Stop, Tour
 
 FORMAT = "heritour.tour"
@@ -93,6 +94,7 @@ def tour_document(tour: Tour) -> dict[str, Any]:
         "summary": _by_locale(tour.texts, "summary"),
         "site_name": _by_locale(tour.texts, "site_name"),
         "stops": [stop_document(stop) for stop in tour.stops],
+        "images": images_document(tour),
     }
 
 

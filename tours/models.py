@@ -70,6 +70,9 @@ class Tour(Base):
     stops: Mapped[list[Stop]] = relationship(
         back_populates="tour", cascade="all, delete-orphan", order_by="Stop.position"
     )
+    images: Mapped[list[TourImage]] = relationship(
+        back_populates="tour", cascade="all, delete-orphan", order_by="TourImage.id"
+    )
 
 
 class TourText(Base):
@@ -188,6 +191,26 @@ class HotspotText(Base):
     body: Mapped[str] = mapped_column(Text, default="")
 
     hotspot: Mapped[Hotspot] = relationship(back_populates="texts")
+
+
+class TourImage(Base):
+    """An image a tour's texts show (``![](image:REF)``): its WebP copies by width and its
+    alternative text per language (see :mod:`tours.images`)."""
+
+    __tablename__ = "tour_images"
+    __table_args__ = (UniqueConstraint("tour_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"), index=True)
+    ref: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    width: Mapped[int]
+    height: Mapped[int]
+    variants: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    alt: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tour: Mapped[Tour] = relationship(back_populates="images")
 
 
 class UserRole(enum.StrEnum):

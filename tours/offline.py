@@ -22,6 +22,7 @@ def offline_media_keys(tour: TourView) -> list[str]:
         for key in candidates:
             if key and key not in keys:
                 keys.append(key)
+    keys += [key for key in tour.image_keys if key not in keys]  # pictures in the texts
     return keys
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tours.document import tour_document
+from tours.images import missing_alt_texts
 from tours.models import AssetStatus, Tour, TourRevision
 
 
@@ -17,6 +18,7 @@ class Problem:
 
     code: str
     stop: int | None = None
+    locale: str = ""
 
 
 @dataclass
@@ -38,6 +40,10 @@ def publish_problems(tour: Tour) -> list[Problem]:
             problems.append(Problem("model_not_ready", number))
         if not any(t.locale == tour.default_locale and t.narration for t in stop.texts):
             problems.append(Problem("missing_narration", number))
+    for stop_number, locale, _ref in missing_alt_texts(tour):
+        problem = Problem("image_alt_missing", stop_number, locale)
+        if problem not in problems:
+            problems.append(problem)
     return problems
 
 

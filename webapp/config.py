@@ -56,6 +56,11 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "UPLOAD_CHUNK_MB": (8, int),
     "UPLOAD_DIR": (None, str),
     "MAX_AUDIO_MB": (50, int),
+    # Images in narration and hotspot texts: file size, and pixels (width x height) and
+    # longest side checked from the header before anything is decoded.
+    "MAX_IMAGE_MB": (20, int),
+    "MAX_IMAGE_PIXELS": (40_000_000, int),
+    "MAX_IMAGE_SIDE": (12_000, int),
 }
 
 

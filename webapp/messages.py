@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, flash
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from tours.accounts import MIN_PASSWORD_LENGTH, AccountError
@@ -21,6 +22,7 @@ from tours.models import ModelAsset
 from tours.publishing import Problem
 from tours.stopmedia import MAX_CAPTIONS_BYTES
 from webapp.config import MB
+from webapp.i18n import language_name
 
 
 def _http_texts() -> dict[str, tuple[str, str]]:
@@ -123,6 +125,24 @@ def _sentences() -> dict[str, str]:
         "schema_invalid": _("The tour document in the bundle is not valid."),
         "missing_blob": _("The bundle lacks a file its tour needs."),
         "blob_mismatch": _("A file in the bundle does not match its content hash."),
+        **_image_sentences(),
+    }
+
+
+def _image_sentences() -> dict[str, str]:
+    """Images in narration and hotspot texts (``tours.images``)."""
+    return {
+        "image_empty": _("The image file is empty."),
+        "image_too_large": _("The image file is larger than this site accepts."),
+        "image_not_an_image": _(
+            "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF."
+        ),
+        "image_format_not_allowed": _("Upload the image as JPEG, PNG, WebP or GIF."),
+        "image_too_many_pixels": _(
+            "The image has too many pixels. Make it smaller (for example 4000 pixels wide) "
+            "and upload it again."
+        ),
+        "image_alt_missing": _("Describe the image for visitors who cannot see it."),
     }
 
 
@@ -255,6 +275,11 @@ def problem_message(problem: Problem) -> str:
         "model_not_ready": _("Stop %(number)s has no ready model.", number=number),
         "missing_narration": _(
             "Stop %(number)s has no narration in the default language.", number=number
+        ),
+        "image_alt_missing": _(
+            "Stop %(number)s shows an image with no description in %(language)s.",
+            number=number,
+            language=language_name(problem.locale, str(get_locale())),
         ),
     }
     return sentences.get(problem.code, problem.code)

@@ -17,6 +17,8 @@ PAGES = [
     "/ja/tours/hue-imperial-city/3",
     "/ko/tours/hue-imperial-city/2?mode=text",
     "/zh/tours/hue-imperial-city/qr",
+    "/fr/tours/hue-imperial-city/end",
+    "/ja/offline",
 ]
 
 

@@ -16,6 +16,7 @@ import pytest
 from tours.authoring import AuthoringError, set_camera
 from tours.blobstore.local import LocalBlobStore
 from tours.bundles import BundleLimits, bundle_bytes, bundle_schema, import_bundle
+from tours.images import ImageLimits, add_tour_image, image_markdown
 from tours.models import ModelAsset, Tour
 from tours.stopmedia import set_audio, store_poster
 
@@ -43,6 +44,14 @@ def rich_tour(db: Any, store: Any, draft_tour: Any) -> Any:
     }
     draft_tour.latitude, draft_tour.longitude = 16.4698, 107.5786
     db.commit()
+    photo = io.BytesIO()
+    Image.new("RGB", (900, 600), (10, 120, 200)).save(photo, "JPEG")
+    limits = ImageLimits(max_bytes=10**7, max_pixels=10**7)
+    image = add_tour_image(
+        db, store, draft_tour, photo.getvalue(), name="p.jpg", locale="vi", alt="Ảnh", limits=limits
+    )
+    stop.texts[0].narration += f"\n\n{image_markdown(image.ref)}"
+    db.commit()
     return draft_tour
 
 
@@ -63,6 +72,10 @@ def test_export_import_export_is_byte_identical(
     assert first_stop["lighting"] == "clay"
     assert first_stop["hotspots"][0]["view"]["orbit"] == "40deg 60deg 1m"
     assert "framing" not in manifest["tour"]["stops"][1]["camera"]  # optional fields
+    (image,) = manifest["tour"]["images"].values()
+    assert sorted(image["variants"], key=int) == ["320", "640", "1280"]  # 1280: 900 wide
+    assert image["alt"] == {"vi": "Ảnh"}
+    assert all(key in manifest["files"] for key in image["variants"].values())
     # Another Heritour: an empty store, and a database without this tour or its model.
     db.delete(rich_tour)
     db.commit()

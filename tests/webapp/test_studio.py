@@ -49,6 +49,9 @@ ACCESS = {
     "studio.hotspot_delete": "curator",
     "studio.stop_audio": "curator",
     "studio.stop_audio_delete": "curator",
+    "studio.tour_image_add": "curator",
+    "studio.tour_image_alt": "curator",
+    "studio.tour_image_delete": "curator",
     "api.list_models_status": "curator",
     "api.model_detail": "curator",
     "api.narration_preview": "curator",
@@ -171,6 +174,7 @@ def test_roles_on_every_route(
         "code": "en",
         "number": 1,
         "upload_id": "0" * 32,
+        "image_id": 1,
     }
     client = client_as(role)
     rank = {None: 0, "curator": 1, "admin": 2}[role]

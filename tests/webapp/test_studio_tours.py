@@ -7,7 +7,7 @@ import io
 import re
 from typing import Any
 
-from tours.models import Tour
+from tours.models import StopText, Tour
 from tours.narration import render_narration
 
 
@@ -138,6 +138,45 @@ def test_translation_matrix_page(curator: Any, draft_tour: Any, db: Any) -> None
     assert [tag for tag in re.findall(r"<small>([^<]+)</small>", header)] == ["vi", "en", "ko"]
     assert page.count('class="done"') == 3 * 2 + 2 * (3 * 2 + 2 * 2)
     assert page.count('class="missing"') > 0
+    # Each cell links to the field where that text is written, in that language.
+    tour, stop = draft_tour.id, draft_tour.stops[1]
+    spot = stop.hotspots[0].id
+    for href in (
+        f"/studio/tours/{tour}?lang=ko#tour-title",
+        f"/studio/tours/{tour}?lang=vi#tour-site",
+        f"/studio/tours/{tour}/stops/{stop.id}?lang=ko#narration",
+        f"/studio/tours/{tour}/stops/{stop.id}?lang=en#stop-title",
+        f"/studio/tours/{tour}/stops/{stop.id}?lang=ko#audio-file",
+        f"/studio/tours/{tour}/stops/{stop.id}?lang=ko#body-{spot}",
+    ):
+        assert f'<a href="{href}">' in page, href
+    assert "missing: write Stop 2 · Narration in Korean</span>" in page
+    # The targets exist on the pages the links open.
+    editor = curator.get(f"/studio/tours/{tour}/stops/{stop.id}?lang=ko").get_data(as_text=True)
+    for field in ("stop-title", "narration", "model-alt", "audio-file", f"body-{spot}"):
+        assert f'id="{field}"' in editor, field
+
+
+def test_publishing_warns_about_incomplete_languages(
+    curator: Any, draft_tour: Any, db: Any
+) -> None:
+    base = f"/studio/tours/{draft_tour.id}"
+    page = curator.get(base).get_data(as_text=True)
+    assert 'id="incomplete-languages"' not in page  # vi and en are complete
+    curator.post(f"{base}/languages", data={"language": "ko"})
+    draft_tour.stops[0].texts.append(
+        StopText(locale="ko", title="문", narration="해설.", model_alt="모형")
+    )
+    db.commit()
+    page = curator.get(base).get_data(as_text=True)
+    # 3 tour texts, 3 of the second stop, 2 hotspot texts on each stop; audio is optional.
+    assert (
+        f'<a href="{base}/translations#lang-ko">Korean: {3 + 3 + 2 * 2} texts missing</a>' in page
+    )
+    assert 'aria-describedby="incomplete-languages"' in page
+    published = curator.post(f"{base}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "Published revision 1." in published
+    assert '<p class="flash warning">Not complete in Korean: visitors reading' in published
 
 
 def test_audio_upload_checks_bytes(curator: Any, draft_tour: Any, db: Any) -> None:

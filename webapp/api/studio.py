@@ -6,9 +6,11 @@ from flask import jsonify, request
 from werkzeug.wrappers import Response
 
 from tours.authoring import AuthoringError
+from tours.catalogue import shown_images
+from tours.images import images_document
 from tours.library import delete_model, list_models
-from tours.models import ModelAsset
-from tours.narration import render_narration
+from tours.models import ModelAsset, Tour
+from tours.narration import ShownImage, render_narration
 from webapp.api import bp
 from webapp.errors import api_error
 from webapp.extensions import db
@@ -101,4 +103,16 @@ def narration_preview() -> Response | tuple[Response, int]:
         return api_error(400, "missing_markdown")
     if len(markdown) > MAX_PREVIEW_CHARS:
         return api_error(413, "narration_too_long")
-    return jsonify(html=render_narration(markdown))
+    return jsonify(html=render_narration(markdown, _preview_images()))
+
+
+def _preview_images() -> dict[str, ShownImage]:
+    """The images of the tour named by ``?tour=`` as its texts in ``?lang=`` show them."""
+    tour_id = request.args.get("tour", "")
+    if not (tour_id.isascii() and tour_id.isdigit()) or int(tour_id) > MAX_ID:
+        return {}
+    tour = db.session.get(Tour, int(tour_id))
+    if tour is None:
+        return {}
+    lang = request.args.get("lang", "") or tour.default_locale
+    return shown_images(images_document(tour), lang, tour.default_locale)

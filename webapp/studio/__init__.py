@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
 from webapp.studio import (  # noqa: E402, F401
     views,
     views_bundles,
+    views_images,
     views_models,
     views_stops,
     views_tours,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
-from flask_babel import refresh
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -16,6 +16,7 @@ from tours.authoring import (
     add_language,
     add_stop,
     create_tour,
+    incomplete_languages,
     reorder_stops,
     save_tour_text,
     tour_languages,
@@ -30,7 +31,7 @@ from tours.models import AssetStatus, Tour
 from tours.publishing import PublishError, publish_problems, publish_tour, unpublish_tour
 from webapp.errors import api_error
 from webapp.extensions import db
-from webapp.i18n import visitor_languages
+from webapp.i18n import language_name, visitor_languages
 from webapp.messages import error_message, flash_saved, problem_message
 from webapp.public.views import mode_args, text_mode
 from webapp.studio import bp, get_or_404
@@ -78,6 +79,7 @@ def tour(tour_id: int) -> str:
         offered=[tag for tag in INTERFACE_LOCALES if tag not in languages],
         models=[m for m in list_models(db.session) if m.status == AssetStatus.READY],
         problems=[problem_message(problem) for problem in publish_problems(tour)],
+        incomplete=incomplete_languages(tour),
         interface_locales=INTERFACE_LOCALES,
     )
 
@@ -167,6 +169,17 @@ def tour_publish(tour_id: int) -> Response:
             flash(problem_message(problem), "error")
         return _back(tour)
     flash(_("Published revision %(number)d.", number=revision.number))
+    incomplete = incomplete_languages(tour)
+    if incomplete:
+        names = ", ".join(language_name(tag, str(get_locale())) for tag in incomplete)
+        flash(
+            _(
+                "Not complete in %(languages)s: visitors reading those languages see some "
+                "texts in another language.",
+                languages=names,
+            ),
+            "warning",
+        )
     return _back(tour)
 
 
