@@ -411,3 +411,81 @@ def test_wrong_buffer_view_target_is_dropped(tmp_path: Path):
         {"code": "buffer_view_targets_repaired", "detail": {"buffer_views": 1}}
     ]
     assert report["validator"]["numErrors"] == 0
+
+
+def test_chunk_length_counting_unwritten_padding(tmp_path: Path):
+    doc, binary = duck()
+    binary = binary[: doc["buffers"][0]["byteLength"]]  # 118342 bytes, padded to 118344
+    text = json.dumps(doc, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 4)
+    body = struct.pack("<II", len(text), CHUNK_JSON) + text
+    body += struct.pack("<II", len(binary) + 2, CHUNK_BIN) + binary  # the 2 bytes are missing
+    data = b"glTF" + struct.pack("<II", 2, 12 + len(body)) + body
+    report = inspect_file(upload(tmp_path, "duck.glb", data))
+    assert report["triangles"] == DUCK_TRIANGLES
+    assert notes_of(report) == ["glb_padding_repaired"]
+
+
+def drop(*keys: str) -> Any:
+    def edit(doc: dict[str, Any]) -> None:
+        for key in keys:
+            doc.pop(key)
+
+    return edit
+
+
+def no_material(doc: dict[str, Any]) -> None:
+    del doc["meshes"][0]["primitives"][0]["material"]
+    for key in ("materials", "textures", "images", "samplers"):
+        del doc[key]
+
+
+def no_sampler(doc: dict[str, Any]) -> None:
+    del doc["textures"][0]["sampler"], doc["samplers"]
+
+
+def lights_and_unlit(doc: dict[str, Any]) -> None:
+    doc["extensionsUsed"] = ["KHR_lights_punctual", "KHR_materials_unlit"]
+    doc["extensions"] = {"KHR_lights_punctual": {"lights": [{"type": "point"}]}}
+    doc["nodes"][1]["extensions"] = {"KHR_lights_punctual": {"light": 0}}
+    doc["materials"][0]["extensions"] = {"KHR_materials_unlit": {}}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [drop("scene"), drop("scene", "scenes"), no_material, no_sampler, lights_and_unlit],
+    ids=["no scene", "no scenes", "no material", "no sampler", "lights and unlit"],
+)
+def test_optional_fields_and_other_extensions(tmp_path: Path, edit: Any):
+    doc, binary = duck()
+    edit(doc)
+    report, out = processed(tmp_path, "duck.glb", write_glb(doc, binary))
+    assert report["triangles"] == DUCK_TRIANGLES
+    assert report["notes"] == []
+    assert report["levels"]["high"]["triangles"] == DUCK_TRIANGLES
+
+
+def test_webp_textures_through_ext_texture_webp(tmp_path: Path):
+    import io
+
+    from PIL import Image
+
+    doc, binary = duck()
+    view = doc["bufferViews"][3]
+    png = binary[view["byteOffset"] : view["byteOffset"] + view["byteLength"]]
+    webp = io.BytesIO()
+    Image.open(io.BytesIO(png)).save(webp, "WEBP")
+    binary += b"\0" * (-len(binary) % 4)
+    doc["bufferViews"].append(
+        {"buffer": 0, "byteOffset": len(binary), "byteLength": len(webp.getvalue())}
+    )
+    binary += webp.getvalue()
+    doc["images"] = [{"bufferView": 4, "mimeType": "image/webp"}]
+    doc["textures"][0] = {"sampler": 0, "extensions": {"EXT_texture_webp": {"source": 0}}}
+    doc["extensionsUsed"] = doc["extensionsRequired"] = ["EXT_texture_webp"]
+    doc["buffers"][0]["byteLength"] = len(binary)
+    report, out = processed(tmp_path, "duck.glb", write_glb(doc, binary))
+    assert report["textures"][0]["mime_type"] == "image/webp"
+    assert report["extensions_used"] == ["EXT_texture_webp"]
+    high, _ = level_doc(out)
+    assert len(high["images"]) == 1
