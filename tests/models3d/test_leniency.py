@@ -459,7 +459,7 @@ def lights_and_unlit(doc: dict[str, Any]) -> None:
 def test_optional_fields_and_other_extensions(tmp_path: Path, edit: Any):
     doc, binary = duck()
     edit(doc)
-    report, out = processed(tmp_path, "duck.glb", write_glb(doc, binary))
+    report, _ = processed(tmp_path, "duck.glb", write_glb(doc, binary))
     assert report["triangles"] == DUCK_TRIANGLES
     assert report["notes"] == []
     assert report["levels"]["high"]["triangles"] == DUCK_TRIANGLES
