@@ -18,6 +18,8 @@ NOTES: dict[str, str] = {
     "bounds_repaired": "POSITION accessors had no min/max; they were computed from the data.",
     "extensions_declared": "Extensions were used without being declared; they were declared.",
     "buffer_view_targets_repaired": "Buffer views had a wrong target; it was removed.",
+    "normals_repaired": "Normals were not of unit length; they were normalised.",
+    "tangents_repaired": "Tangents were not of unit length or had a wrong sign; repaired.",
     "accessor_bounds_repaired": "Accessor min/max values were wrong; they were recomputed.",
     "draco_decoded": "Draco-compressed meshes were decoded; levels are compressed anew.",
     "meshopt_decoded": "Meshopt-compressed data was decoded; levels are compressed anew.",

@@ -42,8 +42,16 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
 # Validator errors that re-packing repairs; any other error makes the input unusable.
+# Bounds of accessors other than POSITION (which models3d.repairs fixes) are not kept in
+# the levels, so wrong ones do no harm.
 REPAIRABLE_CODES = frozenset(
-    {"ACCESSOR_MIN_MISMATCH", "ACCESSOR_MAX_MISMATCH", "ACCESSOR_NON_UNIT"}
+    {
+        "ACCESSOR_MIN_MISMATCH",
+        "ACCESSOR_MAX_MISMATCH",
+        "ACCESSOR_ELEMENT_OUT_OF_MIN_BOUND",
+        "ACCESSOR_ELEMENT_OUT_OF_MAX_BOUND",
+        "ACCESSOR_NON_UNIT",
+    }
 )
 # Above this much binary data the validator checks the input's JSON structure only (the
 # accessor data checks cost about 1 s per 100 MB); index ranges and finite positions are

@@ -250,6 +250,10 @@ def _note_sentences(detail: dict[str, Any]) -> dict[str, str]:
         "buffer_view_targets_repaired": _(
             "Some data was marked for the wrong use; the mark was removed."
         ),
+        "normals_repaired": _("Some normals were not of length one; they were corrected."),
+        "tangents_repaired": _(
+            "Some tangents were not of length one or had a wrong sign; they were corrected."
+        ),
         "accessor_bounds_repaired": _(
             "Some stored bounding values were wrong; they were corrected."
         ),

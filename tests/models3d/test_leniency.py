@@ -489,3 +489,70 @@ def test_webp_textures_through_ext_texture_webp(tmp_path: Path):
     assert report["extensions_used"] == ["EXT_texture_webp"]
     high, _ = level_doc(out)
     assert len(high["images"]) == 1
+
+
+def with_vectors(name: str, values: np.ndarray) -> tuple[dict[str, Any], bytes]:
+    """Duck with its ``name`` attribute replaced by ``values`` (float32, own buffer view)."""
+    doc, binary = duck()
+    data = values.astype("<f4").tobytes()
+    doc["bufferViews"].append({"buffer": 0, "byteOffset": len(binary), "byteLength": len(data)})
+    doc["accessors"].append(
+        {
+            "bufferView": len(doc["bufferViews"]) - 1,
+            "componentType": 5126,
+            "count": len(values),
+            "type": f"VEC{values.shape[1]}",
+        }
+    )
+    doc["meshes"][0]["primitives"][0]["attributes"][name] = len(doc["accessors"]) - 1
+    doc["buffers"][0]["byteLength"] = len(binary) + len(data)
+    return doc, binary + data
+
+
+def decoded_attribute(tmp_path: Path, out: Path, name: str) -> np.ndarray:
+    run_gltfpack(out / "high.glb", tmp_path / "decoded.glb", ["-noq"])
+    doc, binary = read_glb((tmp_path / "decoded.glb").read_bytes())
+    attributes = doc["meshes"][0]["primitives"][0]["attributes"]
+    return read_accessor(doc, binary or b"", attributes[name])
+
+
+def test_normals_not_of_unit_length_are_normalised(tmp_path: Path):
+    doc, binary = duck()
+    normals = read_accessor(doc, binary, 1) * 1.5
+    normals[0] = 0.0  # a zero normal too
+    doc, binary = with_vectors("NORMAL", normals)
+    report, out = processed(tmp_path, "duck.glb", write_glb(doc, binary))
+    assert report["notes"] == [{"code": "normals_repaired", "detail": {"accessors": 1}}]
+    assert report["validator"]["numErrors"] == 0
+    lengths = np.linalg.norm(decoded_attribute(tmp_path, out, "NORMAL"), axis=1)
+    assert np.allclose(lengths, 1.0, atol=1e-3)
+
+
+def test_tangents_with_a_wrong_sign_are_repaired(tmp_path: Path):
+    doc, binary = duck()
+    count = doc["accessors"][2]["count"]
+    tangents = np.tile([2.0, 0.0, 0.0, 0.5], (count, 1))
+    tangents[::2, 3] = -0.25
+    doc, binary = with_vectors("TANGENT", tangents)
+    doc["materials"][0]["normalTexture"] = {"index": 0}  # tangents are used
+    report = inspect_file(upload(tmp_path, "duck.glb", write_glb(doc, binary)))
+    assert report["notes"] == [{"code": "tangents_repaired", "detail": {"accessors": 1}}]
+    assert report["validator"]["numErrors"] == 0
+
+
+def test_wrong_position_bounds_are_recomputed(tmp_path: Path):
+    doc, binary = duck()
+    doc["accessors"][2]["max"] = [50.0, 100.0, 20.0]  # smaller than the data
+    report, _ = processed(tmp_path, "duck.glb", write_glb(doc, binary))
+    assert report["notes"] == [{"code": "accessor_bounds_repaired", "detail": {"accessors": 1}}]
+    assert report["bounds"] == inspect_file(DUCK)["bounds"]
+
+
+def test_non_finite_normals_stay_refused(tmp_path: Path):
+    doc, binary = duck()
+    normals = read_accessor(doc, binary, 1)
+    normals[5] = np.inf
+    doc, binary = with_vectors("NORMAL", normals)
+    with pytest.raises(ModelError) as caught:
+        inspect_file(upload(tmp_path, "duck.glb", write_glb(doc, binary)))
+    assert caught.value.code == "invalid_gltf"
