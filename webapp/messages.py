@@ -270,6 +270,12 @@ def _note_sentences(detail: dict[str, Any]) -> dict[str, str]:
             "show, were converted to metallic-roughness.",
             count=value("count"),
         ),
+        "companion_path_repaired": _(
+            "The model names %(file)s, which is not in the upload under that path; the "
+            "uploaded file %(used)s of the same name was used.",
+            file=value("file"),
+            used=value("used"),
+        ),
         "texture_not_uploaded": _(
             "The texture %(file)s that the model names was not in the upload, so the model has "
             "no texture. Upload a zip with the model and its texture to keep it.",

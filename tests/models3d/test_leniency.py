@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from m3d_inputs import TESTDATA
+from m3d_inputs import TESTDATA, TEXTURED_OBJ, image_file, make_zip, textured_obj_zip
 
 from models3d import LEVELS, ModelError, inspect_file, process_file
 from models3d.formats.registry import LoadedModel
@@ -556,3 +556,41 @@ def test_non_finite_normals_stay_refused(tmp_path: Path):
     with pytest.raises(ModelError) as caught:
         inspect_file(upload(tmp_path, "duck.glb", write_glb(doc, binary)))
     assert caught.value.code == "invalid_gltf"
+
+
+@pytest.mark.parametrize(
+    ("mtllib", "map_kd"),
+    [
+        ("m.mtl", "C:\\Users\\me\\scan\\t.img"),  # Metashape and others write these
+        ("m.mtl", "/home/me/scan/t.img"),
+        ("m.mtl", "textures\\t.img"),  # a folder that was not zipped
+        ("m.mtl", "T.IMG"),  # names differing in case only (Windows)
+        ("D:\\export\\m.mtl", "t.img"),
+    ],
+)
+def test_obj_companions_found_by_name_as_blender_does(tmp_path: Path, mtllib: str, map_kd: str):
+    texture = image_file("PNG", (8, 4))
+    library = f"newmtl m\nmap_Kd {map_kd}\n".encode()
+    data = textured_obj_zip(f"mtllib {mtllib}".encode(), texture, {"m.mtl": library})
+    report = inspect_file(upload(tmp_path, "scan.zip", data), original_name="scan.zip")
+    assert [(t["width"], t["height"]) for t in report["textures"]] == [(8, 4)]
+    repaired = [n["detail"] for n in report["notes"] if n["code"] == "companion_path_repaired"]
+    assert repaired in (
+        [{"file": map_kd, "used": "t.img"}],
+        [{"file": mtllib, "used": "m.mtl"}],
+    )
+
+
+def test_two_files_of_the_same_name_are_not_guessed_between(tmp_path: Path):
+    texture = image_file("PNG", (8, 4))
+    entries = [
+        ("m.obj", b"mtllib m.mtl\n" + TEXTURED_OBJ),
+        ("m.mtl", b"newmtl m\nmap_Kd C:\\scan\\t.png\n"),
+        ("a/t.png", texture),
+        ("b/t.png", texture),
+    ]
+    report = inspect_file(upload(tmp_path, "scan.zip", make_zip(entries)), original_name="s.zip")
+    assert report["textures"] == []
+    assert report["notes"] == [
+        {"code": "texture_not_uploaded", "detail": {"file": "C:\\scan\\t.png"}}
+    ]
