@@ -129,3 +129,14 @@ def test_unpadded_upload_is_accepted_and_the_page_says_so(
     assert "were not aligned to 4 bytes as the standard asks" in page
     assert "Thumbnail Same file as Low, stored once" in page  # 12 triangles: one file
     assert "Warning: An image uses features" in page  # BoxTextured's own validator warning
+
+
+def test_large_upload_says_the_validator_checked_its_structure(
+    curator: Any, db: Any, ready_asset: Any
+) -> None:
+    REPORT["validator"]["scope"] = "structure"
+    try:
+        page = report_page(curator, db, ready_asset, "ko")
+    finally:
+        REPORT["validator"].pop("scope")
+    assert "파일이 커서 검사기는 구조만 검사했습니다" in page
