@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from models3d.bufferappend import BufferAppender
 from models3d.errors import ModelError
 from models3d.formats.registry import LoadedModel
 from models3d.gltfscene import COMPONENT_DTYPES, TYPE_SIZES
@@ -28,29 +29,6 @@ def _fail(at: str, reason: str) -> ModelError:
     return ModelError("invalid_gltf", {"pointer": at, "reason": reason})
 
 
-class _Appender:
-    """Appends arrays to the model's buffer as new buffer views (4-byte aligned)."""
-
-    def __init__(self, model: LoadedModel) -> None:
-        self.doc = model.doc
-        self.parts = [model.binary]
-        self.length = len(model.binary)
-
-    def view(self, data: bytes) -> int:
-        pad = -self.length % 4
-        self.parts.append(b"\0" * pad)
-        self.length += pad
-        views = self.doc.setdefault("bufferViews", [])
-        views.append({"buffer": 0, "byteOffset": self.length, "byteLength": len(data)})
-        self.parts.append(data)
-        self.length += len(data)
-        return len(views) - 1
-
-    def binary(self) -> bytes:
-        tail = b"\0" * (-self.length % 4)
-        return b"".join([*self.parts, tail])
-
-
 def _decode(data: bytes, at: str) -> Any:
     import DracoPy
 
@@ -61,7 +39,7 @@ def _decode(data: bytes, at: str) -> Any:
 
 
 def _store_accessor(
-    doc: dict[str, Any], appender: _Appender, index: int, values: Any, at: str
+    doc: dict[str, Any], appender: BufferAppender, index: int, values: Any, at: str
 ) -> None:
     accessor = doc["accessors"][index]
     if "bufferView" in accessor:
@@ -78,7 +56,7 @@ def _store_accessor(
 
 
 def _decode_primitive(
-    doc: dict[str, Any], binary: bytes, appender: _Appender, prim: dict[str, Any], at: str
+    doc: dict[str, Any], binary: bytes, appender: BufferAppender, prim: dict[str, Any], at: str
 ) -> None:
     ext = prim["extensions"].pop(DRACO)
     if not prim["extensions"]:
@@ -111,7 +89,7 @@ def decode_draco(model: LoadedModel) -> None:
     doc = model.doc
     if DRACO not in doc.get("extensionsUsed", []):
         return
-    appender = _Appender(model)
+    appender = BufferAppender(doc, model.binary)
     decoded = 0
     for m, mesh in enumerate(doc.get("meshes", [])):
         for p, prim in enumerate(mesh.get("primitives", [])):
@@ -124,7 +102,6 @@ def decode_draco(model: LoadedModel) -> None:
             if not doc[key]:
                 del doc[key]
     model.binary = appender.binary()
-    doc.setdefault("buffers", [{}])[0]["byteLength"] = len(model.binary)
     model.compressed = True
     model.notes.add("draco_decoded", {"primitives": decoded})
     log.info("decoded %d Draco primitives", decoded)

@@ -71,6 +71,10 @@ def read_glb(data: bytes, notes: Notes | None = None) -> tuple[dict[str, Any], b
     while offset + 8 <= length:
         chunk_len, chunk_type = struct.unpack_from("<II", data, offset)
         start = offset + 8
+        if 0 < start + chunk_len - length <= 3:
+            # The length counts padding that was never written: the data is all there.
+            notes.add("glb_padding_repaired", {})
+            chunk_len = length - start
         if start + chunk_len > length:
             raise ModelError(
                 "parse_error",

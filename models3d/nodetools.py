@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 LIMITED_NODE_FLAGS = ("--disable-wasm-trap-handler",)
 VALIDATE_SCRIPT = Path(__file__).with_name("validate.mjs")
+KTX2_SCRIPT = Path(__file__).with_name("ktx2decode.mjs")
 MAX_ISSUES = 200
 # Above this input size gltfpack runs for seconds: compiling its WebAssembly fully up front
 # (no Liftoff baseline tier) saves about 10 % of its CPU time. Below, the compile costs more
@@ -135,3 +136,24 @@ def validate_document(doc: dict[str, Any], path: Path) -> dict[str, Any]:
     """
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return validate_files([path])[0]
+
+
+def decode_ktx2_files(paths: list[Path], out_dir: Path) -> list[dict[str, Any]]:
+    """Transcode KTX2 (Basis Universal) files to raw RGBA with three.js's Basis transcoder.
+
+    Writes ``out_dir/<n>.rgba`` for the n-th file; returns ``{width, height, alpha}`` or
+    ``{error}`` per file.
+    """
+    if not paths:
+        return []
+    proc = _run(
+        [node_binary(), *node_flags(), str(KTX2_SCRIPT), str(node_modules()), str(out_dir)]
+        + [str(p) for p in paths]
+    )
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace")
+        if _is_oom(err):
+            raise MemoryError(f"the KTX2 transcoder ran out of memory: {err[-500:]}")
+        raise ToolError(f"the KTX2 transcoder failed: {err[-1000:]}")
+    results: list[dict[str, Any]] = json.loads(proc.stdout)
+    return results

@@ -26,6 +26,7 @@ from models3d.errors import ModelError
 from models3d.formats import LoadContext, LoadedModel, load
 from models3d.glb import read_glb, write_glb, write_glb_file
 from models3d.gltfscene import check_geometry_data, count_geometry, draws_area
+from models3d.ktx2input import decode_ktx2_images
 from models3d.levels import Level, LevelBuilder, build_levels, image_sizes
 from models3d.materials import convert_spec_gloss
 from models3d.nodetools import run_gltfpack, validate_document, validate_files
@@ -42,8 +43,16 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
 # Validator errors that re-packing repairs; any other error makes the input unusable.
+# Bounds of accessors other than POSITION (which models3d.repairs fixes) are not kept in
+# the levels, so wrong ones do no harm.
 REPAIRABLE_CODES = frozenset(
-    {"ACCESSOR_MIN_MISMATCH", "ACCESSOR_MAX_MISMATCH", "ACCESSOR_NON_UNIT"}
+    {
+        "ACCESSOR_MIN_MISMATCH",
+        "ACCESSOR_MAX_MISMATCH",
+        "ACCESSOR_ELEMENT_OUT_OF_MIN_BOUND",
+        "ACCESSOR_ELEMENT_OUT_OF_MAX_BOUND",
+        "ACCESSOR_NON_UNIT",
+    }
 )
 # Above this much binary data the validator checks the input's JSON structure only (the
 # accessor data checks cost about 1 s per 100 MB); index ranges and finite positions are
@@ -82,7 +91,7 @@ def _timed(progress: Progress) -> Progress:
     return report
 
 
-def _check_contents(model: LoadedModel, limits: Limits) -> None:
+def _check_contents(model: LoadedModel, limits: Limits, workdir: Path) -> None:
     triangles, vertices = count_geometry(model.doc)
     if triangles == 0:
         raise ModelError("no_geometry", {"reason": "the scene draws no triangles"})
@@ -96,6 +105,7 @@ def _check_contents(model: LoadedModel, limits: Limits) -> None:
                 "max_vertices": limits.max_vertices,
             },
         )
+    decode_ktx2_images(model, workdir, limits)
     for i in range(len(model.doc.get("images", []))):
         if "bufferView" not in model.doc["images"][i]:
             raise ModelError("invalid_gltf", {"image": i, "reason": "image has no data"})
@@ -173,7 +183,7 @@ def _prepare(
     # The structure was checked at load; this is only the safety net for a glTF document.
     net = reading_structure("glTF document") if model.is_gltf else contextlib.nullcontext()
     with net:
-        _check_contents(model, limits)
+        _check_contents(model, limits, workdir)
         repair_document(model)
     progress(15, "validating")
     validation = _validate_source(model, workdir)

@@ -1,9 +1,12 @@
-"""Repairs of optional or derivable glTF fields that viewers do without, made before validation.
+"""Repairs of optional or derivable glTF data that viewers do without, made before validation.
 
-three.js and Blender open files whose POSITION accessors lack ``min``/``max`` (they compute
-the bounds), whose extensions are used but not declared, or whose buffer views carry a
-``target`` contradicting their use (they ignore it). The Khronos validator calls each of
-these an error, so they are repaired here, from the file's own data, with a note each.
+three.js and Blender open files whose POSITION accessors lack ``min``/``max`` or give wrong
+ones (they compute the bounds), whose normals or tangents are not of unit length or whose
+tangents have a ``w`` other than ±1 (shaders normalise them), whose extensions are used but
+not declared, or whose buffer views carry a ``target`` contradicting their use (ignored).
+The Khronos validator calls each of these an error (one per vertex for vectors), so they
+are repaired here, from the file's own data, with a note each. Repaired vectors are written
+as new buffer views; the old data is left unused (gltfpack drops it from the levels).
 """
 
 from __future__ import annotations
@@ -13,44 +16,127 @@ from typing import Any
 
 import numpy as np
 
+from models3d.bufferappend import BufferAppender
 from models3d.formats.registry import LoadedModel
-from models3d.gltfscene import UnreadableAccessor, read_accessor
+from models3d.gltfscene import TYPE_SIZES, UnreadableAccessor, read_accessor
 
 log = logging.getLogger(__name__)
 
 ARRAY_BUFFER = 34962
 ELEMENT_ARRAY_BUFFER = 34963
+FLOAT = 5126
+DRACO = "KHR_draco_mesh_compression"
+# The validator's own tolerance for unit length is 0.00005; repaired vectors are well within.
+UNIT_TOLERANCE = 0.00005
 
 
 def _primitives(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [p for mesh in doc.get("meshes", []) for p in mesh.get("primitives", [])]
 
 
+def _attribute_accessors(doc: dict[str, Any], name: str) -> list[int]:
+    """Accessors of attribute ``name`` that hold their own data (not Draco-compressed)."""
+    found = set()
+    for prim in _primitives(doc):
+        index = prim.get("attributes", {}).get(name)
+        if index is None or DRACO in prim.get("extensions", {}):
+            continue
+        accessor = doc["accessors"][index]
+        if "bufferView" in accessor or "sparse" in accessor:
+            found.add(index)
+    return sorted(found)
+
+
+def _readable(model: LoadedModel, index: int) -> np.ndarray | None:
+    """Accessor ``index`` as numbers, or None when it is compressed or not finite."""
+    try:
+        values = read_accessor(model.doc, model.binary, index)
+    except UnreadableAccessor:
+        return None  # compressed: the validator says what it makes of it
+    if not len(values) or not np.isfinite(values).all():
+        return None  # the validator reports non-finite numbers
+    return values
+
+
+def _same_bounds(accessor: dict[str, Any], low: np.ndarray, high: np.ndarray) -> bool:
+    declared = [accessor.get("min"), accessor.get("max")]
+    if not all(isinstance(d, list) and len(d) == len(low) for d in declared):
+        return False
+    try:
+        as_float = [np.asarray(d, dtype=np.float32) for d in declared]
+    except (TypeError, ValueError):
+        return False
+    return bool((as_float[0] == low).all() and (as_float[1] == high).all())
+
+
 def _repair_bounds(model: LoadedModel) -> None:
     doc = model.doc
-    missing = sorted(
-        {
-            p["attributes"]["POSITION"]
-            for p in _primitives(doc)
-            if "POSITION" in p.get("attributes", {})
-        }
-    )
-    repaired = 0
-    for index in missing:
+    missing = wrong = 0
+    for index in _attribute_accessors(doc, "POSITION"):
         accessor = doc["accessors"][index]
-        if ("min" in accessor and "max" in accessor) or accessor.get("normalized"):
+        if accessor.get("normalized") or accessor.get("componentType") != FLOAT:
             continue
-        try:
-            values = read_accessor(doc, model.binary, index)
-        except UnreadableAccessor:
-            continue  # compressed: the validator will say what it makes of it
-        if not len(values) or not np.isfinite(values).all():
-            continue  # the validator reports non-finite positions
-        accessor["min"] = [v.item() for v in values.min(axis=0)]
-        accessor["max"] = [v.item() for v in values.max(axis=0)]
-        repaired += 1
-    if repaired:
-        model.notes.add("bounds_repaired", {"accessors": repaired})
+        values = _readable(model, index)
+        if values is None:
+            continue
+        low, high = values.min(axis=0), values.max(axis=0)
+        if _same_bounds(accessor, low, high):
+            continue
+        if "min" in accessor and "max" in accessor:
+            wrong += 1
+        else:
+            missing += 1
+        accessor["min"] = [v.item() for v in low]
+        accessor["max"] = [v.item() for v in high]
+    if missing:
+        model.notes.add("bounds_repaired", {"accessors": missing})
+    if wrong:
+        model.notes.add("accessor_bounds_repaired", {"accessors": wrong})
+
+
+def _unit_vectors(values: np.ndarray) -> np.ndarray | None:
+    """``values`` (xyz or xyzw) with unit xyz and w of ±1; None when nothing needs a change."""
+    length = np.linalg.norm(values[:, :3], axis=1)  # float32: precise enough to check
+    bad = np.abs(length - 1.0) > UNIT_TOLERANCE
+    sign_bad = values.shape[1] == 4 and bool((np.abs(values[:, 3]) != 1.0).any())
+    if not bad.any() and not sign_bad:
+        return None
+    xyz = values[:, :3].astype(np.float64)
+    length = np.linalg.norm(xyz, axis=1)
+    zero = length < 1e-12
+    xyz[zero] = [0.0, 1.0, 0.0] if values.shape[1] == 3 else [1.0, 0.0, 0.0]
+    length[zero] = 1.0
+    fixed = xyz / length[:, None]
+    if values.shape[1] == 4:
+        w = np.where(values[:, 3] < 0, -1.0, 1.0)
+        fixed = np.column_stack([fixed, w])
+    return fixed.astype("<f4")
+
+
+def _repair_vectors(model: LoadedModel, appender: BufferAppender) -> None:
+    doc = model.doc
+    for name, width, note in (
+        ("NORMAL", 3, "normals_repaired"),
+        ("TANGENT", 4, "tangents_repaired"),
+    ):
+        repaired = 0
+        for index in _attribute_accessors(doc, name):
+            accessor = doc["accessors"][index]
+            if (
+                accessor.get("componentType") != FLOAT
+                or TYPE_SIZES.get(accessor.get("type", "")) != width
+            ):
+                continue  # quantised vectors are left to the validator
+            values = _readable(model, index)
+            fixed = None if values is None else _unit_vectors(values)
+            if fixed is None:
+                continue
+            accessor["bufferView"] = appender.view(fixed.tobytes())
+            for key in ("byteOffset", "sparse", "min", "max"):
+                accessor.pop(key, None)
+            repaired += 1
+        if repaired:
+            model.notes.add(note, {"accessors": repaired})
 
 
 def _extension_names(value: Any) -> set[str]:
@@ -107,3 +193,7 @@ def repair_document(model: LoadedModel) -> None:
     _declare_extensions(model)
     _repair_targets(model)
     _repair_bounds(model)
+    appender = BufferAppender(model.doc, model.binary)
+    _repair_vectors(model, appender)
+    if appender.changed:
+        model.binary = appender.binary()

@@ -19,6 +19,14 @@ JPEG_MAGIC = b"\xff\xd8\xff"
 JPEG_QUALITY = 85
 
 
+KTX2_MAGIC = b"\xabKTX 20\xbb\r\n\x1a\n"
+
+
+def is_ktx2(data: bytes) -> bool:
+    """True when ``data`` starts like a KTX 2.0 file (a Basis Universal texture)."""
+    return data.startswith(KTX2_MAGIC)
+
+
 def sniff_image(data: bytes) -> str | None:
     """Return the media type of PNG, JPEG or WebP bytes, else None."""
     if data.startswith(PNG_MAGIC):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, flash
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from tours.accounts import MIN_PASSWORD_LENGTH, AccountError
@@ -260,6 +260,10 @@ def phone_reason(code: str, fallback: str) -> str:
         "not_compressed": _(
             "The geometry is not compressed; the processed levels are much smaller."
         ),
+        "texture_memory_too_large": _(
+            "The textures need more than 64 MiB of memory once a phone decodes them, which can "
+            "crash a phone's browser; phones get levels with smaller textures."
+        ),
         "z_up": _("The scan was Z-up; it has been turned upright."),
         "validator_errors": _("The glTF validator found errors in the original."),
     }
@@ -293,3 +297,150 @@ def flash_saved(save: Callable[[], object]) -> None:
         flash(error_message(error.code), "error")
         return
     flash(_("Saved."))
+
+
+# The model report (ingest): what was done to the upload, the validator, the levels.
+
+
+def _note_sentences(detail: dict[str, Any]) -> dict[str, str]:
+    def value(key: str) -> Any:
+        return detail.get(key, "?")
+
+    names = detail.get("extensions", [])
+    return {
+        "glb_padding_repaired": _(
+            "The parts of the GLB file were not aligned to 4 bytes as the standard asks; they "
+            "were read as they are."
+        ),
+        "glb_length_repaired": _(
+            "The GLB header gave a wrong total length (%(declared)s bytes instead of "
+            "%(actual)s); the real length was used.",
+            declared=value("declared"),
+            actual=value("actual"),
+        ),
+        "glb_json_repaired": _(
+            "The JSON part of the GLB file ended with stray bytes; they were removed."
+        ),
+        "buffer_length_repaired": _(
+            "A data buffer gave no length or a wrong one; the length of its data was used."
+        ),
+        "image_type_repaired": _(
+            "Image %(number)s gave no file type or a wrong one; the type was read from the "
+            "image itself.",
+            number=value("image"),
+        ),
+        "bounds_repaired": _(
+            "The model's bounding box was missing; it was computed from the geometry."
+        ),
+        "extensions_declared": _(
+            "The file uses extensions it does not declare (%(names)s); they were declared.",
+            names=", ".join(str(n) for n in names) if isinstance(names, list) else "?",
+        ),
+        "buffer_view_targets_repaired": _(
+            "Some data was marked for the wrong use; the mark was removed."
+        ),
+        "normals_repaired": _("Some normals were not of length one; they were corrected."),
+        "tangents_repaired": _(
+            "Some tangents were not of length one or had a wrong sign; they were corrected."
+        ),
+        "accessor_bounds_repaired": _(
+            "Some stored bounding values were wrong; they were corrected."
+        ),
+        "draco_decoded": _(
+            "The geometry was Draco-compressed; it was decompressed, and the levels are "
+            "compressed again."
+        ),
+        "ktx2_decoded": _(
+            "Textures were in KTX2 (Basis Universal); they were decoded to make the levels."
+        ),
+        "meshopt_decoded": _(
+            "The geometry was meshopt-compressed; it was decompressed, and the levels are "
+            "compressed again."
+        ),
+        "spec_gloss_converted": _(
+            "Materials using specular-glossiness (%(count)s), which current viewers no longer "
+            "show, were converted to metallic-roughness.",
+            count=value("count"),
+        ),
+        "companion_path_repaired": _(
+            "The model names %(file)s, which is not in the upload under that path; the "
+            "uploaded file %(used)s of the same name was used.",
+            file=value("file"),
+            used=value("used"),
+        ),
+        "texture_not_uploaded": _(
+            "The texture %(file)s that the model names was not in the upload, so the model has "
+            "no texture. Upload a zip with the model and its texture to keep it.",
+            file=value("file"),
+        ),
+        "material_file_not_uploaded": _(
+            "The material file %(file)s that the model names was not in the upload, so the "
+            "model has no textures. Upload a zip with all its files to keep them.",
+            file=value("file"),
+        ),
+        "unused_uvs_dropped": _(
+            "The model has texture coordinates but no texture; they were left out."
+        ),
+    }
+
+
+def note_message(note: Any) -> str:
+    """A note of the model report (``{"code", "detail"}``) as a sentence.
+
+    Reports made before notes had codes hold English sentences; those are shown as they are.
+    """
+    if isinstance(note, str):
+        return note
+    code = note.get("code", "") if isinstance(note, dict) else ""
+    detail = note.get("detail") if isinstance(note, dict) else None
+    return _note_sentences(detail if isinstance(detail, dict) else {}).get(code, code)
+
+
+def severity_word(severity: Any) -> str:
+    """A glTF-Validator severity (0 to 3) as a word."""
+    words = {0: _("Error"), 1: _("Warning"), 2: _("Information"), 3: _("Hint")}
+    return words.get(severity, _("Information"))
+
+
+def level_name(level: str) -> str:
+    """A level of detail's name (thumb, low, medium, high) in the curator's language."""
+    names = {
+        "thumb": _("Thumbnail"),
+        "low": _("Low"),
+        "medium": _("Medium"),
+        "high": _("High"),
+    }
+    return names.get(level, level)
+
+
+def validator_message(code: str, fallback: str) -> str:
+    """A glTF-Validator message: translated for the common codes, else the validator's text."""
+    bounds = _("A stored bounding value is wrong; the processed levels have the right one.")
+    sentences = {
+        "ACCESSOR_MIN_MISMATCH": bounds,
+        "ACCESSOR_MAX_MISMATCH": bounds,
+        "ACCESSOR_NON_UNIT": _(
+            "Some normals or tangents are not of length one; the processed levels fix them."
+        ),
+        "ACCESSOR_INDEX_TRIANGLE_DEGENERATE": _("Some triangles have no area; they are not drawn."),
+        "IMAGE_FEATURES_UNSUPPORTED": _(
+            "An image uses features (such as a colour profile or an unusual size) that some "
+            "viewers ignore."
+        ),
+        "UNUSED_OBJECT": _("A part of the file is not used by the model."),
+        "NODE_EMPTY": _("A node holds nothing (no mesh, camera or child)."),
+        "MESH_PRIMITIVE_GENERATED_TANGENT_SPACE": _(
+            "The model has a normal map but no tangents; viewers compute them."
+        ),
+        "MESH_PRIMITIVE_UNUSED_TEXCOORD": _("Texture coordinates that no texture uses."),
+        "UNSUPPORTED_EXTENSION": _(
+            "The file uses an extension that the validator does not know; viewers may ignore it."
+        ),
+    }
+    return sentences.get(code, fallback)
+
+
+def gpu_megabytes(value: Any) -> str:
+    """Bytes of GPU memory in MiB (the IEC symbol) with one decimal, in the curator's format."""
+    number = value / (1 << 20) if isinstance(value, int | float) else 0.0
+    return format_decimal(number, format="#,##0.0") + "\u00a0MiB"

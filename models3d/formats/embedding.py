@@ -9,7 +9,7 @@ from models3d.errors import ModelError
 from models3d.notes import Notes
 from models3d.options import Limits
 from models3d.structure import check_structure
-from models3d.textures import sniff_image
+from models3d.textures import is_ktx2, sniff_image
 from models3d.uris import read_resource, resolve_uri
 
 ALIGN = 8
@@ -171,7 +171,7 @@ def embed_resources(
         if uri is None:
             continue
         data = read_resource(uri, base_dir, limits.max_unpacked_bytes)
-        mime = sniff_image(data)
+        mime = sniff_image(data) or ("image/ktx2" if is_ktx2(data) else None)
         if mime is None:
             raise ModelError("unsupported_texture", {"image": i, "uri": uri[:200]})
         views.append({"buffer": 0, "byteOffset": _append(out, data), "byteLength": len(data)})

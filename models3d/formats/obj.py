@@ -13,11 +13,10 @@ import re
 from pathlib import Path
 
 from models3d.errors import ModelError
-from models3d.formats.companions import CheckedFiles, checked_texture, local_file
+from models3d.formats.companions import CheckedFiles, checked_texture, find_companion, local_file
 from models3d.formats.meshes import check_counts, to_model
 from models3d.formats.registry import LoadContext, LoadedModel, register
 from models3d.notes import Notes
-from models3d.uris import resolve_local_name
 
 log = logging.getLogger(__name__)
 
@@ -81,16 +80,18 @@ def texture_names(mtl: Path, base_dir: Path | None = None) -> list[str]:
     return names
 
 
-def _checked_library(mtl: Path, ctx: LoadContext, textures: dict[str, bytes]) -> str:
+def _checked_library(mtl: Path, ctx: LoadContext, textures: dict[str, bytes], notes: Notes) -> str:
     """The MTL text with each ``map_Kd`` naming its checked texture; textures are added."""
     lines = []
     for line in mtl.read_text("utf-8", "replace").splitlines():
         m = _MAP.match(line)
         if m:
             name = texture_name(m.group(2), ctx.base_dir)
-            data = checked_texture(name, ctx.base_dir, ctx.limits)
+            data = checked_texture(name, ctx.base_dir, ctx.limits, notes)
             if data is not None:
                 textures[name] = data
+            elif ctx.base_dir is not None:  # an absolute path naming nothing uploaded
+                notes.add("texture_not_uploaded", {"file": name[:200]})
             if m.group(1).lower() == "map_kd":
                 line = f"map_Kd {name}"
         lines.append(line)
@@ -111,11 +112,11 @@ def load_obj(path: Path, ctx: LoadContext) -> LoadedModel:
     textures: dict[str, bytes] = {}
     for argument in libs:
         for lib in library_names(argument, ctx.base_dir):
-            mtl = resolve_local_name(lib, ctx.base_dir)
+            mtl = find_companion(lib, ctx.base_dir, notes)
             if mtl is None:
                 notes.add("material_file_not_uploaded", {"file": lib[:200]})
                 continue
-            library.append(_checked_library(mtl, ctx, textures))
+            library.append(_checked_library(mtl, ctx, textures, notes))
     resolver = CheckedFiles(textures, "\n".join(library).encode() if library else None)
     try:
         with path.open("rb") as fh:

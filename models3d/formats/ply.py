@@ -73,7 +73,7 @@ def load_ply(path: Path, ctx: LoadContext) -> LoadedModel:
     notes = Notes()
     files: dict[str, bytes] = {}
     if header.texture:
-        data = checked_texture(header.texture, ctx.base_dir, ctx.limits)
+        data = checked_texture(header.texture, ctx.base_dir, ctx.limits, notes)
         if data is None:
             notes.add("texture_not_uploaded", {"file": header.texture[:200]})
         else:

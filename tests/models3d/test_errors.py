@@ -280,7 +280,6 @@ CASES: list[tuple[str, str | None, bytes, Limits | None, str]] = [
         None,
         "texture_too_large",
     ),
-    ("ply texture absolute", "m.ply", ply_with(texture="/etc/passwd"), None, "unsafe_path"),
     (
         "ply texture dot-dot",
         "p.zip",

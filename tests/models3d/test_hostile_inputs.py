@@ -174,3 +174,30 @@ def test_zero_area_check_reads_indexed_triangles_in_chunks():
     assert not draws_area(doc, positions + indices.tobytes())
     indices[-1] = [0, 1, 2]
     assert draws_area(doc, positions + indices.tobytes())
+
+
+@pytest.mark.parametrize(
+    "reference", ["/etc/passwd", "C:\\Windows\\win.ini", "/etc/../etc/passwd", "~/secret.png"]
+)
+def test_absolute_texture_paths_read_nothing_outside_the_upload(tmp_path: Path, reference: str):
+    """An absolute path is looked up by its base name inside the upload, never followed."""
+    upload = tmp_path / "upload"
+    mtl = f"newmtl m\nmap_Kd {reference}\n".encode()
+    upload.write_bytes(textured_obj_zip(b"mtllib m.mtl", image_file("PNG"), {"m.mtl": mtl}))
+    reports: list[dict] = []
+    opened = opened_files(lambda: reports.append(inspect_file(upload, original_name="m.zip")))
+    outside = [p for p in opened if not Path(p).is_relative_to(tmp_path)]
+    assert not [p for p in outside if "passwd" in p or "win.ini" in p or "secret" in p]
+    assert reports[0]["textures"] == []
+    assert reports[0]["notes"] == [{"code": "texture_not_uploaded", "detail": {"file": reference}}]
+
+
+def test_lone_ply_with_an_absolute_texture_path_is_read_without_it(tmp_path: Path):
+    upload = tmp_path / "m.ply"
+    upload.write_bytes(ply_with(texture="/etc/passwd"))
+    opened = opened_files(lambda: inspect_file(upload))
+    assert "/etc/passwd" not in opened
+    assert inspect_file(upload)["notes"][0] == {
+        "code": "texture_not_uploaded",
+        "detail": {"file": "/etc/passwd"},
+    }

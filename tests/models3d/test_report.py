@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from m3d_inputs import TESTDATA
 from PIL import Image
 
 from models3d import LEVELS, inspect_file
@@ -111,3 +112,13 @@ def test_a_small_model_has_one_file_for_every_level(processed):
     """BoxTextured (12 triangles, a 256 px texture) is the same at every level."""
     levels = processed["BoxTextured.glb/a"][0].report["levels"]
     assert [levels[n].get("same_as") for n in LEVELS] == ["low", "medium", "high", None]
+
+
+def test_the_real_nine_texture_glb_is_not_ready_for_phones():
+    """AlphaBlendModeTest.glb: four 2048² and five 1024² textures, 1.2 MB to download."""
+    report = inspect_file(TESTDATA / "AlphaBlendModeTest.glb")
+    sizes = sorted((t["width"], t["height"]) for t in report["textures"])
+    assert sizes == [(1024, 1024)] * 5 + [(2048, 2048)] * 4
+    assert report["texture_gpu_bytes"] == 117_440_509  # 112 MiB
+    assert report["phone_ready"]["verdict"] is False
+    assert [r["code"] for r in report["phone_ready"]["reasons"]] == ["texture_memory_too_large"]

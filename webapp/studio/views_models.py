@@ -21,7 +21,16 @@ from tours.models import ModelAsset
 from tours.uploads import sanitize_name
 from webapp.config import MB, ingest_limits
 from webapp.extensions import blobs, db, jobs
-from webapp.messages import error_message, model_error, phone_reason
+from webapp.messages import (
+    error_message,
+    gpu_megabytes,
+    level_name,
+    model_error,
+    note_message,
+    phone_reason,
+    severity_word,
+    validator_message,
+)
 from webapp.studio import bp, get_or_404
 
 LEVELS = ("thumb", "low", "medium", "high")
@@ -84,6 +93,11 @@ def model(asset_id: int) -> str:
         drafts=drafts,
         phone_reason=phone_reason,
         model_error=model_error,
+        note_message=note_message,
+        severity_word=severity_word,
+        level_name=level_name,
+        validator_message=validator_message,
+        gpu_megabytes=gpu_megabytes,
     )
 
 
