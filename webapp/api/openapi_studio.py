@@ -83,6 +83,11 @@ def studio_paths() -> dict[str, Any]:
     preview["requestBody"] = _body(
         {"type": "object", "required": ["markdown"], "properties": {"markdown": {"type": "string"}}}
     )
+    # ![](image:REF) shows one of the tour's images, described in the language asked for.
+    preview["parameters"] = [
+        {"name": "tour", "in": "query", "required": False, "schema": {"type": "integer"}},
+        {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"}},
+    ]
     return {
         "/api/v1/uploads": {
             "post": _operation(
