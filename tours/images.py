@@ -93,6 +93,14 @@ def process_image(data: bytes, limits: ImageLimits) -> ProcessedImage:
     if len(data) > limits.max_bytes:
         raise ImageError("image_too_large", f"The file has {len(data)} bytes.")
     image = _opened(data, limits)
+    try:
+        return _cleaned_copies(image, hashlib.sha256(data).hexdigest()[:REF_LENGTH])
+    except (OSError, ValueError, SyntaxError, EOFError) as error:  # broken EXIF, odd modes
+        raise ImageError("image_not_an_image", "The image could not be read.") from error
+
+
+def _cleaned_copies(image: Image.Image, ref: str) -> ProcessedImage:
+    """Upright, without metadata, as WebP copies of each width."""
     upright = ImageOps.exif_transpose(image)
     mode = (
         "RGBA" if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info else "RGB"
@@ -109,7 +117,6 @@ def process_image(data: bytes, limits: ImageLimits) -> ProcessedImage:
         variants[target] = buffer.getvalue()
         if target >= width:
             break  # the original's own width: never enlarged
-    ref = hashlib.sha256(data).hexdigest()[:REF_LENGTH]
     return ProcessedImage(ref, width, height, variants)
 
 

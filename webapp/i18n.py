@@ -14,6 +14,8 @@ from werkzeug.wrappers import Response
 from tours.locales import DEFAULT_LOCALE, INTERFACE_LOCALES, is_language_tag, normalize_tag
 
 COOKIE = "lang"
+# Set on a request whose answer was chosen by its Accept-Language header.
+VARY_MARK = "heritour.vary_accept_language"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
@@ -31,7 +33,7 @@ def preferred_locale() -> str:
     cookie = request.cookies.get(COOKIE)
     if cookie in INTERFACE_LOCALES:
         return cookie
-    g.vary_accept_language = True
+    request.environ[VARY_MARK] = True
     return negotiate(request.accept_languages) or DEFAULT_LOCALE
 
 
@@ -51,7 +53,7 @@ def visitor_languages() -> list[str]:
     Content falls back along them before the tour's default language. The response then
     depends on the header, so it is marked ``Vary: Accept-Language``.
     """
-    g.vary_accept_language = True
+    request.environ[VARY_MARK] = True
     tags: list[str] = []
     for value, quality in request.accept_languages:
         if quality <= 0 or not is_language_tag(value):
@@ -162,7 +164,7 @@ def init_i18n(app: Flask) -> None:
 
     @app.after_request
     def _vary_on_accept_language(response: Response) -> Response:
-        if g.get("vary_accept_language"):
+        if request.environ.get(VARY_MARK):
             response.vary.add("Accept-Language")
         return response
 

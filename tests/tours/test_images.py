@@ -88,8 +88,9 @@ def test_small_images_are_never_enlarged_and_keep_transparency() -> None:
         (_png_header_only(100_000, 100_000), "image_too_many_pixels"),  # decompression bomb
         (_png_header_only(20_000, 10), "image_too_many_pixels"),  # a side beyond the limit
         (b"\x00" * (5 * 1024 * 1024 + 1), "image_too_large"),
+        (_jpeg_with_gps((800, 600))[:2000], "image_not_an_image"),  # cut off in the middle
     ],
-    ids=["empty", "html", "broken-png", "bomb", "too-wide", "too-many-bytes"],
+    ids=["empty", "html", "broken-png", "bomb", "too-wide", "too-many-bytes", "truncated"],
 )
 def test_hostile_inputs_get_stable_codes(data: bytes, code: str) -> None:
     with pytest.raises(ImageError) as caught:

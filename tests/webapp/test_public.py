@@ -79,7 +79,10 @@ def test_fallback_follows_accept_language_before_the_tour_default(
     assert "The Citadel" in catalogue.get_data(as_text=True)
 
 
-def test_pages_not_chosen_by_accept_language_do_not_vary_on_it(client: Any) -> None:
+def test_pages_not_chosen_by_accept_language_do_not_vary_on_it(
+    client: Any, published_tour: Any
+) -> None:
+    assert "Accept-Language" in client.get("/ja/tours/citadel/1").headers["Vary"]
     response = client.get("/sw.js", headers={"Accept-Language": "ja"})
     assert "Accept-Language" not in response.headers.get("Vary", "")
 

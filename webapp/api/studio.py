@@ -86,6 +86,11 @@ def narration_preview() -> Response | tuple[Response, int]:
       summary: Render Markdown narration as tourists see it
       operationId: previewNarration
       tags: [studio]
+      parameters:
+        - {name: tour, in: query, required: false, schema: {type: integer},
+           description: "The tour whose images ![](image:REF) shows."}
+        - {name: lang, in: query, required: false, schema: {type: string},
+           description: "The language of the images' descriptions."}
       requestBody:
         required: true
         schema:

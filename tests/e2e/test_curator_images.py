@@ -1,0 +1,86 @@
+"""A curator puts a photo in a narration through the studio; a phone shows it, sharp and
+described, in the preview as a tourist."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tours.db import migrate
+
+pytestmark = pytest.mark.e2e
+EMAIL, PASSWORD = "images@example.org", "a long enough password"
+LAPTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
+
+
+@pytest.fixture(scope="module")
+def studio_tour(
+    tmp_path_factory: pytest.TempPathFactory, serve: Any, e2e_app: Any
+) -> Iterator[tuple[str, int, int]]:
+    """A studio with one curator and a one-stop draft tour in vi: (url, tour id, stop id)."""
+    from tours.accounts import create_user
+    from tours.models import Stop, StopText, Tour, TourText
+    from webapp.extensions import db
+
+    app = e2e_app(tmp_path_factory.mktemp("images"))
+    with app.app_context():
+        migrate(db.engine)
+        create_user(db.session, EMAIL, PASSWORD, "curator")
+        tour = Tour(slug="anh", default_locale="vi")
+        tour.texts = [TourText(locale="vi", title="Ảnh", summary="", site_name="Huế")]
+        stop = Stop(position=0)
+        stop.texts = [StopText(locale="vi", title="Cổng", narration="Lời kể.", model_alt="")]
+        tour.stops.append(stop)
+        db.session.add(tour)
+        db.session.commit()
+        ids = (tour.id, stop.id)
+    with serve(app) as url:
+        yield url, *ids
+
+
+def test_photo_in_narration_from_upload_to_phone(
+    studio_tour: tuple[str, int, int], new_context: Any, tmp_path: Path
+) -> None:
+    url, tour_id, stop_id = studio_tour
+    photo = tmp_path / "cong.jpg"
+    Image.new("RGB", (2400, 1600), (180, 60, 40)).save(photo, "JPEG")
+    curator = new_context(url, locale="en-US", **LAPTOP).new_page()
+    curator.goto("/studio/login")
+    curator.locator("#email").fill(EMAIL)
+    curator.locator("#password").fill(PASSWORD)
+    curator.locator("form button[type=submit]").click()
+    curator.wait_for_url("**/studio/")
+    curator.goto(f"/studio/tours/{tour_id}/stops/{stop_id}?lang=vi")
+    curator.locator("#image-file").set_input_files(str(photo))
+    curator.locator("#image-alt").fill("Cổng gạch đỏ")
+    curator.get_by_role("button", name="Upload image").click()
+    curator.get_by_text("Image added.").wait_for()
+    code = curator.locator("[id^=image-code-]").input_value()
+    assert code.startswith("![](image:")
+    narration = curator.locator("#narration")
+    narration.fill(f"Lời kể.\n\n{code}")
+    curator.locator("#narration-preview img[alt='Cổng gạch đỏ']").wait_for(timeout=60_000)
+    narration.locator("xpath=ancestor::form").get_by_role("button", name="Save texts").click()
+    curator.get_by_text("Saved.").wait_for()
+
+    # The same session on a phone: the preview shows a copy fit for the screen.
+    cookies = curator.context.cookies()
+    phone = new_context(url, locale="vi-VN")
+    phone.add_cookies(cookies)
+    page = phone.new_page()
+    page.goto(f"/studio/tours/{tour_id}/preview/vi/1")
+    image = page.locator(".narration img[alt='Cổng gạch đỏ']")
+    image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=60_000
+    )
+    chosen = image.evaluate("(img) => img.currentSrc")
+    copy = Image.open(io.BytesIO(page.request.get(chosen).body()))
+    # A 390-pixel-wide phone at density 2 needs at least 640 real pixels: not the 320 copy.
+    assert copy.format == "WEBP" and copy.width in (640, 1280)
+    assert not copy.getexif()
