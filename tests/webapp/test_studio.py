@@ -111,6 +111,9 @@ ALLOWED_STATUS = {
     ("studio.tour_publish", "POST"): 302,
     ("studio.tour_settings", "POST"): 302,
     ("studio.tour_stop_order", "POST"): 400,
+    ("studio.tour_image_add", "POST"): 404,  # no content language in the form
+    ("studio.tour_image_alt", "POST"): 404,
+    ("studio.tour_image_delete", "POST"): 404,
     ("studio.tour_texts", "POST"): 302,
     ("studio.tour_translations", "GET"): 200,
     ("studio.tour_unpublish", "POST"): 302,
