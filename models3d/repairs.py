@@ -155,12 +155,40 @@ def _extension_names(value: Any) -> set[str]:
 
 
 def _declare_extensions(model: LoadedModel) -> None:
-    declared = model.doc.get("extensionsUsed", [])
-    undeclared = sorted(_extension_names(model.doc) - set(declared))
+    doc = model.doc
+    for key in ("extensionsUsed", "extensionsRequired"):
+        if key in doc and len(set(doc[key])) < len(doc[key]):
+            doc[key] = list(dict.fromkeys(doc[key]))
+            model.notes.add("extension_list_repaired", {})
+    declared = doc.get("extensionsUsed", [])
+    required = doc.get("extensionsRequired", [])
+    undeclared = sorted((_extension_names(doc) | set(required)) - set(declared))
     if undeclared:
-        model.doc["extensionsUsed"] = [*declared, *undeclared]
+        doc["extensionsUsed"] = [*declared, *undeclared]
         model.extensions_used = sorted({*model.extensions_used, *undeclared})
         model.notes.add("extensions_declared", {"extensions": undeclared})
+
+
+def _repair_transforms(model: LoadedModel) -> None:
+    """A node with a matrix uses it (its TRS is dropped); rotations become unit quaternions."""
+    repaired = 0
+    for node in model.doc.get("nodes", []):
+        changed = False
+        if "matrix" in node and any(k in node for k in ("translation", "rotation", "scale")):
+            for key in ("translation", "rotation", "scale"):
+                node.pop(key, None)
+            changed = True
+        rotation = node.get("rotation")
+        if rotation is not None:
+            length = float(np.linalg.norm(rotation))
+            if abs(length - 1.0) > UNIT_TOLERANCE:
+                node["rotation"] = (
+                    [x / length for x in rotation] if length > 1e-12 else [0.0, 0.0, 0.0, 1.0]
+                )
+                changed = True
+        repaired += changed
+    if repaired:
+        model.notes.add("node_transforms_repaired", {"nodes": repaired})
 
 
 def _repair_targets(model: LoadedModel) -> None:
@@ -191,6 +219,7 @@ def repair_document(model: LoadedModel) -> None:
     if not model.is_gltf:
         return
     _declare_extensions(model)
+    _repair_transforms(model)
     _repair_targets(model)
     _repair_bounds(model)
     appender = BufferAppender(model.doc, model.binary)
