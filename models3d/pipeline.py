@@ -197,7 +197,7 @@ def _prepare(
     net = reading_structure("glTF document") if model.is_gltf else contextlib.nullcontext()
     with net:
         _check_contents(model, limits, workdir)
-        repair_document(model)
+        repair_document(model, thorough=len(model.binary) <= FULL_VALIDATION_MAX_BYTES)
     progress(15, "validating")
     validation = _validate_source(model, workdir)
     _decode_if_compressed(model, workdir)

@@ -69,12 +69,14 @@ def _same_bounds(accessor: dict[str, Any], low: np.ndarray, high: np.ndarray) ->
     return bool((as_float[0] == low).all() and (as_float[1] == high).all())
 
 
-def _repair_bounds(model: LoadedModel) -> None:
+def _repair_bounds(model: LoadedModel, thorough: bool) -> None:
     doc = model.doc
     missing = wrong = 0
     for index in _attribute_accessors(doc, "POSITION"):
         accessor = doc["accessors"][index]
         if accessor.get("normalized") or accessor.get("componentType") != FLOAT:
+            continue
+        if not thorough and "min" in accessor and "max" in accessor:
             continue
         values = _readable(model, index)
         if values is None:
@@ -214,14 +216,21 @@ def _repair_targets(model: LoadedModel) -> None:
         model.notes.add("buffer_view_targets_repaired", {"buffer_views": len(wrong)})
 
 
-def repair_document(model: LoadedModel) -> None:
-    """Repair what viewers do without (see the module docstring); glTF inputs only."""
+def repair_document(model: LoadedModel, thorough: bool = True) -> None:
+    """Repair what viewers do without (see the module docstring); glTF inputs only.
+
+    With ``thorough`` false (inputs whose data the validator does not read, being huge),
+    only missing bounds are computed from the data: the levels get their own bounds and
+    vectors from gltfpack, and reading everything here would cost time for nothing.
+    """
     if not model.is_gltf:
         return
     _declare_extensions(model)
     _repair_transforms(model)
     _repair_targets(model)
-    _repair_bounds(model)
+    _repair_bounds(model, thorough)
+    if not thorough:
+        return
     appender = BufferAppender(model.doc, model.binary)
     _repair_vectors(model, appender)
     if appender.changed:

@@ -743,3 +743,15 @@ def test_errors_beyond_animations_still_refuse(tmp_path: Path):
     with pytest.raises(ModelError) as caught:
         inspect_file(upload(tmp_path, "truck.glb", write_glb(doc, binary)))
     assert caught.value.code == "invalid_gltf"
+
+
+def test_huge_inputs_only_get_missing_bounds():
+    """Above the full-validation size the data is not read for checks that nothing needs."""
+    doc, binary = duck()
+    normals = read_accessor(doc, binary, 1) * 1.5
+    doc, binary = with_vectors("NORMAL", normals)
+    del doc["accessors"][2]["min"], doc["accessors"][2]["max"]
+    model = LoadedModel("glb", doc, binary)
+    repair_document(model, thorough=False)
+    assert model.notes.to_list() == [{"code": "bounds_repaired", "detail": {"accessors": 1}}]
+    assert model.binary == binary  # the normals were left to gltfpack
