@@ -29,6 +29,7 @@ NOTES: dict[str, str] = {
     "meshopt_decoded": "Meshopt-compressed data was decoded; levels are compressed anew.",
     "spec_gloss_converted": "Specular-glossiness materials were converted to metallic-roughness.",
     "companion_path_repaired": "A file was named by a path not in the upload; found by name.",
+    "texture_converted": "A texture in BMP, GIF, TIFF or TGA was converted to PNG.",
     "texture_not_uploaded": "The texture file the model names was not uploaded.",
     "material_file_not_uploaded": "The material file (MTL) the model names was not uploaded.",
     "unused_uvs_dropped": "Texture coordinates without a texture were left out.",

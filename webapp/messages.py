@@ -289,6 +289,12 @@ def _note_sentences(detail: dict[str, Any]) -> dict[str, str]:
             file=value("file"),
             used=value("used"),
         ),
+        "texture_converted": _(
+            "The texture %(file)s was in %(format)s, which phones do not read; it was "
+            "converted to PNG.",
+            file=value("file"),
+            format=value("format"),
+        ),
         "texture_not_uploaded": _(
             "The texture %(file)s that the model names was not in the upload, so the model has "
             "no texture. Upload a zip with the model and its texture to keep it.",

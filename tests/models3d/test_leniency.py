@@ -755,3 +755,36 @@ def test_huge_inputs_only_get_missing_bounds():
     repair_document(model, thorough=False)
     assert model.notes.to_list() == [{"code": "bounds_repaired", "detail": {"accessors": 1}}]
     assert model.binary == binary  # the normals were left to gltfpack
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("BMP", "t.bmp"), ("GIF", "t.gif"), ("TIFF", "t.tif"), ("TGA", "t.tga")]
+)
+def test_obj_textures_in_other_image_formats_are_converted(tmp_path: Path, fmt: str, name: str):
+    """Photogrammetry tools write BMP, TIFF or TGA textures; Blender and trimesh read them."""
+    library = f"newmtl m\nmap_Kd {name}\n".encode()
+    entries = [
+        ("m.obj", b"mtllib m.mtl\n" + TEXTURED_OBJ),
+        ("m.mtl", library),
+        (name, image_file(fmt, (12, 6))),
+    ]
+    report = inspect_file(upload(tmp_path, "scan.zip", make_zip(entries)), original_name="s.zip")
+    assert [(t["mime_type"], t["width"], t["height"]) for t in report["textures"]] == [
+        ("image/png", 12, 6)
+    ]
+    assert report["notes"] == [
+        {"code": "texture_converted", "detail": {"file": name, "format": fmt}}
+    ]
+
+
+def test_tga_guessing_is_limited_to_tga_names(tmp_path: Path):
+    """TGA has no signature: bytes named otherwise are not taken for one."""
+    tga = image_file("TGA", (12, 6))
+    entries = [
+        ("m.obj", b"mtllib m.mtl\n" + TEXTURED_OBJ),
+        ("m.mtl", b"newmtl m\nmap_Kd t.img\n"),
+        ("t.img", tga),
+    ]
+    with pytest.raises(ModelError) as caught:
+        inspect_file(upload(tmp_path, "scan.zip", make_zip(entries)), original_name="s.zip")
+    assert caught.value.code == "unsupported_texture"
