@@ -101,7 +101,8 @@ def decode_draco(model: LoadedModel) -> None:
             doc[key] = [name for name in doc[key] if name != DRACO]
             if not doc[key]:
                 del doc[key]
-    model.binary = appender.binary()
-    model.compressed = True
-    model.notes.add("draco_decoded", {"primitives": decoded})
+    if decoded:
+        model.binary = appender.binary()
+        model.compressed = True
+        model.notes.add("draco_decoded", {"primitives": decoded})
     log.info("decoded %d Draco primitives", decoded)

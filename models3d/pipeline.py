@@ -133,7 +133,16 @@ def _explain(error: StructureError, workdir: Path) -> None:
         error.detail["first_error"] = (same_place or errors)[:1]
 
 
-def _validate_source(model: LoadedModel, workdir: Path) -> dict[str, Any]:
+def _only_in_animations(result: dict[str, Any]) -> bool:
+    """Are all the validator's errors (all listed) about animations?"""
+    errors = [m for m in result["messages"] if m["severity"] == 0]
+    return len(errors) == result["numErrors"] and all(
+        (m.get("pointer") or "").startswith("/animations/") for m in errors
+    )
+
+
+def _validate_source(model: LoadedModel, workdir: Path, retry: bool = True) -> dict[str, Any]:
+    """Validate the upload; broken animations (which viewers skip) are dropped, noted."""
     if len(model.binary) > FULL_VALIDATION_MAX_BYTES:
         result = validate_document(model.doc, workdir / "source.gltf")
         result["scope"] = "structure"
@@ -144,6 +153,10 @@ def _validate_source(model: LoadedModel, workdir: Path) -> dict[str, Any]:
         result["scope"] = "full"
     errors = [m for m in result["messages"] if m["severity"] == 0]
     fatal = [m for m in errors if m["code"] not in REPAIRABLE_CODES]
+    if fatal and retry and _only_in_animations(result):
+        model.notes.add("animations_dropped", {"animations": len(model.doc["animations"])})
+        del model.doc["animations"]
+        return _validate_source(model, workdir, retry=False)
     if result["numErrors"] and (fatal or len(errors) < result["numErrors"]):
         raise ModelError(
             "invalid_gltf", {"validator": validator_summary(result), "first_error": fatal[:1]}
@@ -184,7 +197,7 @@ def _prepare(
     net = reading_structure("glTF document") if model.is_gltf else contextlib.nullcontext()
     with net:
         _check_contents(model, limits, workdir)
-        repair_document(model)
+        repair_document(model, thorough=len(model.binary) <= FULL_VALIDATION_MAX_BYTES)
     progress(15, "validating")
     validation = _validate_source(model, workdir)
     _decode_if_compressed(model, workdir)

@@ -69,12 +69,14 @@ def _same_bounds(accessor: dict[str, Any], low: np.ndarray, high: np.ndarray) ->
     return bool((as_float[0] == low).all() and (as_float[1] == high).all())
 
 
-def _repair_bounds(model: LoadedModel) -> None:
+def _repair_bounds(model: LoadedModel, thorough: bool) -> None:
     doc = model.doc
     missing = wrong = 0
     for index in _attribute_accessors(doc, "POSITION"):
         accessor = doc["accessors"][index]
         if accessor.get("normalized") or accessor.get("componentType") != FLOAT:
+            continue
+        if not thorough and "min" in accessor and "max" in accessor:
             continue
         values = _readable(model, index)
         if values is None:
@@ -155,12 +157,40 @@ def _extension_names(value: Any) -> set[str]:
 
 
 def _declare_extensions(model: LoadedModel) -> None:
-    declared = model.doc.get("extensionsUsed", [])
-    undeclared = sorted(_extension_names(model.doc) - set(declared))
+    doc = model.doc
+    for key in ("extensionsUsed", "extensionsRequired"):
+        if key in doc and len(set(doc[key])) < len(doc[key]):
+            doc[key] = list(dict.fromkeys(doc[key]))
+            model.notes.add("extension_list_repaired", {})
+    declared = doc.get("extensionsUsed", [])
+    required = doc.get("extensionsRequired", [])
+    undeclared = sorted((_extension_names(doc) | set(required)) - set(declared))
     if undeclared:
-        model.doc["extensionsUsed"] = [*declared, *undeclared]
+        doc["extensionsUsed"] = [*declared, *undeclared]
         model.extensions_used = sorted({*model.extensions_used, *undeclared})
         model.notes.add("extensions_declared", {"extensions": undeclared})
+
+
+def _repair_transforms(model: LoadedModel) -> None:
+    """A node with a matrix uses it (its TRS is dropped); rotations become unit quaternions."""
+    repaired = 0
+    for node in model.doc.get("nodes", []):
+        changed = False
+        if "matrix" in node and any(k in node for k in ("translation", "rotation", "scale")):
+            for key in ("translation", "rotation", "scale"):
+                node.pop(key, None)
+            changed = True
+        rotation = node.get("rotation")
+        if rotation is not None:
+            length = float(np.linalg.norm(rotation))
+            if abs(length - 1.0) > UNIT_TOLERANCE:
+                node["rotation"] = (
+                    [x / length for x in rotation] if length > 1e-12 else [0.0, 0.0, 0.0, 1.0]
+                )
+                changed = True
+        repaired += changed
+    if repaired:
+        model.notes.add("node_transforms_repaired", {"nodes": repaired})
 
 
 def _repair_targets(model: LoadedModel) -> None:
@@ -186,13 +216,21 @@ def _repair_targets(model: LoadedModel) -> None:
         model.notes.add("buffer_view_targets_repaired", {"buffer_views": len(wrong)})
 
 
-def repair_document(model: LoadedModel) -> None:
-    """Repair what viewers do without (see the module docstring); glTF inputs only."""
+def repair_document(model: LoadedModel, thorough: bool = True) -> None:
+    """Repair what viewers do without (see the module docstring); glTF inputs only.
+
+    With ``thorough`` false (inputs whose data the validator does not read, being huge),
+    only missing bounds are computed from the data: the levels get their own bounds and
+    vectors from gltfpack, and reading everything here would cost time for nothing.
+    """
     if not model.is_gltf:
         return
     _declare_extensions(model)
+    _repair_transforms(model)
     _repair_targets(model)
-    _repair_bounds(model)
+    _repair_bounds(model, thorough)
+    if not thorough:
+        return
     appender = BufferAppender(model.doc, model.binary)
     _repair_vectors(model, appender)
     if appender.changed:

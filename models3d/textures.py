@@ -1,6 +1,7 @@
 """Texture images: sniffing, size checks before decoding, decoding and re-encoding.
 
-Only PNG, JPEG and WebP are accepted. Pixel counts are read from the header and checked
+Only PNG, JPEG and WebP are kept; OBJ and PLY textures in BMP, GIF, TIFF or TGA are
+converted to PNG first (:func:`convert_to_png`). Pixel counts are read from the header and checked
 against the limit before any pixel is decoded; Pillow's decompression-bomb guard is kept
 as an error too.
 """
@@ -47,6 +48,42 @@ def _open(data: bytes, where: str) -> Image.Image:
         raise ModelError("texture_too_large", {"texture": where, "reason": str(exc)}) from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise ModelError("parse_error", {"texture": where, "reason": str(exc)}) from exc
+
+
+# Formats that Blender, trimesh and browsers read for OBJ and PLY textures, converted to PNG.
+# TGA has no signature: it is tried only for files named .tga.
+CONVERTIBLE_FORMATS = ("BMP", "GIF", "TIFF")
+
+
+def convert_to_png(data: bytes, max_pixels: int, where: str) -> tuple[bytes, str] | None:
+    """A BMP, GIF (first frame), TIFF or TGA texture as PNG bytes, with its format's name.
+
+    None when ``data`` is none of these. The size is checked from the header first
+    (``texture_too_large``); damaged pixel data is ``parse_error``.
+    """
+    formats = [*CONVERTIBLE_FORMATS, *(["TGA"] if where.lower().endswith(".tga") else [])]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data), formats=formats)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ModelError("texture_too_large", {"texture": where, "reason": str(exc)}) from exc
+    except (OSError, SyntaxError, ValueError):
+        return None
+    width, height = img.size
+    if width * height > max_pixels:
+        raise ModelError(
+            "texture_too_large",
+            {"texture": where, "width": width, "height": height, "max_pixels": max_pixels},
+        )
+    try:
+        img.load()
+        keep_alpha = img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
+        out = io.BytesIO()
+        img.convert("RGBA" if keep_alpha else "RGB").save(out, format="PNG", compress_level=1)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ModelError("parse_error", {"texture": where, "reason": str(exc)}) from exc
+    return out.getvalue(), str(img.format)
 
 
 def check_image(data: bytes, max_pixels: int, where: str = "") -> tuple[str, int, int]:

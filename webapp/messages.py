@@ -336,6 +336,16 @@ def _note_sentences(detail: dict[str, Any]) -> dict[str, str]:
             "The file uses extensions it does not declare (%(names)s); they were declared.",
             names=", ".join(str(n) for n in names) if isinstance(names, list) else "?",
         ),
+        "extension_list_repaired": _(
+            "The file's list of extensions named one more than once; the repeats were removed."
+        ),
+        "node_transforms_repaired": _(
+            "Some parts had contradictory or unnormalised placements; they were corrected as "
+            "viewers read them."
+        ),
+        "animations_dropped": _(
+            "The file's animations are broken, so viewers skip them; they were left out."
+        ),
         "buffer_view_targets_repaired": _(
             "Some data was marked for the wrong use; the mark was removed."
         ),
@@ -367,6 +377,12 @@ def _note_sentences(detail: dict[str, Any]) -> dict[str, str]:
             "uploaded file %(used)s of the same name was used.",
             file=value("file"),
             used=value("used"),
+        ),
+        "texture_converted": _(
+            "The texture %(file)s was in %(format)s, which phones do not read; it was "
+            "converted to PNG.",
+            file=value("file"),
+            format=value("format"),
         ),
         "texture_not_uploaded": _(
             "The texture %(file)s that the model names was not in the upload, so the model has "

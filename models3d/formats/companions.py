@@ -16,7 +16,7 @@ from pathlib import Path
 from models3d.errors import ModelError
 from models3d.notes import Notes
 from models3d.options import Limits
-from models3d.textures import check_image
+from models3d.textures import check_image, convert_to_png, sniff_image
 from models3d.uris import resolve_local_name
 
 
@@ -129,5 +129,11 @@ def checked_texture(
     if path.stat().st_size > limits.max_unpacked_bytes:
         raise ModelError("archive_too_large", {"uri": name[:200]})
     data = path.read_bytes()
+    if sniff_image(data) is None:
+        converted = convert_to_png(data, limits.max_texture_pixels, name)
+        if converted is not None:
+            data = converted[0]
+            if notes is not None:
+                notes.add("texture_converted", {"file": name[:200], "format": converted[1]})
     check_image(data, limits.max_texture_pixels, name)
     return data

@@ -115,11 +115,21 @@ def test_crash_of_our_code_exits_1(tmp_path):
 
 def test_ply_texture_outside_is_rejected_cleanly(tmp_path):
     upload = tmp_path / "scan.ply"
-    upload.write_bytes(ply_with(texture="/etc/passwd"))
+    upload.write_bytes(ply_with(texture="../../etc/passwd"))
     proc = run("inspect", str(upload))
     assert proc.returncode == 2
     assert json.loads(proc.stdout)["error"]["code"] == "unsafe_path"
     assert "Traceback" not in proc.stderr
+
+
+def test_ply_texture_at_an_absolute_path_is_a_note(tmp_path):
+    """The author's own path is not followed; the scan is read without that texture."""
+    upload = tmp_path / "scan.ply"
+    upload.write_bytes(ply_with(texture="/etc/passwd"))
+    proc = run("inspect", str(upload))
+    assert proc.returncode == 0
+    notes = json.loads(proc.stdout)["notes"]
+    assert notes[0] == {"code": "texture_not_uploaded", "detail": {"file": "/etc/passwd"}}
 
 
 def test_usage_errors_exit_1(tmp_path):

@@ -27,6 +27,7 @@ from models3d.repairs import repair_document
 
 DUCK = TESTDATA / "Duck.glb"
 DUCK_TRIANGLES = 4212
+DRACO = "KHR_draco_mesh_compression"
 
 
 def duck() -> tuple[dict[str, Any], bytes]:
@@ -676,3 +677,114 @@ def test_hostile_ktx2_is_refused(tmp_path: Path, damage: Any, code: str):
     with pytest.raises(ModelError) as caught:
         inspect_file(upload(tmp_path, "duck.glb", ktx2_duck(damage(ETC1S_KTX2))))
     assert caught.value.code == code
+
+
+def truck() -> tuple[dict[str, Any], bytes]:
+    doc, binary = read_glb((TESTDATA / "CesiumMilkTruck.glb").read_bytes())
+    return doc, binary or b""
+
+
+def required_not_used(doc: dict[str, Any]) -> None:
+    doc["extensionsRequired"] = ["KHR_draco_mesh_compression"]  # and no Draco in sight
+
+
+def matrix_and_trs(doc: dict[str, Any]) -> None:
+    doc["nodes"][1]["translation"] = [5.0, 0.0, 0.0]  # node 1 has a matrix: it wins
+
+
+def long_quaternion(doc: dict[str, Any]) -> None:
+    doc["nodes"][2]["rotation"] = [2 * x for x in doc["nodes"][2]["rotation"]]
+
+
+def extension_twice(doc: dict[str, Any]) -> None:
+    doc["extensionsUsed"] = ["KHR_materials_unlit", "KHR_materials_unlit"]
+    doc["materials"][0]["extensions"] = {"KHR_materials_unlit": {}}
+
+
+def broken_animation(doc: dict[str, Any]) -> None:
+    doc["animations"][0]["channels"][0]["target"]["path"] = "weights"  # no morph targets
+
+
+@pytest.mark.parametrize(
+    ("edit", "note"),
+    [
+        (required_not_used, {"code": "extensions_declared", "detail": {"extensions": [DRACO]}}),
+        (matrix_and_trs, {"code": "node_transforms_repaired", "detail": {"nodes": 1}}),
+        (long_quaternion, {"code": "node_transforms_repaired", "detail": {"nodes": 1}}),
+        (extension_twice, {"code": "extension_list_repaired", "detail": {}}),
+        (broken_animation, {"code": "animations_dropped", "detail": {"animations": 1}}),
+    ],
+    ids=["required not used", "matrix and TRS", "long quaternion", "twice", "animation"],
+)
+def test_document_slips_that_three_js_ignores(tmp_path: Path, edit: Any, note: dict[str, Any]):
+    doc, binary = truck()
+    edit(doc)
+    report = inspect_file(upload(tmp_path, "truck.glb", write_glb(doc, binary)))
+    assert report["notes"] == [note]
+    assert report["validator"]["numErrors"] == 0
+    assert report["triangles"] == inspect_file(TESTDATA / "CesiumMilkTruck.glb")["triangles"]
+
+
+def test_matrix_wins_over_trs_and_quaternions_are_unit(tmp_path: Path):
+    doc, binary = truck()
+    matrix_and_trs(doc)
+    long_quaternion(doc)
+    model = LoadedModel("glb", doc, binary)
+    repair_document(model)
+    assert "translation" not in doc["nodes"][1] and "matrix" in doc["nodes"][1]
+    assert np.linalg.norm(doc["nodes"][2]["rotation"]) == pytest.approx(1.0)
+    assert doc["nodes"][2]["rotation"] == pytest.approx(truck()[0]["nodes"][2]["rotation"])
+
+
+def test_errors_beyond_animations_still_refuse(tmp_path: Path):
+    doc, binary = truck()
+    broken_animation(doc)
+    doc["accessors"][0]["count"] = 10**6  # runs past its buffer view: not an animation slip
+    with pytest.raises(ModelError) as caught:
+        inspect_file(upload(tmp_path, "truck.glb", write_glb(doc, binary)))
+    assert caught.value.code == "invalid_gltf"
+
+
+def test_huge_inputs_only_get_missing_bounds():
+    """Above the full-validation size the data is not read for checks that nothing needs."""
+    doc, binary = duck()
+    normals = read_accessor(doc, binary, 1) * 1.5
+    doc, binary = with_vectors("NORMAL", normals)
+    del doc["accessors"][2]["min"], doc["accessors"][2]["max"]
+    model = LoadedModel("glb", doc, binary)
+    repair_document(model, thorough=False)
+    assert model.notes.to_list() == [{"code": "bounds_repaired", "detail": {"accessors": 1}}]
+    assert model.binary == binary  # the normals were left to gltfpack
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("BMP", "t.bmp"), ("GIF", "t.gif"), ("TIFF", "t.tif"), ("TGA", "t.tga")]
+)
+def test_obj_textures_in_other_image_formats_are_converted(tmp_path: Path, fmt: str, name: str):
+    """Photogrammetry tools write BMP, TIFF or TGA textures; Blender and trimesh read them."""
+    library = f"newmtl m\nmap_Kd {name}\n".encode()
+    entries = [
+        ("m.obj", b"mtllib m.mtl\n" + TEXTURED_OBJ),
+        ("m.mtl", library),
+        (name, image_file(fmt, (12, 6))),
+    ]
+    report = inspect_file(upload(tmp_path, "scan.zip", make_zip(entries)), original_name="s.zip")
+    assert [(t["mime_type"], t["width"], t["height"]) for t in report["textures"]] == [
+        ("image/png", 12, 6)
+    ]
+    assert report["notes"] == [
+        {"code": "texture_converted", "detail": {"file": name, "format": fmt}}
+    ]
+
+
+def test_tga_guessing_is_limited_to_tga_names(tmp_path: Path):
+    """TGA has no signature: bytes named otherwise are not taken for one."""
+    tga = image_file("TGA", (12, 6))
+    entries = [
+        ("m.obj", b"mtllib m.mtl\n" + TEXTURED_OBJ),
+        ("m.mtl", b"newmtl m\nmap_Kd t.img\n"),
+        ("t.img", tga),
+    ]
+    with pytest.raises(ModelError) as caught:
+        inspect_file(upload(tmp_path, "scan.zip", make_zip(entries)), original_name="s.zip")
+    assert caught.value.code == "unsupported_texture"
