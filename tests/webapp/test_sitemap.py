@@ -69,3 +69,15 @@ def test_sitemap_uses_the_requests_address_without_a_public_url(
 def test_sitemap_without_tours_lists_the_catalogue(client: Any) -> None:
     entries = _entries(client.get("/sitemap.xml", base_url="https://x.example").data)
     assert set(entries) == {f"https://x.example/{lang}/" for lang in INTERFACE_LOCALES}
+
+
+def test_robots_txt_names_the_sitemap(app: Any, client: Any) -> None:
+    app.config["PUBLIC_URL"] = "https://tours.example.org"
+    response = client.get("/robots.txt")
+    assert response.mimetype == "text/plain"
+    assert response.get_data(as_text=True) == (
+        "User-agent: *\n"
+        "Disallow: /studio/\n"
+        "Disallow: /api/\n"
+        "Sitemap: https://tours.example.org/sitemap.xml\n"
+    )

@@ -116,6 +116,7 @@ def test_stop_page_tourist_attraction_with_its_licensed_3d_model(
     assert model["creator"] == {"@type": "Organization", "name": "Hue team"}
     assert model["encodingFormat"] == "model/gltf-binary"
     assert model["contentUrl"].startswith(f"{BASE}/media/models/")
+    assert "audio" not in data  # no Vietnamese audio on this stop
     # The second stop's model is the same asset, with the same licence.
     second = json.loads(_head(client.get("/vi/tours/citadel/2").get_data(as_text=True)).scripts[0])
     assert second["subjectOf"]["license"] == BY
@@ -145,3 +146,28 @@ def test_curator_text_cannot_break_out_of_the_json_ld(
         else:
             assert data["description"] == hostile
             assert data["itinerary"]["itemListElement"][0]["item"]["name"] == hostile
+
+
+def test_stop_audio_is_described_with_its_licence(
+    client: Any, db: Any, store: Any, shared_tour: Any
+) -> None:
+    import io
+
+    from tours.publishing import publish_tour
+    from tours.rights import check_rights, set_rights
+    from tours.stopmedia import set_audio
+
+    stop = shared_tour.stops[0]
+    set_audio(db, store, stop, "en", io.BytesIO(b"ID3" + b"\x00" * 64), None, 10_000)
+    inc = "http://rightsstatements.org/vocab/InC/1.0/"
+    set_rights(db, stop.audio[0], check_rights(inc, "Voice: Mai"))
+    publish_tour(db, shared_tour)
+    data = json.loads(_head(client.get("/en/tours/citadel/1").get_data(as_text=True)).scripts[0])
+    assert data["audio"] == {
+        "@type": "AudioObject",
+        "contentUrl": f"{BASE}/media/{stop.audio[0].audio_key}",
+        "encodingFormat": "audio/mpeg",
+        "inLanguage": "en",
+        "license": inc,
+        "creditText": "Voice: Mai",
+    }

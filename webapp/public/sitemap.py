@@ -1,6 +1,7 @@
 """``/sitemap.xml``: every published page in every interface language, each with its
 ``hreflang`` alternates (and ``x-default``, the default language), as absolute addresses
-on the site's public address (``HERITOUR_PUBLIC_URL``, else the request's own)."""
+on the site's public address (``HERITOUR_PUBLIC_URL``, else the request's own); and
+``/robots.txt``, which names it."""
 
 from __future__ import annotations
 
@@ -35,9 +36,7 @@ def _add_page(
                 timespec="seconds"
             )
         for hreflang, href in alternates:
-            ET.SubElement(
-                url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href
-            )
+            ET.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
 
 
 def sitemap_xml() -> bytes:
@@ -59,5 +58,19 @@ def sitemap_xml() -> bytes:
 def sitemap() -> Response:
     """Every published page in every interface language, for search engines."""
     response = Response(sitemap_xml(), mimetype="application/xml")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@root_bp.get("/robots.txt")
+def robots() -> Response:
+    """Crawlers may read the public pages, not the studio or the API; the sitemap lists them."""
+    body = (
+        "User-agent: *\n"
+        "Disallow: /studio/\n"
+        "Disallow: /api/\n"
+        f"Sitemap: {public_url('tourist.sitemap')}\n"
+    )
+    response = Response(body, mimetype="text/plain")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

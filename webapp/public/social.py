@@ -162,6 +162,14 @@ def stop_metadata(tour: TourView, stop: StopView) -> PageMetadata:
             **({"thumbnailUrl": image} if image else {}),
             **_license(model_rights),
         }
+    if stop.audio is not None:
+        json_ld["audio"] = {
+            "@type": "AudioObject",
+            "contentUrl": public_url("media.blob", key=stop.audio.key),
+            "encodingFormat": stop.audio.content_type,
+            "inLanguage": stop.audio.locale,
+            **_license(stop.audio.rights),
+        }
     alt = stop.model_alt.text or stop.title.text
     return PageMetadata(_tags(title, description, url, image, alt, "article"), json_ld)
 
