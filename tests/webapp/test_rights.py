@@ -5,6 +5,7 @@ answers carry them."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -58,6 +59,10 @@ def test_curator_sets_rights_on_model_tour_and_audio(
     assert stop.audio[0].rights == {"statement": INC, "attribution": "Voice: Mai", "source": ""}
     editor = curator.get(f"{base}?lang=en").get_data(as_text=True)
     assert 'value="Voice: Mai"' in editor
+    ids = re.findall(r'\sid="([^"]+)"', editor)
+    assert len(ids) == len(set(ids))  # the rights forms beside each other keep ids unique
+    detail = curator.get(f"/api/v1/models/{asset.id}").get_json()["model"]
+    assert detail["rights"]["statement"] == BY_SA
     # Sending an empty form clears them.
     curator.post(f"/studio/tours/{draft_tour.id}/rights", data=_rights(""))
     db.refresh(draft_tour)
