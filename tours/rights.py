@@ -130,3 +130,41 @@ def set_rights(session: Session, owner: Owner, rights: dict[str, str] | None) ->
 def rights_document(owner: Owner) -> dict[str, Any]:
     """``{"rights": ...}`` for a document fragment when ``owner`` has rights, else ``{}``."""
     return {"rights": dict(sorted(owner.rights.items()))} if owner.rights else {}
+
+
+@dataclass(frozen=True)
+class MissingRights:
+    """Something a tour shows without a rights statement. ``kind`` is ``tour``, ``model``,
+    ``audio`` or ``image``; ``stop`` its stop's number and ``stop_id`` its id (for a model
+    or audio); ``detail`` the model's name, the audio's language or the image's number."""
+
+    kind: str
+    owner_id: int
+    stop: int | None = None
+    stop_id: int | None = None
+    detail: str = ""
+
+
+def missing_rights(tour: Tour) -> list[MissingRights]:
+    """What the tour shows without a rights statement, in the order of the tour. A model
+    used by several stops is named once, at its first stop."""
+    missing: list[MissingRights] = []
+    if not tour.rights:
+        missing.append(MissingRights("tour", tour.id))
+    seen: set[int] = set()
+    for number, stop in enumerate(tour.stops, start=1):
+        model = stop.model
+        if model is not None and not model.rights and model.id not in seen:
+            seen.add(model.id)
+            missing.append(MissingRights("model", model.id, number, stop.id, model.name))
+        missing += [
+            MissingRights("audio", audio.id, number, stop.id, audio.locale)
+            for audio in stop.audio
+            if not audio.rights
+        ]
+    missing += [
+        MissingRights("image", image.id, detail=str(index))
+        for index, image in enumerate(tour.images, start=1)
+        if not image.rights
+    ]
+    return missing

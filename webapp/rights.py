@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from tours.rights import BY_URI, CC, RS, STATEMENTS
+from tours.models import Tour
+from tours.rights import BY_URI, CC, RS, STATEMENTS, MissingRights, missing_rights
+from webapp.i18n import language_name
 
 
 def _names() -> dict[str, str]:
@@ -64,6 +67,31 @@ def credit_kind(kind: str) -> str:
     return kinds.get(kind, kind)
 
 
+def _missing_line(tour: Tour, item: MissingRights) -> tuple[str, str]:
+    """A sentence naming what lacks rights, and the studio page where they are set."""
+    if item.kind == "model":
+        url = url_for("studio.model", asset_id=item.owner_id) + "#rights"
+        return _("Stop %(number)d: the model %(name)s", number=item.stop, name=item.detail), url
+    if item.kind == "audio":
+        url = url_for("studio.stop", tour_id=tour.id, stop_id=item.stop_id, lang=item.detail)
+        language = language_name(item.detail, str(get_locale()))
+        sentence = _(
+            "Stop %(number)d: the audio in %(language)s", number=item.stop, language=language
+        )
+        return sentence, url + "#audio-rights"
+    if item.kind == "image" and tour.stops:
+        url = url_for("studio.stop", tour_id=tour.id, stop_id=tour.stops[0].id) + "#images"
+        return _("Image %(number)s of the texts", number=item.detail), url
+    if item.kind == "image":
+        return _("Image %(number)s of the texts", number=item.detail), ""
+    return _("The tour texts"), "#rights"
+
+
+def missing_rights_lines(tour: Tour) -> list[tuple[str, str]]:
+    """What ``tour`` shows without rights, as (sentence, address where to set them)."""
+    return [_missing_line(tour, item) for item in missing_rights(tour)]
+
+
 def init_rights(app: Flask) -> None:
     """Give templates the names of rights statements."""
 
@@ -74,4 +102,5 @@ def init_rights(app: Flask) -> None:
             "statement_label": statement_label,
             "statement_choices": statement_choices,
             "credit_kind": credit_kind,
+            "missing_rights_lines": missing_rights_lines,
         }

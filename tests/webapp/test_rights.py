@@ -210,3 +210,30 @@ def test_curator_sets_rights_on_an_image(
     assert image.rights == {"statement": BY_SA, "attribution": "Photo: Lan", "source": ""}
     editor = curator.get(f"/studio/tours/{draft_tour.id}/stops/{stop.id}?lang=vi")
     assert "Rights of image 1: CC BY-SA 4.0</summary>" in editor.get_data(as_text=True)
+
+
+def test_tour_editor_lists_what_lacks_rights(
+    curator: Any, draft_tour: Any, db: Any, store: Any
+) -> None:
+    from tours.rights import check_rights, set_rights
+    from tours.stopmedia import set_audio
+
+    stop = draft_tour.stops[1]
+    set_audio(db, store, stop, "en", io.BytesIO(b"ID3" + b"\x00" * 64), None, 10_000)
+    page = curator.get(f"/studio/tours/{draft_tour.id}").get_data(as_text=True)
+    lacking = re.findall(
+        r"<li>(?:<a href=\"([^\"]*)\">)?([^<]+)", page[page.index('class="missing-rights"') :]
+    )
+    model = draft_tour.stops[0].model
+    base = f"/studio/tours/{draft_tour.id}/stops/{stop.id}"
+    assert lacking[:3] == [
+        ("#rights", "The tour texts"),
+        (f"/studio/models/{model.id}#rights", "Stop 1: the model Duck.glb"),  # once, both stops
+        (f"{base}?lang=en#audio-rights", "Stop 2: the audio in English"),
+    ]
+    assert len(lacking) == 3
+    set_rights(db, draft_tour, check_rights(CC0))
+    set_rights(db, model, check_rights(CC0))
+    set_rights(db, stop.audio[0], check_rights(CC0))
+    page = curator.get(f"/studio/tours/{draft_tour.id}").get_data(as_text=True)
+    assert 'class="missing-rights"' not in page
