@@ -29,29 +29,31 @@ RS = "http://rightsstatements.org/vocab/"
 
 @dataclass(frozen=True)
 class Statement:
-    """A rights statement: its URI, its short label, and whether it asks for credit."""
+    """A rights statement: its URI, its short label, whether it asks for credit, and
+    whether it says the work is in copyright (shown with a ©)."""
 
     uri: str
     label: str
     needs_attribution: bool
+    in_copyright: bool
 
 
 STATEMENTS: tuple[Statement, ...] = (
-    Statement(f"{CC}publicdomain/zero/1.0/", "CC0 1.0", False),
-    Statement(f"{CC}licenses/by/4.0/", "CC BY 4.0", True),
-    Statement(f"{CC}licenses/by-sa/4.0/", "CC BY-SA 4.0", True),
-    Statement(f"{CC}licenses/by-nc/4.0/", "CC BY-NC 4.0", True),
-    Statement(f"{CC}licenses/by-nc-sa/4.0/", "CC BY-NC-SA 4.0", True),
-    Statement(f"{CC}licenses/by-nd/4.0/", "CC BY-ND 4.0", True),
-    Statement(f"{CC}licenses/by-nc-nd/4.0/", "CC BY-NC-ND 4.0", True),
-    Statement(f"{RS}InC/1.0/", "InC", False),
-    Statement(f"{RS}InC-EDU/1.0/", "InC-EDU", False),
-    Statement(f"{RS}InC-NC/1.0/", "InC-NC", False),
-    Statement(f"{RS}NoC-NC/1.0/", "NoC-NC", False),
-    Statement(f"{RS}NoC-OKLR/1.0/", "NoC-OKLR", False),
-    Statement(f"{RS}CNE/1.0/", "CNE", False),
-    Statement(f"{RS}UND/1.0/", "UND", False),
-    Statement(f"{RS}NKC/1.0/", "NKC", False),
+    Statement(f"{CC}publicdomain/zero/1.0/", "CC0 1.0", False, False),
+    Statement(f"{CC}licenses/by/4.0/", "CC BY 4.0", True, True),
+    Statement(f"{CC}licenses/by-sa/4.0/", "CC BY-SA 4.0", True, True),
+    Statement(f"{CC}licenses/by-nc/4.0/", "CC BY-NC 4.0", True, True),
+    Statement(f"{CC}licenses/by-nc-sa/4.0/", "CC BY-NC-SA 4.0", True, True),
+    Statement(f"{CC}licenses/by-nd/4.0/", "CC BY-ND 4.0", True, True),
+    Statement(f"{CC}licenses/by-nc-nd/4.0/", "CC BY-NC-ND 4.0", True, True),
+    Statement(f"{RS}InC/1.0/", "InC", False, True),
+    Statement(f"{RS}InC-EDU/1.0/", "InC-EDU", False, True),
+    Statement(f"{RS}InC-NC/1.0/", "InC-NC", False, True),
+    Statement(f"{RS}NoC-NC/1.0/", "NoC-NC", False, False),
+    Statement(f"{RS}NoC-OKLR/1.0/", "NoC-OKLR", False, False),
+    Statement(f"{RS}CNE/1.0/", "CNE", False, False),
+    Statement(f"{RS}UND/1.0/", "UND", False, False),
+    Statement(f"{RS}NKC/1.0/", "NKC", False, False),
 )
 BY_URI = {statement.uri: statement for statement in STATEMENTS}
 MAX_ATTRIBUTION = 300

@@ -50,6 +50,12 @@ def statement_label(uri: str) -> str:
     return statement.label if statement else uri
 
 
+def statement_copyright(uri: str) -> bool:
+    """Whether the statement ``uri`` says the work is in copyright (a licence, or InC)."""
+    statement = BY_URI.get(uri)
+    return statement.in_copyright if statement else False
+
+
 def statement_choices() -> list[tuple[str, str]]:
     """(URI, "label: name") of every statement, in the order of the fixed list."""
     names = _names()
@@ -100,6 +106,7 @@ def init_rights(app: Flask) -> None:
         return {
             "statement_name": statement_name,
             "statement_label": statement_label,
+            "statement_copyright": statement_copyright,
             "statement_choices": statement_choices,
             "credit_kind": credit_kind,
             "missing_rights_lines": missing_rights_lines,

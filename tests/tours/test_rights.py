@@ -40,6 +40,10 @@ def test_the_fixed_list_has_every_cc_licence_and_the_rightsstatements() -> None:
     ]
     assert {"InC", "InC-EDU", "NoC-NC", "CNE", "UND"} <= set(labels)
     assert len({statement.uri for statement in STATEMENTS}) == len(STATEMENTS)
+    in_copyright = {statement.label for statement in STATEMENTS if statement.in_copyright}
+    assert in_copyright == {label for label in labels if label.startswith(("CC BY", "InC"))}
+    credit = {statement.label for statement in STATEMENTS if statement.needs_attribution}
+    assert credit == {label for label in labels if label.startswith("CC BY")}
 
 
 def test_rights_are_kept_normalised() -> None:
