@@ -68,17 +68,18 @@ class RightsError(CodedError):
 
 
 def _date(text: str) -> str:
-    """``text`` if it is a year, a year and month, or a date (ISO 8601), else an error."""
+    """``text`` if it is a year, a year and month, or a date (ISO 8601) not after today,
+    else an error."""
     if not text:
         return ""
     if _DATE.match(text):
-        parts = [int(part) for part in text.split("-")] + [1, 1]
+        parts = [int(part) for part in text.split("-")]
         try:
-            date(parts[0], parts[1], parts[2])
+            earliest = date(*parts, *[1] * (3 - len(parts)))
         except ValueError:
             pass
         else:
-            if parts[0] <= date.today().year:
+            if earliest <= date.today():
                 return text
     raise RightsError("rights_date_invalid", f"{text!r} is not a date like 2024-05-17.")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,13 @@ def test_rights_are_kept_normalised() -> None:
     }
     assert check_rights(CC0) == {"statement": CC0, "attribution": "", "source": ""}
     assert check_rights("", "", "", "") is None
+    today = date.today().isoformat()
+    assert check_rights(CC0, digitised=today) == {
+        "statement": CC0,
+        "attribution": "",
+        "source": "",
+        "digitised": today,
+    }
 
 
 @pytest.mark.parametrize(
@@ -70,6 +78,8 @@ def test_rights_are_kept_normalised() -> None:
         (CC0, "", "", "2024-13", "rights_date_invalid"),
         (CC0, "", "", "2024-02-30", "rights_date_invalid"),
         (CC0, "", "", "9999", "rights_date_invalid"),
+        (CC0, "", "", (date.today() + timedelta(days=1)).isoformat(), "rights_date_invalid"),
+        (CC0, "", "", "0000", "rights_date_invalid"),
     ],
 )
 def test_refused_rights_have_a_stable_code(
