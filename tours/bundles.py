@@ -41,6 +41,7 @@ from tours.models import (
     TourImage,
     TourText,
 )
+from tours.rights import RightsError, rights_from_document
 
 FORMAT = "heritour.bundle"
 VERSION = 1
@@ -230,6 +231,7 @@ def _asset_for(session: Session, document: dict[str, Any], sha256: str) -> Model
         poster_key=wanted["poster"],
         report={"bounds": wanted.get("bounds")},
         options={},
+        rights=_rights(wanted),
     )
     session.add(asset)
     session.flush()
@@ -247,6 +249,14 @@ def _texts(factory: type, fields: dict[str, dict[str, str]], defaults: dict[str,
     ]
 
 
+def _rights(item: dict[str, Any]) -> dict[str, str] | None:
+    """The ``rights`` of a document fragment, checked like the studio checks them."""
+    try:
+        return rights_from_document(item.get("rights"))
+    except RightsError as error:
+        raise _fail(error.code, error.message) from error
+
+
 def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
     location = document.get("location") or {}
     tour = Tour(
@@ -254,6 +264,7 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
         default_locale=document["default_locale"],
         latitude=location.get("latitude"),
         longitude=location.get("longitude"),
+        rights=_rights(document),
     )
     tour.texts = _texts(
         TourText,
@@ -280,6 +291,7 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
                 audio_key=audio["key"],
                 content_type=audio["type"],
                 captions_key=audio.get("captions"),
+                rights=_rights(audio),
             )
             for locale, audio in sorted(item["audio"].items())
         ]
@@ -301,6 +313,7 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
             height=image["height"],
             variants=image["variants"],
             alt=image["alt"],
+            rights=_rights(image),
         )
         for ref, image in sorted((document.get("images") or {}).items())
     ]

@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tours.document import document_locales
-from tours.images import variant_width
+from tours.images import referenced_images, variant_width
 from tours.locales import Picked, is_language_tag, pick
 from tours.models import Tour, TourRevision
 from tours.narration import MEDIA_PREFIX, ShownImage, render_narration
@@ -47,6 +47,7 @@ class AudioView:
     content_type: str
     captions_key: str | None
     locale: str
+    rights: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class StopView:
     audio: AudioView | None = None
     lighting: str | None = None
     posters: dict[str, str] | None = None
+    # What the stop shows and under which rights: ("model" | "audio" | "image", rights).
+    credits: tuple[tuple[str, dict[str, str]], ...] = ()
 
     def level_key(self, preferred: str) -> str | None:
         """The key of ``preferred``, or of the nearest level below it, or any level."""
@@ -92,6 +95,7 @@ class TourView:
     site_default: str = ""
     search_text: str = ""
     image_keys: tuple[str, ...] = ()
+    rights: dict[str, str] | None = None
 
     @property
     def poster_key(self) -> str | None:
@@ -138,7 +142,11 @@ def _audio_view(audio: dict[str, Any], lang: str) -> AudioView | None:
         entry = audio[tag]
         if entry and entry.get("key") and is_language_tag(tag) and _same_language(tag, lang):
             return AudioView(
-                entry["key"], entry.get("type") or "audio/mpeg", entry.get("captions"), tag
+                entry["key"],
+                entry.get("type") or "audio/mpeg",
+                entry.get("captions"),
+                tag,
+                entry.get("rights"),
             )
     return None
 
@@ -188,11 +196,38 @@ def _hotspot_view(spot: dict[str, Any], choose: Choose, images: Images) -> Hotsp
     )
 
 
+def _credits(
+    model: dict[str, Any],
+    audio: AudioView | None,
+    markdown: list[str],
+    images: dict[str, Any],
+) -> tuple[tuple[str, dict[str, str]], ...]:
+    """The rights of what a stop shows: its model, its audio, the images its texts show."""
+    credits: list[tuple[str, dict[str, str]]] = []
+    if model.get("rights"):
+        credits.append(("model", model["rights"]))
+    if audio is not None and audio.rights:
+        credits.append(("audio", audio.rights))
+    refs = dict.fromkeys(ref for text in markdown for ref in referenced_images(text))
+    for ref in refs:
+        if (images.get(ref) or {}).get("rights"):
+            credits.append(("image", images[ref]["rights"]))
+    return tuple(credits)
+
+
 def _stop_view(
-    number: int, stop: dict[str, Any], lang: str, choose: Choose, images: Images
+    number: int,
+    stop: dict[str, Any],
+    lang: str,
+    choose: Choose,
+    images: Images,
+    image_documents: dict[str, Any],
 ) -> StopView:
     narration = choose(stop["narration"])
     model = stop.get("model") or {}
+    hotspots = [_hotspot_view(spot, choose, images) for spot in stop["hotspots"]]
+    audio = _audio_view(stop.get("audio") or {}, lang)
+    markdown = [narration.text, *(spot.body.text for spot in hotspots)]
     return StopView(
         number=number,
         title=choose(stop["title"]),
@@ -202,10 +237,11 @@ def _stop_view(
         camera=stop["camera"],
         levels=model.get("levels") or {},
         poster_key=model.get("poster"),
-        hotspots=[_hotspot_view(spot, choose, images) for spot in stop["hotspots"]],
-        audio=_audio_view(stop.get("audio") or {}, lang),
+        hotspots=hotspots,
+        audio=audio,
         lighting=stop.get("lighting"),
         posters=stop.get("posters"),
+        credits=_credits(model, audio, markdown, image_documents),
     )
 
 
@@ -228,7 +264,7 @@ def tour_view(
         locales=document_locales(document),
         location=document.get("location"),
         stops=[
-            _stop_view(number, stop, lang, choose, shown)
+            _stop_view(number, stop, lang, choose, shown, images)
             for number, stop in enumerate(document["stops"], start=1)
         ],
         site_default=pick(document["site_name"], default, default).text,
@@ -240,6 +276,7 @@ def tour_view(
             )
         ),
         image_keys=tuple(key for image in images.values() for key in image["variants"].values()),
+        rights=document.get("rights"),
     )
 
 

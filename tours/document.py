@@ -10,6 +10,7 @@ from typing import Any
 
 from tours.images import images_document
 from tours.models import ModelAsset, Stop, Tour
+from tours.rights import rights_document
 
 FORMAT = "heritour.tour"
 VERSION = 1
@@ -28,6 +29,7 @@ def model_document(asset: ModelAsset) -> dict[str, Any]:
         "levels": asset.levels,
         "poster": asset.poster_key,
         "bounds": report.get("bounds"),
+        **rights_document(asset),
     }
 
 
@@ -61,6 +63,7 @@ def stop_document(stop: Stop) -> dict[str, Any]:
                 "key": audio.audio_key,
                 "type": audio.content_type,
                 "captions": audio.captions_key,
+                **rights_document(audio),
             }
             for audio in stop.audio
         },
@@ -95,6 +98,7 @@ def tour_document(tour: Tour) -> dict[str, Any]:
         "site_name": _by_locale(tour.texts, "site_name"),
         "stops": [stop_document(stop) for stop in tour.stops],
         "images": images_document(tour),
+        **rights_document(tour),
     }
 
 

@@ -201,6 +201,7 @@ def images_document(tour: Tour) -> dict[str, Any]:
             "height": image.height,
             "variants": dict(sorted(image.variants.items(), key=lambda item: int(item[0]))),
             "alt": dict(sorted(image.alt.items())),
+            **({"rights": dict(sorted(image.rights.items()))} if image.rights else {}),
         }
         for image in tour.images
     }

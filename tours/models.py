@@ -46,6 +46,8 @@ class ModelAsset(Base):
     poster_key: Mapped[str | None] = mapped_column(String(255))
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
+    # Rights statement, attribution and source (see tours.rights), or None.
+    rights: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -61,6 +63,8 @@ class Tour(Base):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     published_number: Mapped[int | None]
+    # Rights statement, attribution and source (see tours.rights), or None.
+    rights: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -155,6 +159,8 @@ class StopAudio(Base):
     audio_key: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(64))
     captions_key: Mapped[str | None] = mapped_column(String(255))
+    # Rights statement, attribution and source (see tours.rights), or None.
+    rights: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     stop: Mapped[Stop] = relationship(back_populates="audio")
 
@@ -208,6 +214,8 @@ class TourImage(Base):
     height: Mapped[int]
     variants: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     alt: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Rights statement, attribution and source (see tours.rights), or None.
+    rights: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tour: Mapped[Tour] = relationship(back_populates="images")

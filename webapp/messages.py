@@ -126,6 +126,7 @@ def _sentences() -> dict[str, str]:
         "missing_blob": _("The bundle lacks a file its tour needs."),
         "blob_mismatch": _("A file in the bundle does not match its content hash."),
         **_image_sentences(),
+        **_rights_sentences(),
     }
 
 
@@ -143,6 +144,26 @@ def _image_sentences() -> dict[str, str]:
             "and upload it again."
         ),
         "image_alt_missing": _("Describe the image for visitors who cannot see it."),
+    }
+
+
+def _rights_sentences() -> dict[str, str]:
+    """Rights statements, attribution and source (``tours.rights``)."""
+    return {
+        "rights_statement_unknown": _(
+            "Choose a rights statement from the list (a Creative Commons licence or a "
+            "RightsStatements.org statement)."
+        ),
+        "rights_attribution_required": _(
+            "This licence asks reusers to give credit: write the attribution line."
+        ),
+        "rights_text_too_long": _(
+            "Shorten the attribution or the source to 300 characters at most."
+        ),
+        "rights_date_invalid": _(
+            "Write the date of digitisation as a year (2024), a month (2024-05) or a day "
+            "(2024-05-17), not in the future."
+        ),
     }
 
 

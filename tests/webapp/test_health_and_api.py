@@ -46,6 +46,7 @@ def test_api_lists_and_returns_tours(client: Any, published_tour: Any) -> None:
                 "default_locale": "vi",
                 "locales": ["en", "vi"],
                 "stops": 2,
+                "rights": None,
                 "url": "/api/v1/tours/citadel",
             }
         ]

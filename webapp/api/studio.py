@@ -74,7 +74,9 @@ def model_detail(asset_id: str) -> Response | tuple[Response, int]:
         except AuthoringError as error:
             return api_error(409, error.code, error.detail)
         return jsonify(deleted=int(asset_id))
-    return jsonify(model={**translated_status(asset), "report": asset.report})
+    return jsonify(
+        model={**translated_status(asset), "report": asset.report, "rights": asset.rights}
+    )
 
 
 @bp.post("/narration/preview")

@@ -32,6 +32,7 @@ def list_tours() -> Response:
                 "default_locale": tour.default_locale,
                 "locales": tour.locales,
                 "stops": len(tour.stops),
+                "rights": tour.rights,
                 "url": url_for("api.get_tour", slug=tour.slug),
             }
             for tour in tours

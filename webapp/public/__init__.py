@@ -21,4 +21,4 @@ def init_app(app: Flask) -> None:
     init_assets(app)
 
 
-from webapp.public import offline, qr, root, views  # noqa: E402, F401
+from webapp.public import offline, qr, root, sitemap, social, views  # noqa: E402, F401

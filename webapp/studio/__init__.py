@@ -33,6 +33,7 @@ from webapp.studio import (  # noqa: E402, F401
     views_bundles,
     views_images,
     views_models,
+    views_rights,
     views_stops,
     views_tours,
 )
