@@ -1,6 +1,6 @@
 """rights statements, attribution and source on models, audio, images and tours
 
-Revision ID: 0008
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-05 08:00:00
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-05 08:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
