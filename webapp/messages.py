@@ -161,7 +161,8 @@ def model_error(code: str, fallback: str) -> str:
     sentences = {
         "unsupported_format": _(
             "This type of file is not supported. Upload a GLB file, a glTF with its files in "
-            "a zip, an OBJ (with its MTL and textures in a zip), a PLY or an STL file."
+            "a zip, an OBJ (with its MTL and textures in a zip), a PLY or an STL file, or a "
+            "laser scan (point cloud) as LAS, LAZ, E57 or PLY."
         ),
         "content_mismatch": _(
             "The file name says one format but the contents are another. Check the file, or "
@@ -172,8 +173,13 @@ def model_error(code: str, fallback: str) -> str:
             "again from your 3D software and upload the new file."
         ),
         "no_geometry": _(
-            "The file has no surfaces to show (only points, or an empty scene). Export the "
-            "model as a mesh with faces."
+            "The file has nothing to show (an empty scene, or only points in a glTF file). "
+            "Export the model as a mesh with faces, or a scan as LAS, LAZ, E57 or PLY."
+        ),
+        # Point clouds (issue 13)
+        "too_many_points": _(
+            "The point cloud has more points than allowed. Split the scan into parts, or thin "
+            "it out in your scanning software, and upload it again."
         ),
         "file_too_large": _(
             "The file is larger than the upload limit. Reduce the model (fewer triangles or "

@@ -262,3 +262,45 @@ STRUCTURE_CASES: list[tuple[str, Callable, str]] = [
     ("negative byteLength", set_key(["buffers", 0, "byteLength"], -5), "/buffers/0/byteLength"),
     ("count missing", lambda d, b: (d["accessors"][1].pop("count") and d, b), "/accessors/1/count"),
 ]
+
+
+def small_las(
+    n: int = 200,
+    *,
+    point_format: int = 7,
+    version: str = "1.4",
+    compressed: bool = False,
+    seed: int = 1,
+    offset: tuple[float, float, float] = (500_000.0, 4_000_000.0, 10.0),
+) -> bytes:
+    """A LAS/LAZ file made with laspy: ``n`` points on a bumpy 10 m square, with colours."""
+    import io
+
+    import laspy
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    header = laspy.LasHeader(point_format=point_format, version=version)
+    header.scales = np.array([0.001, 0.001, 0.001])
+    header.offsets = np.array(offset)
+    las = laspy.LasData(header)
+    xy = rng.uniform(0.0, 10.0, size=(n, 2))
+    las.x = offset[0] + xy[:, 0]
+    las.y = offset[1] + xy[:, 1]
+    las.z = offset[2] + np.sin(xy[:, 0]) * 0.5
+    las.intensity = rng.integers(0, 4000, n).astype(np.uint16)
+    if "red" in las.point_format.dimension_names:
+        las.red = (xy[:, 0] * 6000).astype(np.uint16)
+        las.green = (xy[:, 1] * 6000).astype(np.uint16)
+        las.blue = np.full(n, 30000, np.uint16)
+    out = io.BytesIO()
+    las.write(out, do_compress=compressed, laz_backend=laspy.LazBackend.Lazrs)
+    return out.getvalue()
+
+
+def las_declaring(points: int) -> bytes:
+    """A LAS 1.4 file whose header declares ``points`` points (it holds 200)."""
+    data = bytearray(small_las())
+    data[107:111] = (0).to_bytes(4, "little")  # legacy count: 0 above 2**32 points
+    data[247:255] = points.to_bytes(8, "little")
+    return bytes(data)

@@ -1,0 +1,138 @@
+"""LAS and LAZ point clouds (laspy, LAZ decoded by lazrs), read in chunks.
+
+The header is checked before any point is read: the declared count against the limit,
+and for uncompressed LAS that the point records fit in the file. Colours are kept
+(16-bit or 8-bit channels), intensity becomes grey when there are no colours. The
+coordinate reference (WKT or GeoTIFF keys, see :mod:`models3d.formats.crs`) goes to the
+report, and its linear unit gives the scale to metres.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models3d.errors import ModelError
+from models3d.formats.crs import crs_from_geokeys, crs_from_wkt
+from models3d.formats.points import (
+    CHUNK_POINTS,
+    Chunk,
+    PointSource,
+    check_point_count,
+    colour_scale,
+    intensity_scale,
+    intensity_to_grey,
+    register_points,
+)
+from models3d.options import Limits
+
+HEADER_BYTES = 375  # LAS 1.4 header; older versions are shorter
+RGB = ("red", "green", "blue")
+
+
+def _declared_count(head: bytes) -> int:
+    """The point count a LAS header declares (1.4's 64-bit field when it is set)."""
+    if len(head) < 227:
+        raise ModelError("parse_error", {"reason": "LAS header is truncated"})
+    legacy = int.from_bytes(head[107:111], "little")
+    minor = head[25]
+    if minor >= 4 and len(head) >= 255:
+        return max(legacy, int.from_bytes(head[247:255], "little"))
+    return legacy
+
+
+def _crs(header: Any) -> tuple[dict[str, Any], float]:
+    """Coordinate reference and scale to metres from the (E)VLRs of a header."""
+    records = list(header.vlrs) + list(getattr(header, "evlrs", None) or [])
+    for vlr in records:
+        if type(vlr).__name__ == "WktCoordinateSystemVlr":
+            return crs_from_wkt(str(vlr.string))
+    for vlr in records:
+        if type(vlr).__name__ == "GeoKeyDirectoryVlr":
+            keys = {int(k.id): int(k.value_offset) for k in vlr.geo_keys}
+            ascii_params = next(
+                (
+                    " ".join(str(s) for s in v.strings)
+                    for v in records
+                    if type(v).__name__ == "GeoAsciiParamsVlr"
+                ),
+                "",
+            )
+            return crs_from_geokeys(keys, ascii_params)
+    return {}, 1.0
+
+
+def _open(path: Path, fmt: str) -> Any:
+    import laspy
+
+    try:
+        return laspy.open(str(path), laz_backend=laspy.LazBackend.Lazrs)
+    except Exception as exc:
+        raise ModelError("parse_error", {"reason": f"{fmt.upper()} header: {exc}"[:300]}) from exc
+
+
+@register_points("las")
+@register_points("laz")
+def open_las(path: Path, limits: Limits) -> PointSource:
+    """Open a LAS or LAZ file; nothing but the header and (E)VLRs is read here."""
+    with path.open("rb") as fh:
+        head = fh.read(HEADER_BYTES)
+    check_point_count(_declared_count(head), limits)
+    fmt = "laz" if head[104] & 0x80 else "las"
+    with _open(path, fmt) as reader:
+        header = reader.header
+        count = int(header.point_count)
+        check_point_count(count, limits)
+        if fmt == "las":
+            needed = header.offset_to_point_data + count * header.point_format.size
+            if needed > path.stat().st_size:
+                raise ModelError(
+                    "parse_error",
+                    {"reason": "the LAS file is shorter than its header says", "points": count},
+                )
+        names = set(header.point_format.dimension_names)
+        crs, unit_scale = _crs(header)
+        mins, maxs = np.array(header.mins, float), np.array(header.maxs, float)
+        version = f"{header.version.major}.{header.version.minor}"
+    colour = "rgb" if set(RGB) <= names else "intensity" if "intensity" in names else "none"
+
+    def chunks() -> Iterator[Chunk]:
+        shift: int | None = None
+        full_scale: float | None = None
+        with _open(path, fmt) as reader:
+            iterator = reader.chunk_iterator(CHUNK_POINTS)
+            while True:
+                try:
+                    points = next(iterator)
+                except StopIteration:
+                    return
+                except Exception as exc:
+                    raise ModelError(
+                        "parse_error", {"reason": f"{fmt.upper()} points: {exc}"[:300]}
+                    ) from exc
+                xyz = np.stack([points.x, points.y, points.z], axis=1).astype(np.float64)
+                rgb: np.ndarray | None = None
+                if colour == "rgb":
+                    raw = np.stack([np.asarray(points[c]) for c in RGB], axis=1)
+                    shift = colour_scale(raw) if shift is None else shift
+                    rgb = np.clip(raw >> shift, 0, 255).astype(np.uint8)
+                elif colour == "intensity":
+                    values = np.asarray(points.intensity)
+                    full_scale = intensity_scale(values) if full_scale is None else full_scale
+                    rgb = intensity_to_grey(values, full_scale)
+                yield xyz, rgb
+
+    return PointSource(
+        format=fmt,
+        count=count,
+        bounds_min=mins,
+        bounds_max=maxs,
+        read_chunks=chunks,
+        unit_scale=unit_scale,
+        crs=crs,
+        colour_source=colour,
+        version=version,
+    )
