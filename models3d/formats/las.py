@@ -44,6 +44,58 @@ def _declared_count(head: bytes) -> int:
     return legacy
 
 
+def _laszip_chunk_size(path: Path, head: bytes) -> int:
+    """Chunk size from the LASzip VLR (0xFFFFFFFF: variable), parsed from the raw VLRs."""
+    header_size = int.from_bytes(head[94:96], "little")
+    vlr_count = int.from_bytes(head[100:104], "little")
+    with path.open("rb") as fh:
+        fh.seek(header_size)
+        for _ in range(min(vlr_count, 10_000)):
+            vlr = fh.read(54)
+            if len(vlr) < 54:
+                break
+            user = vlr[2:18].rstrip(b"\0")
+            record_id = int.from_bytes(vlr[18:20], "little")
+            length = int.from_bytes(vlr[20:22], "little")
+            body = fh.read(length)
+            if user == b"laszip encoded" and record_id == 22204 and len(body) >= 16:
+                return int.from_bytes(body[12:16], "little")
+    raise ModelError("parse_error", {"reason": "LAZ file without its LASzip description"})
+
+
+def check_chunk_table(path: Path, head: bytes, count: int) -> None:
+    """Refuse a LAZ whose chunk table cannot be right, before the decoder trusts it.
+
+    The decoder allocates what the table's header declares; a corrupt count would make it
+    ask for gigabytes and abort the process. The table must lie inside the file after the
+    point data's start, have version 0, and list no more chunks than there are points
+    (or, with fixed-size chunks, than the points fill) or bytes to hold them.
+    """
+    size = path.stat().st_size
+    data_start = int.from_bytes(head[96:100], "little")
+    chunk_size = _laszip_chunk_size(path, head)
+    with path.open("rb") as fh:
+        fh.seek(data_start)
+        offset = int.from_bytes(fh.read(8), "little", signed=True)
+        if offset == -1:  # written by a streaming encoder: the offset is the file's last 8
+            fh.seek(size - 8)
+            offset = int.from_bytes(fh.read(8), "little", signed=True)
+        if not data_start + 8 <= offset <= size - 8:
+            raise ModelError(
+                "parse_error", {"reason": "LAZ chunk table offset is outside the file"}
+            )
+        fh.seek(offset)
+        table = fh.read(8)
+    version = int.from_bytes(table[:4], "little")
+    chunks = int.from_bytes(table[4:8], "little")
+    most = count if chunk_size in (0, 0xFFFFFFFF) else -(-count // chunk_size)
+    if version != 0 or chunks > min(most, offset - data_start - 8) or (count and chunks == 0):
+        raise ModelError(
+            "parse_error",
+            {"reason": "LAZ chunk table is corrupt", "chunks": chunks, "version": version},
+        )
+
+
 def _crs(header: Any) -> tuple[dict[str, Any], float]:
     """Coordinate reference and scale to metres from the (E)VLRs of a header."""
     records = list(header.vlrs) + list(getattr(header, "evlrs", None) or [])
@@ -82,6 +134,8 @@ def open_las(path: Path, limits: Limits) -> PointSource:
         head = fh.read(HEADER_BYTES)
     check_point_count(_declared_count(head), limits)
     fmt = "laz" if head[104] & 0x80 else "las"
+    if fmt == "laz":
+        check_chunk_table(path, head, _declared_count(head))
     with _open(path, fmt) as reader:
         header = reader.header
         count = int(header.point_count)
