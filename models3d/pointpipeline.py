@@ -110,8 +110,19 @@ def _describe(source: PointSource, frame: Frame, unit: str, evidence: str) -> di
             "max": [round(float(v), 6) for v in hi],
         },
         "size": [round(float(v), 6) for v in hi - lo],
-        "notes": source.notes.to_list(),
+        "notes": _notes(source, frame, unit),
     }
+
+
+def _notes(source: PointSource, frame: Frame, unit: str) -> list[dict[str, Any]]:
+    """Notes on what viewing changes: re-centring, units (the subsample is added later)."""
+    notes = source.notes
+    offset = ", ".join(f"{v:.3f}" for v in frame.offset)
+    if np.abs(frame.offset).max() > 0:
+        notes.add("point_cloud_recentred", {"offset": offset})
+    if "linear_unit" in source.crs and frame.scale != 1.0:
+        notes.add("point_cloud_units_converted", {"unit": unit})
+    return notes.to_list()
 
 
 def open_checked(path: Path, fmt: str, options: ProcessOptions) -> PointSource:
@@ -186,6 +197,18 @@ def process_points(
     progress(10, "reading points")
     levels, seen = sample_levels(source, frame, dict(options.point_budgets), progress)
     report["points_read"] = seen
+    high_points, high_voxel = len(levels["high"][0]), levels["high"][2]
+    if high_points < seen:
+        report["notes"].append(
+            {
+                "code": "point_cloud_subsampled",
+                "detail": {
+                    "points": f"{seen:,}",
+                    "kept": f"{high_points:,}",
+                    "voxel": f"{high_voxel:.3g}",
+                },
+            }
+        )
     with tempfile.TemporaryDirectory(prefix="models3d-points-") as tmp:
         stage = Path(tmp)
         data: dict[str, bytes] = {}

@@ -387,6 +387,25 @@ def _note_sentences(detail: dict[str, Any]) -> dict[str, str]:
         "unused_uvs_dropped": _(
             "The model has texture coordinates but no texture; they were left out."
         ),
+        # Point clouds (issue 13)
+        "point_cloud_recentred": _(
+            "The scan was moved to the centre of the view. Its original position (offset "
+            "%(offset)s, in the file's units) and its coordinate reference are kept in the "
+            "report.",
+            offset=value("offset"),
+        ),
+        "point_cloud_units_converted": _(
+            "The scan's coordinates are in %(unit)s, as its coordinate reference says; they "
+            "were converted to metres.",
+            unit=value("unit"),
+        ),
+        "point_cloud_subsampled": _(
+            "The scan has %(points)s points; the most detailed level keeps %(kept)s of them, "
+            "one per cube of %(voxel)s m.",
+            points=value("points"),
+            kept=value("kept"),
+            voxel=value("voxel"),
+        ),
     }
 
 

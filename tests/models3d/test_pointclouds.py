@@ -80,6 +80,9 @@ def test_real_laz_processed_into_points_levels(tmp_path: Path) -> None:
     assert poster.size == (512, 512)
     alpha = np.asarray(poster.convert("RGBA"))[:, :, 3]
     assert 0.02 < (alpha > 0).mean() < 0.9  # points drawn on a transparent background
+    (note,) = [n for n in report["notes"] if n["code"] == "point_cloud_subsampled"]
+    assert note["detail"]["points"] == "1,065"
+    assert note["detail"]["kept"] == f"{counts[-1]:,}"
     saved = json.loads((tmp_path / "out" / "report.json").read_text())
     assert saved["levels"]["high"]["points"] == counts[-1]
 
@@ -99,6 +102,9 @@ def test_geotiff_keys_in_feet_become_metres() -> None:
     assert report["size"] == pytest.approx([size_m[0], size_m[2], size_m[1]], abs=1e-5)
     assert report["bounds"]["min"] == pytest.approx([-v / 2 for v in report["size"]], abs=1e-5)
     assert report["colours"] == "intensity"
+    codes = {note["code"]: note["detail"] for note in report["notes"]}
+    assert codes["point_cloud_units_converted"] == {"unit": "foot"}
+    assert codes["point_cloud_recentred"]["offset"].startswith("637240.455, 851170.080")
 
 
 def test_wkt_crs_in_us_feet_from_a_las_1_4_laz() -> None:
