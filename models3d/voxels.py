@@ -18,10 +18,18 @@ GROWTH = 1.25
 
 
 def voxel_keys(xyz: np.ndarray, origin: np.ndarray, voxel: float) -> np.ndarray:
-    """One int64 key per point: its voxel's integer coordinates packed 21 bits each."""
-    cells = np.floor((xyz - origin) / voxel)
-    q = np.clip(cells, 0, AXIS_CELLS).astype(np.int64)
-    return (q[:, 0] << (2 * AXIS_BITS)) | (q[:, 1] << AXIS_BITS) | q[:, 2]
+    """One int64 key per point: its voxel's integer coordinates packed 21 bits each.
+
+    Computed one axis at a time, so the temporaries are one column, not the whole array.
+    """
+    keys = np.zeros(len(xyz), np.int64)
+    for axis in range(3):
+        cells = np.subtract(xyz[:, axis], origin[axis], dtype=np.float64)
+        cells /= voxel
+        np.floor(cells, out=cells)
+        np.clip(cells, 0, AXIS_CELLS, out=cells)
+        keys |= cells.astype(np.int64) << (AXIS_BITS * (2 - axis))
+    return keys
 
 
 def _first_per_key(keys: np.ndarray) -> np.ndarray:
@@ -63,11 +71,15 @@ class VoxelSampler:
             self._merge()
 
     def _merge(self) -> None:
-        xyz = np.concatenate(self._xyz)
-        rgb = np.concatenate(self._rgb)
         keys = np.concatenate(self._keys)
+        self._keys = []
         first = _first_per_key(keys)
-        xyz, rgb, keys = xyz[first], rgb[first], keys[first]
+        keys = keys[first]
+        xyz = np.concatenate(self._xyz)[first]
+        self._xyz = []
+        rgb = np.concatenate(self._rgb)[first]
+        self._rgb = []
+        del first
         while len(xyz) > self.budget:
             self.voxel *= GROWTH if len(xyz) < 4 * self.budget else 1.6
             keys = voxel_keys(xyz, self.origin, self.voxel)
