@@ -118,6 +118,8 @@ def _crs(header: Any) -> tuple[dict[str, Any], float]:
 
 
 def _open(path: Path, fmt: str) -> Any:
+    """Open with lazrs in single-thread mode: the multi-thread decoder trusts the chunk
+    table's entries and panics (or aborts on a huge allocation) when they are garbage."""
     import laspy
 
     try:

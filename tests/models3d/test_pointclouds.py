@@ -198,9 +198,17 @@ def _laz_with(tmp_path: Path, damage: str) -> Path:
         struct.pack_into("<q", data, start, len(data) + 10**9)
     elif damage == "table header":  # the decoder would try to allocate 64 GB and abort
         data[table : table + 8] = b"\xff" * 8
+    elif damage == "table entries":  # read in order, the entries are not needed
+        data[table + 8 :] = b"\x13" * (len(data) - table - 8)
     else:  # the first chunk's arithmetic-coded bytes
         data[start + 8 : start + 400] = bytes(392)
     return _write(tmp_path, "scan.laz", bytes(data))
+
+
+def test_laz_with_garbage_chunk_table_entries_is_read_in_order(tmp_path: Path) -> None:
+    path = _laz_with(tmp_path, "table entries")
+    result = process_file(path, tmp_path / "out", original_name="scan.laz")
+    assert result.report["points_read"] == 120_000
 
 
 @pytest.mark.parametrize("damage", ["table offset", "table header", "chunk data"])
