@@ -31,6 +31,7 @@ from models3d.options import Limits
 
 HEADER_BYTES = 375  # LAS 1.4 header; older versions are shorter
 RGB = ("red", "green", "blue")
+OUTSIDE_SHARE = 0.05  # of a chunk's points outside the header's bounds: damaged data
 
 
 def _declared_count(head: bytes) -> int:
@@ -44,8 +45,8 @@ def _declared_count(head: bytes) -> int:
     return legacy
 
 
-def _laszip_chunk_size(path: Path, head: bytes) -> int:
-    """Chunk size from the LASzip VLR (0xFFFFFFFF: variable), parsed from the raw VLRs."""
+def _laszip_vlr(path: Path, head: bytes) -> bytes:
+    """The LASzip VLR's record data, parsed from the raw VLRs."""
     header_size = int.from_bytes(head[94:96], "little")
     vlr_count = int.from_bytes(head[100:104], "little")
     with path.open("rb") as fh:
@@ -59,21 +60,29 @@ def _laszip_chunk_size(path: Path, head: bytes) -> int:
             length = int.from_bytes(vlr[20:22], "little")
             body = fh.read(length)
             if user == b"laszip encoded" and record_id == 22204 and len(body) >= 16:
-                return int.from_bytes(body[12:16], "little")
+                return body
     raise ModelError("parse_error", {"reason": "LAZ file without its LASzip description"})
 
 
-def check_chunk_table(path: Path, head: bytes, count: int) -> None:
+def check_chunk_table(path: Path, head: bytes, count: int) -> bool:
     """Refuse a LAZ whose chunk table cannot be right, before the decoder trusts it.
 
     The decoder allocates what the table's header declares; a corrupt count would make it
     ask for gigabytes and abort the process. The table must lie inside the file after the
     point data's start, have version 0, and list no more chunks than there are points
     (or, with fixed-size chunks, than the points fill) or bytes to hold them.
+
+    Returns whether the table's entries are usable too (every chunk's byte count positive,
+    and together exactly the compressed data): only then may the multi-thread decoder,
+    which splits the data by those entries, be used. Otherwise the points are read in
+    order, which needs no table.
     """
+    import lazrs
+
     size = path.stat().st_size
     data_start = int.from_bytes(head[96:100], "little")
-    chunk_size = _laszip_chunk_size(path, head)
+    vlr = _laszip_vlr(path, head)
+    chunk_size = int.from_bytes(vlr[12:16], "little")
     with path.open("rb") as fh:
         fh.seek(data_start)
         offset = int.from_bytes(fh.read(8), "little", signed=True)
@@ -94,6 +103,14 @@ def check_chunk_table(path: Path, head: bytes, count: int) -> None:
             "parse_error",
             {"reason": "LAZ chunk table is corrupt", "chunks": chunks, "version": version},
         )
+    try:
+        with path.open("rb") as fh:
+            fh.seek(data_start)
+            entries = lazrs.read_chunk_table(fh, lazrs.LazVlr(vlr))
+    except Exception:  # unreadable entries: the points can still be read in order
+        return False
+    sizes = [int(e[1]) for e in entries or []]
+    return bool(sizes) and min(sizes) > 0 and sum(sizes) == offset - data_start - 8
 
 
 def _crs(header: Any) -> tuple[dict[str, Any], float]:
@@ -117,13 +134,26 @@ def _crs(header: Any) -> tuple[dict[str, Any], float]:
     return {}, 1.0
 
 
-def _open(path: Path, fmt: str) -> Any:
-    """Open with lazrs in single-thread mode: the multi-thread decoder trusts the chunk
-    table's entries and panics (or aborts on a huge allocation) when they are garbage."""
+def _check_inside(xyz: np.ndarray, mins: np.ndarray, maxs: np.ndarray, fmt: str) -> None:
+    """Damaged compressed data decodes to points far outside the header's bounds."""
+    slack = 1e-3 * float(np.max(maxs - mins)) + 0.01
+    outside = ((xyz < mins - slack) | (xyz > maxs + slack)).any(axis=1)
+    if len(xyz) and outside.mean() > OUTSIDE_SHARE:
+        raise ModelError(
+            "parse_error",
+            {"reason": f"{fmt.upper()} points lie outside the header's bounds (damaged data)"},
+        )
+
+
+def _open(path: Path, fmt: str, parallel: bool = False) -> Any:
+    """Open with lazrs; multi-threaded only when the chunk table was checked (the parallel
+    decoder trusts its entries and panics, or aborts on a huge allocation, when they are
+    garbage)."""
     import laspy
 
+    backend = laspy.LazBackend.LazrsParallel if parallel else laspy.LazBackend.Lazrs
     try:
-        return laspy.open(str(path), laz_backend=laspy.LazBackend.Lazrs)
+        return laspy.open(str(path), laz_backend=backend)
     except Exception as exc:
         raise ModelError("parse_error", {"reason": f"{fmt.upper()} header: {exc}"[:300]}) from exc
 
@@ -136,8 +166,7 @@ def open_las(path: Path, limits: Limits) -> PointSource:
         head = fh.read(HEADER_BYTES)
     check_point_count(_declared_count(head), limits)
     fmt = "laz" if head[104] & 0x80 else "las"
-    if fmt == "laz":
-        check_chunk_table(path, head, _declared_count(head))
+    parallel = fmt == "laz" and check_chunk_table(path, head, _declared_count(head))
     with _open(path, fmt) as reader:
         header = reader.header
         count = int(header.point_count)
@@ -158,7 +187,7 @@ def open_las(path: Path, limits: Limits) -> PointSource:
     def chunks() -> Iterator[Chunk]:
         shift: int | None = None
         full_scale: float | None = None
-        with _open(path, fmt) as reader:
+        with _open(path, fmt, parallel) as reader:
             iterator = reader.chunk_iterator(CHUNK_POINTS)
             while True:
                 try:
@@ -170,6 +199,7 @@ def open_las(path: Path, limits: Limits) -> PointSource:
                         "parse_error", {"reason": f"{fmt.upper()} points: {exc}"[:300]}
                     ) from exc
                 xyz = np.stack([points.x, points.y, points.z], axis=1).astype(np.float64)
+                _check_inside(xyz, mins, maxs, fmt)
                 rgb: np.ndarray | None = None
                 if colour == "rgb":
                     raw = np.stack([np.asarray(points[c]) for c in RGB], axis=1)

@@ -22,6 +22,7 @@ from PIL import Image
 from models3d import Limits, ModelError, inspect_file
 from models3d.detect import sniff_bytes
 from models3d.formats import las as las_module
+from models3d.formats.las import check_chunk_table
 from models3d.options import LEVELS, ProcessOptions
 from models3d.pipeline import process_file
 from models3d.voxels import VoxelSampler, voxel_keys
@@ -206,7 +207,10 @@ def _laz_with(tmp_path: Path, damage: str) -> Path:
 
 
 def test_laz_with_garbage_chunk_table_entries_is_read_in_order(tmp_path: Path) -> None:
+    good = _write(tmp_path, "good.laz", small_las(120_000, point_format=3, compressed=True))
+    assert check_chunk_table(good, good.read_bytes()[:375], 120_000)  # multi-thread read
     path = _laz_with(tmp_path, "table entries")
+    assert not check_chunk_table(path, path.read_bytes()[:375], 120_000)  # read in order
     result = process_file(path, tmp_path / "out", original_name="scan.laz")
     assert result.report["points_read"] == 120_000
 
