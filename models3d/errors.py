@@ -156,4 +156,8 @@ PHONE_READY_REASONS: dict[str, str] = {
     ),
     "z_up": "The model was exported lying on its side (Z-up) and is turned upright.",
     "validator_errors": "The file has errors according to the Khronos glTF Validator.",
+    "point_cloud": (
+        "A laser scan file is not something a phone's browser can show; levels of detail in "
+        "glTF are made from it."
+    ),
 }

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from models3d.errors import ModelError
+from models3d.errors import PHONE_READY_REASONS, ModelError
 from models3d.formats.plypoints import is_point_cloud
 from models3d.formats.points import POINT_FORMATS, PointSource, open_points
 from models3d.nodetools import validate_files
@@ -36,6 +36,12 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
 POSTER_LEVEL = "low"
+
+
+def _phone_verdict() -> dict[str, Any]:
+    """A scan file itself is never ready for phones; its glTF levels are."""
+    reason = {"code": "point_cloud", "message": PHONE_READY_REASONS["point_cloud"]}
+    return {"verdict": False, "reasons": [reason]}
 
 
 def point_format(path: Path, fmt: str) -> str | None:
@@ -141,7 +147,7 @@ def inspect_points(
         "container": None,
         "bytes": path.stat().st_size,
         **_describe(source, frame, unit, evidence),
-        "phone_ready": {"verdict": False, "reasons": []},
+        "phone_ready": _phone_verdict(),
     }
 
 
@@ -251,7 +257,7 @@ def process_points(
         report["levels"] = figures
         high_first = next(n for n in LEVELS if data[n] == data["high"])
         report["validator"] = validator_summary(results[high_first])
-        report["phone_ready"] = {"verdict": False, "reasons": []}
+        report["phone_ready"] = _phone_verdict()
         progress(92, "poster")
         poster_xyz, poster_rgb, _ = levels[POSTER_LEVEL]
         image = render_points_poster(poster_xyz, poster_rgb, options.poster_px)

@@ -272,6 +272,10 @@ def phone_reason(code: str, fallback: str) -> str:
         ),
         "z_up": _("The scan was Z-up; it has been turned upright."),
         "validator_errors": _("The glTF validator found errors in the original."),
+        "point_cloud": _(
+            "A laser scan file is not something a phone's browser can show; levels of detail "
+            "in glTF are made from it."
+        ),
     }
     return sentences.get(code, fallback)
 
