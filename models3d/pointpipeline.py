@@ -176,7 +176,10 @@ def sample_levels(
             levels[name] = levels[above]
             continue
         colours = parent_rgb if parent_rgb is not None else np.zeros((len(parent_xyz), 3), np.uint8)
-        sub_xyz, sub_rgb, voxel = subsample(parent_xyz, colours, budgets[name], lower, upper)
+        # Points per voxel grow with the area of a surface: start just below the voxel
+        # that would leave the budget, judging from the level above.
+        start = 0.9 * voxel * (len(parent_xyz) / budgets[name]) ** 0.5
+        sub_xyz, sub_rgb, voxel = subsample(parent_xyz, colours, budgets[name], lower, upper, start)
         levels[name] = (sub_xyz, sub_rgb if keep_rgb else None, voxel)
     return levels, sampler.seen
 
