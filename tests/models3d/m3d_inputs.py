@@ -320,8 +320,15 @@ def _crc32c(data: bytes) -> int:
     return crc ^ 0xFFFFFFFF
 
 
-def small_e57(n: int = 1000, *, colours: bool = True, intensity: bool = True) -> bytes:
-    """An E57 file written by pye57 (libE57Format): one scan of ``n`` points on a slab."""
+def small_e57(
+    n: int = 1000,
+    *,
+    colours: bool = True,
+    intensity: bool = True,
+    second_scan_at: tuple[float, float, float] | None = None,
+) -> bytes:
+    """An E57 file written by pye57 (libE57Format): one scan of ``n`` points on a slab, and
+    the same scan again placed at ``second_scan_at`` (its pose) if given."""
     import tempfile
 
     import numpy as np
@@ -343,6 +350,10 @@ def small_e57(n: int = 1000, *, colours: bool = True, intensity: bool = True) ->
         path = Path(tmp) / "scan.e57"
         with pye57.E57(str(path), mode="w") as e57:
             e57.write_scan_raw(data)
+            if second_scan_at is not None:
+                e57.write_scan_raw(
+                    data, rotation=np.array([1.0, 0, 0, 0]), translation=np.array(second_scan_at)
+                )
         return path.read_bytes()
 
 

@@ -152,6 +152,14 @@ def test_e57_with_colours(tmp_path: Path) -> None:
     assert np.abs(np.median(drawn, axis=0) - [200, 40, 10]).max() <= 8  # its red, not grey
 
 
+def test_e57_scans_are_placed_by_their_pose(tmp_path: Path) -> None:
+    path = _write(tmp_path, "two.e57", small_e57(500, second_scan_at=(10.0, 0.0, 3.0)))
+    report = inspect_file(path, original_name="two.e57")
+    assert report["points"] == 1000
+    # One slab is 4 x 2 x 0.5 m; the second stands 10 m along x and 3 m up (Z-up -> Y-up).
+    assert report["size"] == pytest.approx([14.0, 3.5, 2.0], abs=0.05)
+
+
 @pytest.mark.parametrize(
     ("binary", "colour", "check"),
     [
