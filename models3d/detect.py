@@ -94,6 +94,8 @@ def detect_format(path: Path, original_name: str | None = None) -> str:
         if by_name:
             raise ModelError("parse_error", {**detail, "reason": f"not a readable {by_name} file"})
         raise ModelError("unsupported_format", detail)
-    if by_name and by_name != by_magic:
+    # LAS and LAZ are one family: readers go by the header's compression bit, not the name.
+    same_family = {by_name, by_magic} <= {"las", "laz"}
+    if by_name and by_name != by_magic and not same_family:
         raise ModelError("content_mismatch", detail)
     return by_magic

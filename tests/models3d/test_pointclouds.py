@@ -55,6 +55,12 @@ def test_detected_by_signature(head: bytes, expected: str) -> None:
     assert sniff_bytes(head, 100_000) == expected
 
 
+def test_laz_named_las_is_read_as_laz(tmp_path: Path) -> None:
+    path = _write(tmp_path, "scan.las", (TESTDATA / "simple.laz").read_bytes())
+    report = inspect_file(path, original_name="scan.las")
+    assert (report["format"], report["points"]) == ("laz", 1065)
+
+
 def test_real_laz_processed_into_points_levels(tmp_path: Path) -> None:
     options = ProcessOptions(point_budgets=SMALL_BUDGETS)
     result = process_file(
