@@ -189,8 +189,26 @@ def test_ply_point_clouds(tmp_path: Path, binary: bool, colour: str, check) -> N
         ("lying.las", las_declaring(10**6), None, "parse_error"),  # the file holds 200
         ("broken.e57", e57_with_broken_xml(), None, "parse_error"),
         ("e57.las", small_e57(50), None, "content_mismatch"),
+        ("over.e57", small_e57(200), Limits(max_points=150), "too_many_points"),
+        (
+            "huge.ply",
+            b"ply\nformat binary_little_endian 1.0\nelement vertex 1000000000000\n"
+            b"property float x\nproperty float y\nproperty float z\nend_header\n" + bytes(12),
+            None,
+            "too_many_points",
+        ),
+        ("short.ply", ply_points(500)[:-100], None, "parse_error"),
     ],
-    ids=["10^12 points", "over the limit", "count past the end", "broken E57 XML", "misnamed"],
+    ids=[
+        "10^12 points",
+        "over the limit",
+        "count past the end",
+        "broken E57 XML",
+        "misnamed",
+        "E57 over the limit",
+        "PLY declaring 10^12",
+        "PLY cut short",
+    ],
 )
 def test_hostile_headers_refused_before_reading(tmp_path: Path, name, data, limits, code) -> None:
     path = _write(tmp_path, name, data)
