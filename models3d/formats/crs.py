@@ -46,6 +46,17 @@ def _depth(text: str, at: int) -> int:
     return head.count("[") - head.count("]")
 
 
+def _parent_keyword(text: str, at: int) -> str:
+    """The keyword of the section enclosing position ``at``."""
+    depth = 0
+    for i in range(at - 1, -1, -1):
+        depth += {"]": 1, "[": -1}.get(text[i], 0)
+        if depth < 0:
+            match = re.search(r"([A-Z_]+)\s*$", text[:i])
+            return match.group(1) if match else ""
+    return ""
+
+
 def _linear_unit(wkt: str) -> tuple[str, float] | None:
     """The linear unit of a projected CRS in WKT 1 or 2, or None (geographic, none given)."""
     for keyword in ("PROJCS", "PROJCRS"):
@@ -53,7 +64,14 @@ def _linear_unit(wkt: str) -> tuple[str, float] | None:
             section = wkt[start:end]
             # The PROJCS's own UNIT is a direct child; nested ones belong to GEOGCS etc.
             inner = _top_level_spans(section, "UNIT") + _top_level_spans(section, "LENGTHUNIT")
-            depth_one = [s for s in inner if _depth(section, s[0]) == 1]
+            # Its own unit is a direct child (WKT 1, or WKT 2's shared unit) or inside an
+            # AXIS (WKT 2); units nested elsewhere belong to the base geographic CRS etc.
+            depth_one = [
+                s
+                for s in inner
+                if _depth(section, s[0]) == 1
+                or (_depth(section, s[0]) == 2 and _parent_keyword(section, s[0]) == "AXIS")
+            ]
             for s, e in reversed(depth_one):
                 match = _WKT_UNIT.search(section[s:e].replace("LENGTHUNIT", "UNIT"))
                 if match:

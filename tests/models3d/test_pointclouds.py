@@ -298,3 +298,56 @@ def test_voxel_sampler_keeps_one_point_per_voxel_deterministically() -> None:
     index = {tuple(p): i for i, p in enumerate(xyz.astype(np.float32))}
     for p, c in zip(out_xyz[:200], out_rgb[:200], strict=True):
         assert np.array_equal(rgb[index[tuple(p)]], c)
+
+
+WKT2 = (
+    'PROJCRS["NAD83 / California zone 3 (ftUS)",BASEGEOGCRS["NAD83",DATUM["North American '
+    'Datum 1983",ELLIPSOID["GRS 1980",6378137,298.257222101,LENGTHUNIT["metre",1]]],'
+    'ANGLEUNIT["degree",0.0174532925199433],ID["EPSG",4269]],CONVERSION["SPCS83 California '
+    'zone 3 (US Survey feet)",METHOD["Lambert Conic Conformal (2SP)",ID["EPSG",9802]]],'
+    'CS[Cartesian,2],AXIS["easting (X)",east,ORDER[1],LENGTHUNIT["US survey foot",'
+    '0.304800609601219]],ID["EPSG",2227]]'
+)
+WKT1_METRES = (
+    'PROJCS["WGS 84 / UTM zone 48N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",'
+    '6378137,298.257223563]],UNIT["degree",0.0174532925199433],AUTHORITY["EPSG","4326"]],'
+    'PROJECTION["Transverse_Mercator"],UNIT["metre",1,AUTHORITY["EPSG","9001"]],'
+    'AUTHORITY["EPSG","32648"]]'
+)
+
+
+@pytest.mark.parametrize(
+    ("wkt", "epsg", "unit", "scale"),
+    [
+        (WKT2, 2227, "US survey foot", 0.304800609601219),
+        (WKT1_METRES, 32648, "metre", 1.0),
+        (
+            'GEOGCS["WGS 84",UNIT["degree",0.0174532925199433],AUTHORITY["EPSG","4326"]]',
+            4326,
+            None,
+            1.0,
+        ),
+    ],
+    ids=["WKT2 in US feet", "WKT1 UTM in metres", "geographic"],
+)
+def test_crs_from_wkt(wkt: str, epsg: int, unit: str | None, scale: float) -> None:
+    from models3d.formats.crs import crs_from_wkt
+
+    crs, found = crs_from_wkt(wkt)
+    assert (crs["epsg"], crs.get("linear_unit"), found) == (epsg, unit, pytest.approx(scale))
+
+
+@pytest.mark.parametrize(
+    ("keys", "epsg", "scale"),
+    [
+        ({1024: 1, 3072: 2227, 3076: 9003}, 2227, 1200 / 3937),
+        ({1024: 1, 3072: 32648, 3076: 9001}, 32648, 1.0),
+        ({1024: 2, 2048: 4326}, 4326, 1.0),
+        ({1024: 1, 3072: 32767}, None, 1.0),  # user-defined: no EPSG code to report
+    ],
+)
+def test_crs_from_geokeys(keys: dict[int, int], epsg: int | None, scale: float) -> None:
+    from models3d.formats.crs import crs_from_geokeys
+
+    crs, found = crs_from_geokeys(keys)
+    assert (crs.get("epsg"), found) == (epsg, pytest.approx(scale))
