@@ -30,7 +30,7 @@ def test_laz_upload_is_processed_and_reported(curator: Any, db: Any, testdata: P
     db.refresh(asset)
     assert asset.status == "ready", asset.error_message
     page = text_of(curator.get(f"/studio/models/{asset.id}").get_data(as_text=True))
-    assert "Nombre de points 1065" in page and "Triangles" not in page.split("Niveaux")[0]
+    assert "Nombre de points 1065" in page and "Nombre de triangles" not in page.split("Niveaux")[0]
     assert "1,065 points relevés" in page  # the levels table counts points, not triangles
     assert "Le relevé a été déplacé au centre de la vue" in page
     assert "637301.200, 851217.565, 496.485" in page  # the offset, in the file's units
