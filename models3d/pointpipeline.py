@@ -157,7 +157,10 @@ def sample_levels(
     """Subsampled points of every level and the number of points read."""
     corners = frame.apply(np.array([source.bounds_min, source.bounds_max]))
     lower, upper = corners.min(axis=0), corners.max(axis=0)
-    sampler = VoxelSampler(budgets["high"], lower, upper)
+    # A cloud within the budget keeps every point (only exact duplicates merge): the
+    # sampler then starts from its finest grid instead of a guess near the budget.
+    finest = 1e-12 if source.count <= budgets["high"] else None
+    sampler = VoxelSampler(budgets["high"], lower, upper, finest)
     for xyz, rgb in source.chunks():
         finite = np.isfinite(xyz).all(axis=1)
         local = frame.apply(xyz[finite])

@@ -152,6 +152,18 @@ def _colours_of(tmp_path: Path, name: str, data: bytes) -> tuple[dict, np.ndarra
     return result.report, drawn
 
 
+def test_cloud_within_budget_keeps_every_point(tmp_path: Path) -> None:
+    path = _write(tmp_path, "scan.laz", small_las(20_000, compressed=True))
+    las = laspy.read(str(path))
+    distinct = len(np.unique(np.stack([las.X, las.Y, las.Z], axis=1), axis=0))
+    result = process_file(path, tmp_path / "out", original_name="scan.laz")
+    assert result.report["points_read"] == 20_000
+    assert result.report["levels"]["high"]["points"] == distinct > 19_990  # only duplicates go
+    levels = result.report["levels"]
+    assert [levels[n].get("same_as") for n in LEVELS] == ["low", "medium", "high", None]
+    assert "point_cloud_subsampled" not in {n["code"] for n in result.report["notes"]}
+
+
 def test_e57_with_colours(tmp_path: Path) -> None:
     report, drawn = _colours_of(tmp_path, "scan.e57", small_e57(1000))
     assert (report["format"], report["points"], report["colours"]) == ("e57", 1000, "rgb")
