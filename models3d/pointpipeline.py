@@ -210,7 +210,7 @@ def process_points(
     levels, seen = sample_levels(source, frame, dict(options.point_budgets), progress)
     report["points_read"] = seen
     high_points, high_voxel = len(levels["high"][0]), levels["high"][2]
-    if high_points < seen:
+    if seen > options.point_budgets["high"]:  # below, only exact duplicates were merged
         report["notes"].append(
             {
                 "code": "point_cloud_subsampled",
