@@ -176,11 +176,11 @@ def _checked_format(path: Path, original_name: str | None, limits: Limits) -> st
 
 
 def _prepare(
-    path: Path, original_name: str | None, limits: Limits, workdir: Path, progress: Progress
+    path: Path, fmt: str, limits: Limits, workdir: Path, progress: Progress
 ) -> tuple[LoadedModel, int, dict[str, Any]]:
+    """Load the mesh detected as ``fmt`` (see :func:`_checked_format`), check and validate it."""
     size = path.stat().st_size
     progress(5, "checking")
-    fmt = _checked_format(path, original_name, limits)
     try:
         model = load(path, fmt, LoadContext(None, limits, workdir))
     except StructureError as error:
@@ -210,12 +210,13 @@ def inspect_file(
     Raises :class:`ModelError` when the upload is rejected.
     """
     path = Path(path)
-    points = point_format(path, _checked_format(path, original_name, limits))
+    fmt = _checked_format(path, original_name, limits)
+    points = point_format(path, fmt)
     if points is not None:
         options = ProcessOptions(limits=limits)
         return inspect_points(path, points, original_name=original_name, options=options)
     with tempfile.TemporaryDirectory(prefix="models3d-") as tmp:
-        model, size, validation = _prepare(path, original_name, limits, Path(tmp), _no_progress)
+        model, size, validation = _prepare(path, fmt, limits, Path(tmp), _no_progress)
         norm = plan_normalisation(model, "auto", "m")
         return build_report(
             model,
@@ -287,7 +288,8 @@ def process_file(
     report_progress = _timed(progress or _no_progress)
     started = time.monotonic()
     limits = options.limits
-    points = point_format(path, _checked_format(path, original_name, limits))
+    fmt = _checked_format(path, original_name, limits)
+    points = point_format(path, fmt)
     if points is not None:
         report, level_paths, poster_path = process_points(
             path,
@@ -301,7 +303,7 @@ def process_file(
         return ProcessResult(report, level_paths, poster_path)
     with tempfile.TemporaryDirectory(prefix="models3d-") as tmp:
         work = Path(tmp)
-        model, size, validation = _prepare(path, original_name, limits, work, report_progress)
+        model, size, validation = _prepare(path, fmt, limits, work, report_progress)
         report_progress(30, "normalising")
         norm = plan_normalisation(model, options.up_axis, options.unit)
         apply_normalisation(model, norm)
