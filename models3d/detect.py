@@ -15,6 +15,9 @@ EXTENSIONS: dict[str, str] = {
     ".obj": "obj",
     ".ply": "ply",
     ".stl": "stl",
+    ".las": "las",
+    ".laz": "laz",
+    ".e57": "e57",
 }
 
 _OBJ_LINE = re.compile(rb"^(v|vn|vt|f|o|g|mtllib|usemtl|s)[ \t]", re.MULTILINE)
@@ -26,6 +29,11 @@ def sniff_bytes(head: bytes, size: int) -> str | None:
     """Guess a format from the first bytes of a file and its total size (None if unknown)."""
     if head.startswith(b"glTF"):
         return "glb"
+    if head.startswith(b"LASF"):
+        # Bit 7 of the point data format marks LAZ (compressed) records.
+        return "laz" if len(head) > 104 and head[104] & 0x80 else "las"
+    if head.startswith(b"ASTM-E57"):
+        return "e57"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
     if head.startswith((b"ply\n", b"ply\r\n", b"ply\r")):
@@ -86,6 +94,8 @@ def detect_format(path: Path, original_name: str | None = None) -> str:
         if by_name:
             raise ModelError("parse_error", {**detail, "reason": f"not a readable {by_name} file"})
         raise ModelError("unsupported_format", detail)
-    if by_name and by_name != by_magic:
+    # LAS and LAZ are one family: readers go by the header's compression bit, not the name.
+    same_family = {by_name, by_magic} <= {"las", "laz"}
+    if by_name and by_name != by_magic and not same_family:
         raise ModelError("content_mismatch", detail)
     return by_magic

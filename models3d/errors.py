@@ -11,7 +11,8 @@ from typing import Any
 MESSAGES: dict[str, str] = {
     "unsupported_format": (
         "This type of file is not supported. Upload a GLB file, a glTF with its files in a zip, "
-        "an OBJ (with its MTL and textures in a zip), a PLY or an STL file."
+        "an OBJ (with its MTL and textures in a zip), a PLY or an STL file, or a laser scan "
+        "(point cloud) as LAS, LAZ, E57 or PLY."
     ),
     "content_mismatch": (
         "The file name says one format but the contents are another. Check that you picked "
@@ -22,8 +23,12 @@ MESSAGES: dict[str, str] = {
         "from your 3D software and upload the new file."
     ),
     "no_geometry": (
-        "The file contains no surfaces to show (for example only points, or an empty scene). "
-        "Export the model as a mesh with faces."
+        "The file contains nothing to show (for example an empty scene, or only points in a "
+        "glTF file). Export the model as a mesh with faces, or a scan as LAS, LAZ, E57 or PLY."
+    ),
+    "too_many_points": (
+        "The point cloud has more points than allowed. Split the scan into parts, or thin it "
+        "out in your scanning software, and upload it again."
     ),
     "file_too_large": (
         "The file is larger than the upload limit. Reduce the model (fewer triangles or "
@@ -151,4 +156,8 @@ PHONE_READY_REASONS: dict[str, str] = {
     ),
     "z_up": "The model was exported lying on its side (Z-up) and is turned upright.",
     "validator_errors": "The file has errors according to the Khronos glTF Validator.",
+    "point_cloud": (
+        "A laser scan file is not something a phone's browser can show; levels of detail in "
+        "glTF are made from it."
+    ),
 }

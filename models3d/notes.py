@@ -33,6 +33,9 @@ NOTES: dict[str, str] = {
     "texture_not_uploaded": "The texture file the model names was not uploaded.",
     "material_file_not_uploaded": "The material file (MTL) the model names was not uploaded.",
     "unused_uvs_dropped": "Texture coordinates without a texture were left out.",
+    "point_cloud_recentred": "The scan was moved to the origin for viewing (offset recorded).",
+    "point_cloud_units_converted": "The scan's coordinates were converted to metres (CRS unit).",
+    "point_cloud_subsampled": "The levels keep a voxel-grid subsample of the scan's points.",
 }
 
 

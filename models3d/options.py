@@ -24,6 +24,7 @@ class Limits:
     max_triangles: int = 10_000_000
     max_vertices: int = 10_000_000
     max_texture_pixels: int = 8192 * 8192
+    max_points: int = 1_000_000_000  # declared in a point cloud's header
     time_limit_s: float = 600.0
     memory_limit_bytes: int = 4 << 30
 
@@ -47,6 +48,12 @@ DEFAULT_BUDGETS: Mapping[str, LevelBudget] = MappingProxyType(
 )
 
 
+# Points per level of a point cloud (voxel-grid subsampling, see models3d.voxels).
+DEFAULT_POINT_BUDGETS: Mapping[str, int] = MappingProxyType(
+    {"thumb": 100_000, "low": 500_000, "medium": 2_000_000, "high": 8_000_000}
+)
+
+
 @dataclass(frozen=True)
 class ProcessOptions:
     """How to normalise the model and what to produce."""
@@ -57,6 +64,7 @@ class ProcessOptions:
     budgets: Mapping[str, LevelBudget] = field(default_factory=lambda: DEFAULT_BUDGETS)
     poster_px: int = 512
     poster_max_bytes: int = 60_000
+    point_budgets: Mapping[str, int] = field(default_factory=lambda: DEFAULT_POINT_BUDGETS)
 
     def __post_init__(self) -> None:
         if self.up_axis not in ("auto", "y", "z"):
@@ -65,7 +73,10 @@ class ProcessOptions:
             raise ValueError(f"unit must be m, cm or mm, not {self.unit!r}")
         if set(self.budgets) != set(LEVELS):
             raise ValueError(f"budgets must have exactly the levels {LEVELS}")
+        if set(self.point_budgets) != set(LEVELS):
+            raise ValueError(f"point_budgets must have exactly the levels {LEVELS}")
         object.__setattr__(self, "budgets", MappingProxyType(dict(self.budgets)))
+        object.__setattr__(self, "point_budgets", MappingProxyType(dict(self.point_budgets)))
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-able form of the options (see :meth:`from_dict`)."""
@@ -76,6 +87,7 @@ class ProcessOptions:
             "budgets": {k: asdict(v) for k, v in self.budgets.items()},
             "poster_px": self.poster_px,
             "poster_max_bytes": self.poster_max_bytes,
+            "point_budgets": dict(self.point_budgets),
         }
 
     @classmethod
@@ -88,6 +100,7 @@ class ProcessOptions:
             budgets={k: LevelBudget(**v) for k, v in data["budgets"].items()},
             poster_px=data["poster_px"],
             poster_max_bytes=data["poster_max_bytes"],
+            point_budgets=data.get("point_budgets", DEFAULT_POINT_BUDGETS),
         )
 
 

@@ -32,6 +32,7 @@ from models3d.materials import convert_spec_gloss
 from models3d.nodetools import run_gltfpack, validate_document, validate_files
 from models3d.normalise import apply_normalisation, plan_normalisation
 from models3d.options import DEFAULT_LIMITS, DEFAULT_OPTIONS, LEVELS, Limits, ProcessOptions
+from models3d.pointpipeline import inspect_points, point_format, process_points
 from models3d.poster import encode_poster, render_poster
 from models3d.repairs import repair_document
 from models3d.report import build_report, texture_gpu_bytes, validator_summary
@@ -178,16 +179,21 @@ def _decode_if_compressed(model: LoadedModel, workdir: Path) -> None:
     model.notes.add("meshopt_decoded", {})
 
 
-def _prepare(
-    path: Path, original_name: str | None, limits: Limits, workdir: Path, progress: Progress
-) -> tuple[LoadedModel, int, dict[str, Any]]:
+def _checked_format(path: Path, original_name: str | None, limits: Limits) -> str:
     size = path.stat().st_size
     if size > limits.max_upload_bytes:
         raise ModelError("file_too_large", {"bytes": size, "max_bytes": limits.max_upload_bytes})
     if size == 0:
         raise ModelError("parse_error", {"reason": "the file is empty"})
+    return detect_format(path, original_name)
+
+
+def _prepare(
+    path: Path, fmt: str, limits: Limits, workdir: Path, progress: Progress
+) -> tuple[LoadedModel, int, dict[str, Any]]:
+    """Load the mesh detected as ``fmt`` (see :func:`_checked_format`), check and validate it."""
+    size = path.stat().st_size
     progress(5, "checking")
-    fmt = detect_format(path, original_name)
     try:
         model = load(path, fmt, LoadContext(None, limits, workdir))
     except StructureError as error:
@@ -217,8 +223,13 @@ def inspect_file(
     Raises :class:`ModelError` when the upload is rejected.
     """
     path = Path(path)
+    fmt = _checked_format(path, original_name, limits)
+    points = point_format(path, fmt)
+    if points is not None:
+        options = ProcessOptions(limits=limits)
+        return inspect_points(path, points, original_name=original_name, options=options)
     with tempfile.TemporaryDirectory(prefix="models3d-") as tmp:
-        model, size, validation = _prepare(path, original_name, limits, Path(tmp), _no_progress)
+        model, size, validation = _prepare(path, fmt, limits, Path(tmp), _no_progress)
         norm = plan_normalisation(model, "auto", "m")
         return build_report(
             model,
@@ -290,9 +301,22 @@ def process_file(
     report_progress = _timed(progress or _no_progress)
     started = time.monotonic()
     limits = options.limits
+    fmt = _checked_format(path, original_name, limits)
+    points = point_format(path, fmt)
+    if points is not None:
+        report, level_paths, poster_path = process_points(
+            path,
+            points,
+            out_dir,
+            original_name=original_name,
+            options=options,
+            progress=report_progress,
+        )
+        report_progress(100, "done")
+        return ProcessResult(report, level_paths, poster_path)
     with tempfile.TemporaryDirectory(prefix="models3d-") as tmp:
         work = Path(tmp)
-        model, size, validation = _prepare(path, original_name, limits, work, report_progress)
+        model, size, validation = _prepare(path, fmt, limits, work, report_progress)
         report_progress(30, "normalising")
         norm = plan_normalisation(model, options.up_axis, options.unit)
         apply_normalisation(model, norm)

@@ -103,6 +103,8 @@ def _store_outputs(
             "bytes": path.stat().st_size,
             "triangles": report_levels.get(level, {}).get("triangles"),
         }
+        if "points" in report_levels.get(level, {}):  # a point cloud's level
+            levels[level]["points"] = report_levels[level]["points"]
     poster_key = _put_file(store, "posters", result.poster, "webp", "image/webp", written)
     return levels, poster_key
 

@@ -182,7 +182,8 @@ def model_error(code: str, fallback: str) -> str:
     sentences = {
         "unsupported_format": _(
             "This type of file is not supported. Upload a GLB file, a glTF with its files in "
-            "a zip, an OBJ (with its MTL and textures in a zip), a PLY or an STL file."
+            "a zip, an OBJ (with its MTL and textures in a zip), a PLY or an STL file, or a "
+            "laser scan (point cloud) as LAS, LAZ, E57 or PLY."
         ),
         "content_mismatch": _(
             "The file name says one format but the contents are another. Check the file, or "
@@ -193,8 +194,13 @@ def model_error(code: str, fallback: str) -> str:
             "again from your 3D software and upload the new file."
         ),
         "no_geometry": _(
-            "The file has no surfaces to show (only points, or an empty scene). Export the "
-            "model as a mesh with faces."
+            "The file has nothing to show (an empty scene, or only points in a glTF file). "
+            "Export the model as a mesh with faces, or a scan as LAS, LAZ, E57 or PLY."
+        ),
+        # Point clouds (issue 13)
+        "too_many_points": _(
+            "The point cloud has more points than allowed. Split the scan into parts, or thin "
+            "it out in your scanning software, and upload it again."
         ),
         "file_too_large": _(
             "The file is larger than the upload limit. Reduce the model (fewer triangles or "
@@ -287,6 +293,10 @@ def phone_reason(code: str, fallback: str) -> str:
         ),
         "z_up": _("The scan was Z-up; it has been turned upright."),
         "validator_errors": _("The glTF validator found errors in the original."),
+        "point_cloud": _(
+            "A laser scan file is not something a phone's browser can show; levels of detail "
+            "in glTF are made from it."
+        ),
     }
     return sentences.get(code, fallback)
 
@@ -417,6 +427,25 @@ def _note_sentences(detail: dict[str, Any]) -> dict[str, str]:
         ),
         "unused_uvs_dropped": _(
             "The model has texture coordinates but no texture; they were left out."
+        ),
+        # Point clouds (issue 13)
+        "point_cloud_recentred": _(
+            "The scan was moved to the centre of the view. Its original position (offset "
+            "%(offset)s, in the file's units) and its coordinate reference are kept in the "
+            "report.",
+            offset=value("offset"),
+        ),
+        "point_cloud_units_converted": _(
+            "The scan's coordinates are in %(unit)s, as its coordinate reference says; they "
+            "were converted to metres.",
+            unit=value("unit"),
+        ),
+        "point_cloud_subsampled": _(
+            "The scan has %(points)s points; the most detailed level keeps %(kept)s of them, "
+            "one per cube of %(voxel)s m.",
+            points=value("points"),
+            kept=value("kept"),
+            voxel=value("voxel"),
         ),
     }
 

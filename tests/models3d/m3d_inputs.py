@@ -262,3 +262,139 @@ STRUCTURE_CASES: list[tuple[str, Callable, str]] = [
     ("negative byteLength", set_key(["buffers", 0, "byteLength"], -5), "/buffers/0/byteLength"),
     ("count missing", lambda d, b: (d["accessors"][1].pop("count") and d, b), "/accessors/1/count"),
 ]
+
+
+def small_las(
+    n: int = 200,
+    *,
+    point_format: int = 7,
+    version: str = "1.4",
+    compressed: bool = False,
+    seed: int = 1,
+    offset: tuple[float, float, float] = (500_000.0, 4_000_000.0, 10.0),
+) -> bytes:
+    """A LAS/LAZ file made with laspy: ``n`` points on a bumpy 10 m square, with colours."""
+    import io
+
+    import laspy
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    header = laspy.LasHeader(point_format=point_format, version=version)
+    header.scales = np.array([0.001, 0.001, 0.001])
+    header.offsets = np.array(offset)
+    las = laspy.LasData(header)
+    xy = rng.uniform(0.0, 10.0, size=(n, 2))
+    las.x = offset[0] + xy[:, 0]
+    las.y = offset[1] + xy[:, 1]
+    las.z = offset[2] + np.sin(xy[:, 0]) * 0.5
+    las.intensity = rng.integers(0, 4000, n).astype(np.uint16)
+    if "red" in las.point_format.dimension_names:
+        las.red = (xy[:, 0] * 6000).astype(np.uint16)
+        las.green = (xy[:, 1] * 6000).astype(np.uint16)
+        las.blue = np.full(n, 30000, np.uint16)
+    out = io.BytesIO()
+    las.write(out, do_compress=compressed, laz_backend=laspy.LazBackend.Lazrs)
+    return out.getvalue()
+
+
+def las_declaring(points: int) -> bytes:
+    """A LAS 1.4 file whose header declares ``points`` points (it holds 200)."""
+    data = bytearray(small_las())
+    data[107:111] = (0).to_bytes(4, "little")  # legacy count: 0 above 2**32 points
+    data[247:255] = points.to_bytes(8, "little")
+    return bytes(data)
+
+
+def _crc32c(data: bytes) -> int:
+    """CRC-32C (Castagnoli), the checksum of every E57 page."""
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+def small_e57(
+    n: int = 1000,
+    *,
+    colours: bool = True,
+    intensity: bool = True,
+    second_scan_at: tuple[float, float, float] | None = None,
+) -> bytes:
+    """An E57 file written by pye57 (libE57Format): one scan of ``n`` points on a slab, and
+    the same scan again placed at ``second_scan_at`` (its pose) if given."""
+    import tempfile
+
+    import numpy as np
+    import pye57
+
+    rng = np.random.default_rng(3)
+    data = {
+        "cartesianX": rng.uniform(0.0, 4.0, n),
+        "cartesianY": rng.uniform(0.0, 2.0, n),
+        "cartesianZ": rng.uniform(0.0, 0.5, n),
+    }
+    if colours:
+        data["colorRed"] = np.full(n, 200, np.uint8)
+        data["colorGreen"] = np.full(n, 40, np.uint8)
+        data["colorBlue"] = np.full(n, 10, np.uint8)
+    if intensity:
+        data["intensity"] = rng.uniform(0.0, 1.0, n)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scan.e57"
+        with pye57.E57(str(path), mode="w") as e57:
+            e57.write_scan_raw(data)
+            if second_scan_at is not None:
+                e57.write_scan_raw(
+                    data, rotation=np.array([1.0, 0, 0, 0]), translation=np.array(second_scan_at)
+                )
+        return path.read_bytes()
+
+
+def e57_with_broken_xml() -> bytes:
+    """A valid E57 whose XML section no longer parses (mismatched closing tag), with the
+    page checksum recomputed so that only the XML is wrong."""
+    data = bytearray(small_e57(200))
+    at = data.rfind(b"</e57Root>")
+    page = at // 1024
+    assert at >= 0 and (at + 10) // 1024 == page and at % 1024 + 10 <= 1020
+    data[at : at + 10] = b"</e57Rooz>"
+    start = page * 1024
+    data[start + 1020 : start + 1024] = _crc32c(bytes(data[start : start + 1020])).to_bytes(
+        4, "big"
+    )
+    return bytes(data)
+
+
+def ply_points(n: int = 500, *, binary: bool = True, colour: str = "rgb") -> bytes:
+    """A face-less PLY (a point cloud): colours as uchar RGB, or an intensity, or nothing."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    xyz = rng.uniform(0.0, 1.0, size=(n, 3)).astype(np.float32)
+    fields = [("x", "f4"), ("y", "f4"), ("z", "f4")]
+    if colour == "rgb":
+        fields += [("red", "u1"), ("green", "u1"), ("blue", "u1")]
+    elif colour == "intensity":
+        fields += [("intensity", "f4")]
+    records = np.zeros(n, np.dtype([(k, "<" + t) for k, t in fields]))
+    records["x"], records["y"], records["z"] = xyz.T
+    if colour == "rgb":
+        records["red"], records["green"], records["blue"] = 10, 200, 30
+    elif colour == "intensity":
+        records["intensity"] = np.linspace(0.0, 1.0, n)
+    types = {"f4": "float", "u1": "uchar"}
+    header = "ply\nformat {} 1.0\nelement vertex {}\n".format(
+        "binary_little_endian" if binary else "ascii", n
+    )
+    header += "".join(f"property {types[t]} {k}\n" for k, t in fields) + "end_header\n"
+    if binary:
+        return header.encode() + records.tobytes()
+    lines = "".join(" ".join(str(v) for v in row) + "\n" for row in records.tolist())
+    return (header + lines).encode()

@@ -21,6 +21,7 @@ from m3d_inputs import (
     gltf_with_uri,
     gltf_zip,
     image_file,
+    las_declaring,
     lying_zip,
     make_zip,
     ply_with,
@@ -75,13 +76,14 @@ CASES: list[tuple[str, str | None, bytes, Limits | None, str]] = [
         "parse_error",
     ),
     (
-        "ply no faces",
+        "ply no faces, no vertices",  # a PLY with points is a point cloud (test_pointclouds.py)
         "pts.ply",
-        b"ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\n"
-        b"property float z\nend_header\n0 0 0\n1 0 0\n0 1 0\n",
+        b"ply\nformat ascii 1.0\nelement vertex 0\nproperty float x\nproperty float y\n"
+        b"property float z\nend_header\n",
         None,
         "no_geometry",
     ),
+    ("las declaring 10^12 points", "scan.las", las_declaring(10**12), None, "too_many_points"),
     (
         "gltf points only",
         "p.zip",
