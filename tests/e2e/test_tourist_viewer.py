@@ -165,7 +165,8 @@ def test_text_only_mode_by_hand(page: Any) -> None:
 
 
 def test_fallback_notice_in_the_visitors_language(new_context: Any, levels_server: str) -> None:
-    page = new_context(levels_server).new_page()
+    """A Korean-only browser: no language it accepts has the text, so the tour's default."""
+    page = new_context(levels_server, locale="ko-KR").new_page()
     page.goto("/ko/tours/levels/2")
     notice = page.locator(".fallback-notice")
     assert notice.is_visible()
@@ -187,3 +188,16 @@ def test_tapping_a_hotspot_shows_its_label(page: Any) -> None:
     shown = page.evaluate("getComputedStyle(document.querySelector('.hotspot'), '::after').content")
     assert shown == f'"{label}"'
     assert page.locator(".hotspot-list li").first.inner_text().startswith(label)
+
+
+def test_fallback_follows_the_browsers_other_languages(
+    new_context: Any, levels_server: str
+) -> None:
+    """A browser that accepts Korean, then English: English before the tour's Vietnamese."""
+    page = new_context(
+        levels_server, extra_http_headers={"Accept-Language": "ko-KR,ko;q=0.9,en;q=0.8"}
+    ).new_page()
+    page.goto("/ko/tours/levels/2")
+    notice = page.locator(".fallback-notice").inner_text()
+    assert "한국어" in notice and "영어" in notice
+    assert page.locator(".narration").get_attribute("lang") == "en"
