@@ -10,7 +10,18 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-KEPT = "(page) => caches.open('heritour-offline').then((c) => c.match(page)).then(Boolean)"
+# Resolves once the service worker has kept ``page`` (or false after 60 s). It runs through
+# page.evaluate, which awaits it: wait_for_function's predicates are synchronous, so a
+# promise would count as true at once (microsoft/playwright#29132).
+KEPT = """async (page) => {
+    const cache = await caches.open('heritour-offline');
+    const deadline = Date.now() + 60000;
+    while (!(await cache.match(page))) {
+        if (Date.now() > deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
+}"""
 
 
 @pytest.fixture
@@ -28,7 +39,7 @@ def test_unsaved_page_offline_shows_the_offline_page_with_saved_tours(phone: Any
     phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
     # Any page visited in French keeps the French offline page.
     phone.goto("/fr/")
-    phone.wait_for_function(KEPT, arg="/fr/offline", timeout=60_000)
+    assert phone.evaluate(KEPT, "/fr/offline")
 
     phone.context.set_offline(True)
     phone.goto("/fr/tours/never-saved/")
