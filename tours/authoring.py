@@ -188,7 +188,7 @@ def set_stop_model(session: Session, stop: Stop, model_asset_id: int | None) -> 
     if model_asset_id != stop.model_asset_id:
         stop.model_asset_id = model_asset_id
         stop.camera_orbit = stop.camera_target = stop.field_of_view = ""
-        stop.poster_key = None
+        stop.poster_key = stop.framing = stop.posters = None
     session.commit()
 
 
@@ -224,6 +224,7 @@ def set_camera(
     stop.camera_orbit, stop.camera_target = orbit.strip(), target.strip()
     stop.field_of_view = field_of_view.strip()
     stop.framing = checked
+    stop.posters = None  # drawn again for this camera by a job (tours.stopposters)
     if poster_key is not None:
         stop.poster_key = poster_key
     session.commit()

@@ -5,7 +5,8 @@ that differs from ``low`` and ``medium``, so the viewer really swaps models. On 
 that swaps levels (the upgrade after the thumb, the visitor's own choice, and the fallback
 when a level cannot be fetched, as offline), the poster must give way to the drawn model
 on a phone (412 × 915). What a curator frames on a laptop stays in view on a phone, a tablet
-and a desktop, and the studio's phone preview shows it as the phone does.
+and a desktop, the studio's phone preview shows it as the phone does, and the poster the
+server draws at that camera lines up with the first 3D frame.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_
 EMAIL, PASSWORD = "framer@example.org", "a long enough password"
 MODEL = "CesiumMilkTruck.glb"
 POSTER_HIDDEN = """() => {
-    const poster = document.querySelector('figure.viewer > img.poster');
+    const poster = document.querySelector('figure.viewer img.poster');
     const style = getComputedStyle(poster);
     return style.visibility === 'hidden' && Number(style.opacity) === 0;
 }"""
@@ -141,6 +142,39 @@ CAMERA_NOW = """() => {
             target: [target.x, target.y, target.z], aspect: box.width / box.height,
             half_width: halfHeight * box.width / box.height, half_height: halfHeight};
 }"""
+BACKGROUND = (0xEF, 0xE9, 0xE1)  # the viewer's background, behind the poster too
+
+
+def _outline(image: Any) -> tuple[float, float, float]:
+    """Where the model is in a picture of the viewer (on its background colour), as shares
+    of the width and height: its left and right edges across the middle band of rows (the
+    ground shadow stays below it), and its top edge."""
+    import numpy as np
+
+    pixels = np.asarray(image.convert("RGB"), dtype=float)
+    model = np.abs(pixels - BACKGROUND).sum(axis=2) > 60
+    height, width = model.shape
+    band = model[int(height * 0.3) : int(height * 0.7)]
+    columns = np.nonzero(band.any(axis=0))[0]
+    rows = np.nonzero(model[: int(height * 0.7)].any(axis=1))[0]
+    return columns.min() / width, (columns.max() + 1) / width, rows.min() / height
+
+
+def _poster_against_frame(page: Any) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The outline of the server's poster (as the page chose it from srcset) and of the
+    first 3D frame, once the model is drawn and the poster has faded out."""
+    from PIL import Image
+
+    source = page.evaluate("document.querySelector('figure.viewer img.poster').currentSrc")
+    assert "/media/posters/" in source
+    frame = Image.open(io.BytesIO(page.locator("model-viewer").screenshot()))
+    poster = Image.open(io.BytesIO(page.request.get(source).body())).convert("RGBA")
+    flat = Image.new("RGBA", poster.size, (*BACKGROUND, 255))
+    flat.alpha_composite(poster)
+    flat = flat.resize(frame.size, Image.Resampling.LANCZOS)
+    return _outline(flat), _outline(frame)
+
+
 FRAMED = """() => { const v = document.querySelector('model-viewer');
     return v.dataset.framedRadius && v.dataset.framedSrc === v.dataset[v.dataset.wanted]; }"""
 
@@ -169,7 +203,8 @@ def test_what_the_curator_frames_stays_in_view_on_every_screen(
     )
     curator = studio.evaluate(CAMERA_NOW)
     assert curator["aspect"] > 1.3  # a laptop's canvas, wider than tall
-    with studio.expect_response("**/camera") as response:
+    # jobs run inside the request here: the answer comes once the posters are drawn
+    with studio.expect_response("**/camera", timeout=180_000) as response:
         studio.get_by_role("button", name="Use this view").click()
     studio.get_by_text("The camera view is saved.").wait_for()
     saved = response.value.json()["camera"]
@@ -206,6 +241,10 @@ def test_what_the_curator_frames_stays_in_view_on_every_screen(
         assert camera["theta"] == pytest.approx(curator["theta"], abs=1e-3)
         assert camera["phi"] == pytest.approx(curator["phi"], abs=1e-3)
         assert camera["target"] == pytest.approx(curator["target"], abs=1e-3)
+        if name == "phone":  # the server's poster lines up with the first frame
+            page.wait_for_function(POSTER_HIDDEN, timeout=60_000)
+            poster, frame = _poster_against_frame(page)
+            assert poster == pytest.approx(frame, abs=0.02)  # within 2% of the canvas
     # a phone in portrait steps back to show the width a laptop showed
     assert seen["phone"]["radius"] > 1.3 * curator["radius"]
     assert seen["phone"]["radius"] == pytest.approx(preview["radius"], rel=0.02)

@@ -67,6 +67,8 @@ def test_build_and_publish_a_tour(curator: Any, db: Any, ready_asset: Any) -> No
     assert camera.status_code == 200, camera.json
     assert camera.json["camera"]["orbit"] == "20.00deg 70.00deg 2.5000m"
     assert camera.json["camera"]["framing"] == {"half_width": 1.2, "half_height": 0.6}
+    db.expire_all()  # the posters job ran (jobs are immediate here): drawn at this camera
+    assert sorted(first.posters) == ["og-1200", "phone-412", "phone-824", "wide-1274", "wide-637"]
     assert camera.json["poster"].startswith("posters/")
     spot = curator.post(
         f"{base}/stops/{first.id}/hotspots",
@@ -93,8 +95,15 @@ def test_build_and_publish_a_tour(curator: Any, db: Any, ready_asset: Any) -> No
         assert view.stops[0].poster_key == camera.json["poster"]
         page = curator.get(f"/{lang}/tours/dai-noi/1")
         assert page.status_code == 200 and title in page.get_data(as_text=True)
-        framing = '{&#34;half_height&#34;: 0.6, &#34;half_width&#34;: 1.2}'
-        assert f'data-framing="{framing}"' in page.get_data(as_text=True)
+        framing = "{&#34;half_height&#34;: 0.6, &#34;half_width&#34;: 1.2}"
+        html = page.get_data(as_text=True)
+        assert f'data-framing="{framing}"' in html
+        phone = (
+            f"/media/{first.posters['phone-412']} 412w, /media/{first.posters['phone-824']} 824w"
+        )
+        assert f'srcset="{phone}"' in html
+        og = f"http://localhost/media/{first.posters['og-1200']}"
+        assert f'<meta property="og:image" content="{og}">' in html
     assert curator.post(f"{base}/unpublish").status_code == 302
     assert curator.get("/en/tours/dai-noi/1").status_code == 404
 

@@ -24,7 +24,7 @@ from tours.library import list_models
 from tours.models import AssetStatus, Hotspot, Stop
 from tours.stopmedia import remove_audio, set_audio, store_poster
 from webapp.errors import api_error
-from webapp.extensions import blobs, db
+from webapp.extensions import blobs, db, jobs
 from webapp.messages import error_message, flash_saved
 from webapp.studio import bp
 from webapp.studio.views_tours import editing_language, tour_or_404
@@ -142,6 +142,7 @@ def stop_camera(tour_id: int, stop_id: int) -> Response | tuple[Response, int]:
             return api_error(400, error.code, error_message(error.code))
         flash(error_message(error.code), "error")
         return _back(stop)
+    jobs.queue.stop_posters(stop.id)  # drawn at this exact camera, for every screen
     if _wants_json():
         return jsonify(
             camera={

@@ -129,7 +129,7 @@ function firstPaint() {
 // Once the page has loaded and shows its text and decoded poster. Creating a WebGL context
 // any earlier would hold that first paint back: both need the GPU process.
 function afterPaint(callback) {
-  const poster = document.querySelector("figure.viewer > img.poster");
+  const poster = document.querySelector("figure.viewer img.poster");
   const loaded = new Promise((resolve) => {
     if (document.readyState === "complete") resolve();
     else window.addEventListener("load", resolve, { once: true });
