@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from models3d.camera import LIGHTING
 from tours.document import document_locales
 from tours.locales import Picked, is_language_tag, pick
 from tours.models import Tour, TourRevision
@@ -62,6 +63,12 @@ class StopView:
     audio: AudioView | None = None
     lighting: str | None = None
     posters: dict[str, str] | None = None
+    units_known: bool = False
+
+    @property
+    def lighting_preset(self) -> dict[str, Any] | None:
+        """The model-viewer settings of the stop's lighting preset, if it has one."""
+        return LIGHTING.get(self.lighting or "")
 
     def level_key(self, preferred: str) -> str | None:
         """The key of ``preferred``, or of the nearest level below it, or any level."""
@@ -164,6 +171,7 @@ def _stop_view(number: int, stop: dict[str, Any], lang: str, default: str) -> St
         audio=_audio_view(stop.get("audio") or {}, lang),
         lighting=stop.get("lighting"),
         posters=stop.get("posters"),
+        units_known=bool(model.get("units_known")),
     )
 
 

@@ -27,6 +27,8 @@ def model_document(asset: ModelAsset) -> dict[str, Any]:
         "levels": asset.levels,
         "poster": asset.poster_key,
         "bounds": report.get("bounds"),
+        # glTF is in metres by definition; other formats when the curator gave the unit
+        "units_known": report.get("format") in ("gltf", "glb") or "unit" in (asset.options or {}),
     }
 
 

@@ -15,6 +15,7 @@ VIEWER_FILES = (
     "js/viewer.js",
     "js/levels.js",
     "js/framing.js",
+    "js/lighting.js",
     "js/stop.js",
     "js/offline.js",
     "css/app.css",
