@@ -209,3 +209,18 @@ def test_viewer_speaks_the_visitors_language(client: Any, published_tour: Any) -
     assert words["front"] == "Vue : de face, à hauteur des yeux"
     assert words["upper-back"] == "Vue : de dos, d’en haut"
     assert len(words) == 13 and "flèches" in words["interaction-prompt"]
+
+
+@pytest.mark.parametrize(("report_format", "offered"), [("glb", True), ("stl", False)])
+def test_real_size_is_offered_when_the_units_are_known(
+    client: Any, db: Any, draft_tour: Any, ready_asset: Any, report_format: str, offered: bool
+) -> None:
+    from tours.publishing import publish_tour
+
+    ready_asset.report = {**ready_asset.report, "format": report_format}
+    db.commit()
+    publish_tour(db, draft_tour)
+    html = client.get("/fr/tours/citadel/1").get_data(as_text=True)
+    sentence = 'data-text="Largeur %(width)s, hauteur %(height)s, profondeur %(depth)s"'
+    assert (sentence in html) is offered
+    assert ('id="show-size"' in html) is offered
