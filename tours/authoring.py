@@ -189,7 +189,7 @@ def set_stop_model(session: Session, stop: Stop, model_asset_id: int | None) -> 
     if model_asset_id != stop.model_asset_id:
         stop.model_asset_id = model_asset_id
         stop.camera_orbit = stop.camera_target = stop.field_of_view = ""
-        stop.poster_key = stop.framing = stop.posters = None
+        stop.poster_key = stop.framing = stop.posters = stop.ar_key = None
     session.commit()
 
 

@@ -64,6 +64,7 @@ class StopView:
     lighting: str | None = None
     posters: dict[str, str] | None = None
     units_known: bool = False
+    ar_key: str | None = None
 
     @property
     def lighting_preset(self) -> dict[str, Any] | None:
@@ -172,6 +173,7 @@ def _stop_view(number: int, stop: dict[str, Any], lang: str, default: str) -> St
         lighting=stop.get("lighting"),
         posters=stop.get("posters"),
         units_known=bool(model.get("units_known")),
+        ar_key=stop.get("ar"),
     )
 
 

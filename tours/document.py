@@ -77,6 +77,7 @@ def stop_document(stop: Stop) -> dict[str, Any]:
         ],
         **({"lighting": stop.lighting} if stop.lighting else {}),
         **({"posters": stop.posters} if stop.posters else {}),
+        **({"ar": stop.ar_key} if stop.ar_key else {}),
     }
 
 

@@ -2,7 +2,8 @@
 
 When a stop's camera (or lighting) changes, its posters are cleared and this job draws them
 again from the model's ``medium`` level (or the nearest level below): one per canvas shape
-and width (``models3d.viewposter.POSTER_SHAPES``), for ``srcset`` and link previews. A job
+and width (``models3d.viewposter.POSTER_SHAPES``), for ``srcset`` and link previews. The
+decoded level (no meshopt compression, no quantisation) is kept as the stop's AR file. A job
 that finishes after the camera changed again throws its work away; the next one is queued.
 """
 
@@ -50,6 +51,9 @@ def render_stop_posters(settings: IngestSettings, stop_id: int) -> str:
         base_color = LIGHTING.get(stop.lighting or "", {}).get("base_color")
     with tempfile.TemporaryDirectory(prefix="heritour-posters-") as work:
         doc, binary = decode_glb(settings.store.read(key), Path(work))
+        # the same decoded file serves AR apps, which cannot read meshopt compression
+        with (Path(work) / "plain.glb").open("rb") as plain:
+            ar_key = settings.store.put_content("models", plain, "glb", "model/gltf-binary")
     images = stop_posters(doc, binary, view, framing, base_color)
     keys = {}
     for name, data in images.items():
@@ -64,7 +68,7 @@ def render_stop_posters(settings: IngestSettings, stop_id: int) -> str:
         stop = session.get(Stop, stop_id)
         if stop is None or _signature(stop) != signature:
             return "stale"
-        stop.posters = keys
+        stop.posters, stop.ar_key = keys, ar_key
         session.commit()
     log.info("stop %s: %d posters drawn", stop_id, len(keys))
     return "done"

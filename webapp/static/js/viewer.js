@@ -110,6 +110,16 @@ function labelledHotspots(viewer) {
   });
 }
 
+// Android without WebXR: Scene Viewer opens the stop's plain AR file (it cannot read the
+// meshopt-compressed levels), when model-viewer itself has no AR mode to offer.
+function sceneViewerLink(viewer) {
+  const link = document.getElementById("scene-viewer-link");
+  if (!link || !/android/i.test(navigator.userAgent)) return;
+  viewer.addEventListener("load", () => {
+    link.hidden = viewer.canActivateAR;
+  });
+}
+
 // The model's real size, in the page's language, when the scan knows its units.
 function sizeView(viewer) {
   const button = document.getElementById("show-size");
@@ -181,6 +191,7 @@ if (viewer) {
   keepFramed(viewer, JSON.parse(viewer.dataset.framing || "null"));
   if (viewer.dataset.lightingPreset) applyLighting(viewer, JSON.parse(viewer.dataset.lightingPreset));
   sizeView(viewer);
+  sceneViewerLink(viewer);
   labelledHotspots(viewer);
   afterPaint(() => {
     if ("WebGLRenderingContext" in window) preload(viewer.dataset.thumb);
