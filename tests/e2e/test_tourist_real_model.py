@@ -196,7 +196,12 @@ def _poster_against_frame(page: Any) -> tuple[tuple[float, ...], tuple[float, ..
 
     source = page.evaluate("document.querySelector('figure.viewer img.poster').currentSrc")
     assert "/media/posters/" in source
-    frame = Image.open(io.BytesIO(page.locator("model-viewer").screenshot()))
+    # the page at its top, as a visitor first sees it (a sticky header cannot cover the viewer)
+    page.evaluate("window.scrollTo(0, 0)")
+    # model-viewer's loading bar (it may still be fading out) is not part of the frame
+    page.add_style_tag(content="model-viewer::part(default-progress-bar) { display: none; }")
+    box = page.locator("model-viewer").bounding_box()
+    frame = Image.open(io.BytesIO(page.screenshot(clip=box)))
     poster = Image.open(io.BytesIO(page.request.get(source).body())).convert("RGBA")
     flat = Image.new("RGBA", poster.size, (*BACKGROUND, 255))
     flat.alpha_composite(poster)
