@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models3d.camera import check_framing
+from models3d.camera import LIGHTING, check_framing
 from tours.errors import CodedError
 from tours.locales import is_language_tag, normalize_tag
 from tours.models import Hotspot, HotspotText, ModelAsset, Stop, StopText, Tour, TourText
 
+LIGHTING_PRESETS: dict[str, dict[str, Any]] = LIGHTING  # the presets a stop may use
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 MAX_SLUG_LENGTH = 80
 _SLUG = re.compile(rf"^{SLUG_PATTERN}$")
@@ -180,7 +181,7 @@ def set_stop_model(session: Session, stop: Stop, model_asset_id: int | None) -> 
     if model_asset_id != stop.model_asset_id:
         stop.model_asset_id = model_asset_id
         stop.camera_orbit = stop.camera_target = stop.field_of_view = ""
-        stop.poster_key = None
+        stop.poster_key = stop.framing = stop.posters = stop.ar_key = None
     session.commit()
 
 
@@ -216,8 +217,36 @@ def set_camera(
     stop.camera_orbit, stop.camera_target = orbit.strip(), target.strip()
     stop.field_of_view = field_of_view.strip()
     stop.framing = checked
+    stop.posters = None  # drawn again for this camera by a job (tours.stopposters)
     if poster_key is not None:
         stop.poster_key = poster_key
+    session.commit()
+
+
+def set_lighting(session: Session, stop: Stop, preset: str) -> None:
+    """Choose the stop's lighting preset (``models3d.camera.LIGHTING``); "" for the default."""
+    preset = preset.strip()
+    if preset and preset not in LIGHTING:
+        raise AuthoringError("invalid_lighting", "Choose a lighting from the list.")
+    stop.lighting = preset or None
+    stop.posters = None  # drawn again in this light (clay changes the colours)
+    session.commit()
+
+
+def set_hotspot_view(
+    session: Session, hotspot: Hotspot, orbit: str, target: str, field_of_view: str
+) -> None:
+    """Give a hotspot its own camera view (model-viewer's notation); all empty removes it."""
+    values = orbit.strip(), target.strip(), field_of_view.strip()
+    if not any(values):
+        hotspot.view = None
+    else:
+        checks = zip(values, (_ORBIT, _POINT, _FOV), strict=True)
+        if not all(pattern.match(value) for value, pattern in checks):
+            raise AuthoringError(
+                "invalid_camera", "The camera view is not in a form the viewer uses."
+            )
+        hotspot.view = dict(zip(("orbit", "target", "field_of_view"), values, strict=True))
     session.commit()
 
 

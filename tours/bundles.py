@@ -86,6 +86,7 @@ def document_keys(document: dict[str, Any]) -> set[str]:
         keys.update(level["key"] for level in (model.get("levels") or {}).values())
         keys.update(k for k in (model.get("poster"), stop.get("poster")) if k)
         keys.update((stop.get("posters") or {}).values())
+        keys.update(k for k in (stop.get("ar"),) if k)
         for audio in stop.get("audio", {}).values():
             keys.update(k for k in (audio["key"], audio.get("captions")) if k)
     for image in (document.get("images") or {}).values():
@@ -282,6 +283,7 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
             framing=check_framing(item["camera"].get("framing")),
             lighting=item.get("lighting"),
             posters=item.get("posters"),
+            ar_key=item.get("ar"),
             poster_key=item.get("poster"),
         )
         stop.texts = _texts(StopText, {k: item[k] for k in ("title", "narration", "model_alt")}, {})

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from models3d.camera import LIGHTING
 from tours.document import document_locales
 from tours.images import referenced_images, variant_width
 from tours.locales import Picked, is_language_tag, pick
@@ -68,6 +69,13 @@ class StopView:
     posters: dict[str, str] | None = None
     # What the stop shows and under which rights: ("model" | "audio" | "image", rights).
     credits: tuple[tuple[str, dict[str, str]], ...] = ()
+    units_known: bool = False
+    ar_key: str | None = None
+
+    @property
+    def lighting_preset(self) -> dict[str, Any] | None:
+        """The model-viewer settings of the stop's lighting preset, if it has one."""
+        return LIGHTING.get(self.lighting or "")
 
     def level_key(self, preferred: str) -> str | None:
         """The key of ``preferred``, or of the nearest level below it, or any level."""
@@ -242,6 +250,8 @@ def _stop_view(
         lighting=stop.get("lighting"),
         posters=stop.get("posters"),
         credits=_credits(model, audio, markdown, image_documents),
+        units_known=bool(model.get("units_known")),
+        ar_key=stop.get("ar"),
     )
 
 

@@ -30,6 +30,8 @@ def model_document(asset: ModelAsset) -> dict[str, Any]:
         "poster": asset.poster_key,
         "bounds": report.get("bounds"),
         **rights_document(asset),
+        # glTF is in metres by definition; other formats when the curator gave the unit
+        "units_known": report.get("format") in ("gltf", "glb") or "unit" in (asset.options or {}),
     }
 
 
@@ -79,6 +81,7 @@ def stop_document(stop: Stop) -> dict[str, Any]:
         ],
         **({"lighting": stop.lighting} if stop.lighting else {}),
         **({"posters": stop.posters} if stop.posters else {}),
+        **({"ar": stop.ar_key} if stop.ar_key else {}),
     }
 
 

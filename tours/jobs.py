@@ -18,6 +18,7 @@ from huey.api import TaskWrapper
 import models3d
 from tours.blobstore import BlobStoreError
 from tours.ingest import STORE_UNAVAILABLE, IngestSettings, mark_failed, process_asset
+from tours.stopposters import render_stop_posters
 
 log = logging.getLogger(__name__)
 RETRIES = 3
@@ -30,6 +31,7 @@ class JobQueue:
 
     huey: Huey
     process_model: TaskWrapper
+    stop_posters: TaskWrapper
 
     def start_consumer(self, workers: int = 1) -> Any:
         """Start worker threads in this process (the embedded default); returns the consumer.
@@ -75,4 +77,14 @@ def make_queue(config: Mapping[str, Any], settings: IngestSettings) -> JobQueue:
             mark_failed(settings, asset_id, models3d.MESSAGES["processing_failed"])
             return "failed"
 
-    return JobQueue(huey=huey, process_model=process_model)
+    @huey.task(retries=RETRIES, retry_delay=2, name="stop_posters")
+    def stop_posters(stop_id: int) -> str:
+        try:
+            return render_stop_posters(settings, stop_id)
+        except BlobStoreError:
+            raise  # retried
+        except Exception:
+            log.exception("the posters of stop %s could not be drawn", stop_id)
+            return "failed"  # the page keeps the captured poster
+
+    return JobQueue(huey=huey, process_model=process_model, stop_posters=stop_posters)

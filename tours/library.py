@@ -93,6 +93,6 @@ def delete_model(session: Session, asset: ModelAsset) -> None:
     for stop in session.scalars(select(Stop).where(Stop.model_asset_id == asset.id)):
         stop.model_asset_id = None
         stop.camera_orbit = stop.camera_target = stop.field_of_view = ""
-        stop.poster_key = None
+        stop.poster_key = stop.framing = stop.posters = stop.ar_key = None
     session.delete(asset)
     session.commit()

@@ -117,6 +117,9 @@ class Stop(Base):
     lighting: Mapped[str | None] = mapped_column(String(16))
     # Posters rendered by the server at the stop's camera: {"<width>": key}, widest last.
     posters: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # The model for AR apps: plain glTF (no meshopt compression or quantisation), which
+    # Scene Viewer can read; made with the posters (tours.stopposters).
+    ar_key: Mapped[str | None] = mapped_column(String(255))
 
     tour: Mapped[Tour] = relationship(back_populates="stops")
     model: Mapped[ModelAsset | None] = relationship()

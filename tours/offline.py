@@ -17,6 +17,8 @@ def offline_media_keys(tour: TourView) -> list[str]:
     keys: list[str] = []
     for stop in tour.stops:
         candidates = [stop.poster_key, *(stop.level_key(level) for level in OFFLINE_LEVELS)]
+        posters = stop.posters or {}
+        candidates += [posters[name] for name in sorted(posters) if not name.startswith("og-")]
         if stop.audio is not None:
             candidates += [stop.audio.key, stop.audio.captions_key]
         for key in candidates:

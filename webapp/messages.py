@@ -98,6 +98,8 @@ def _sentences() -> dict[str, str]:
         "invalid_camera": _("The camera view could not be read. Move the viewer and try again."),
         "invalid_hotspot": _("The hotspot's position could not be read. Click on the model."),
         "invalid_options": _("Choose an up axis and a unit from the lists."),
+        # the 3D viewer (issue 9)
+        "invalid_lighting": _("Choose a lighting from the list."),
         "model_busy": _("The model is being processed. Wait until it is done."),
         "model_in_published_tour": _(
             "A published tour shows this model. Unpublish the tour or choose another model first."

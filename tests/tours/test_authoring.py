@@ -21,6 +21,8 @@ from tours.authoring import (
     save_stop_text,
     save_tour_text,
     set_camera,
+    set_hotspot_view,
+    set_lighting,
     tour_languages,
     translation_matrix,
 )
@@ -114,10 +116,26 @@ def test_camera_and_hotspots(db: Any, ready_asset: Any) -> None:
             == "invalid_camera"
         )
     assert stop.framing == framed  # a refused camera changes nothing
+    set_lighting(db, stop, "clay")
+    assert tour_document(tour)["stops"][0]["lighting"] == "clay"
+    assert _code(lambda: set_lighting(db, stop, "disco")) == "invalid_lighting"
+    set_lighting(db, stop, "")
+    assert stop.lighting is None and "lighting" not in tour_document(tour)["stops"][0]
     spot = add_hotspot(db, stop, "0.1m  0.2m 0.3m", "0 1 0")
     assert spot.surface_position == "0.1m 0.2m 0.3m"
     assert _code(lambda: add_hotspot(db, stop, "<b>", "0 1 0")) == "invalid_hotspot"
     second = add_hotspot(db, stop, "1m 1m 1m", "")
+    set_hotspot_view(db, second, "10deg 60deg 1.5m", "1m 1m 1m", "20deg")
+    assert tour_document(tour)["stops"][0]["hotspots"][-1]["view"] == {
+        "orbit": "10deg 60deg 1.5m",
+        "target": "1m 1m 1m",
+        "field_of_view": "20deg",
+    }
+    assert _code(lambda: set_hotspot_view(db, second, "near", "1m 1m 1m", "20deg")) == (
+        "invalid_camera"
+    )
+    set_hotspot_view(db, spot, "", "", "")
+    assert spot.view is None
     remove_hotspot(db, spot)
     assert [(h.id, h.position) for h in stop.hotspots] == [(second.id, 0)]
 

@@ -336,3 +336,18 @@ def test_end_page_only_uses_static_urls_of_the_offline_pack(
     html = client.get("/en/tours/citadel/end").get_data(as_text=True)
     for url in re.findall(r'"(/static/[^"]+)"', html):
         assert url in pack, url
+
+
+@pytest.mark.parametrize(("report_format", "offered"), [("glb", True), ("stl", False)])
+def test_real_size_is_offered_when_the_units_are_known(
+    client: Any, db: Any, draft_tour: Any, ready_asset: Any, report_format: str, offered: bool
+) -> None:
+    from tours.publishing import publish_tour
+
+    ready_asset.report = {**ready_asset.report, "format": report_format}
+    db.commit()
+    publish_tour(db, draft_tour)
+    html = client.get("/fr/tours/citadel/1").get_data(as_text=True)
+    sentence = 'data-text="Largeur %(width)s, hauteur %(height)s, profondeur %(depth)s"'
+    assert (sentence in html) is offered
+    assert ('id="show-size"' in html) is offered

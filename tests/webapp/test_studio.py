@@ -43,6 +43,8 @@ ACCESS = {
     "studio.stop_delete": "curator",
     "studio.stop_model": "curator",
     "studio.stop_camera": "curator",
+    "studio.stop_lighting": "curator",
+    "studio.hotspot_view": "curator",
     "studio.stop_texts": "curator",
     "studio.stop_add_hotspot": "curator",
     "studio.hotspot_texts": "curator",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from typing import Any
+from urllib.parse import quote
 
 from tours.models import StopText, Tour
 from tours.narration import render_narration
@@ -19,7 +20,7 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-def test_build_and_publish_a_tour(curator: Any, db: Any, ready_asset: Any) -> None:
+def test_build_and_publish_a_tour(curator: Any, db: Any, store: Any, ready_asset: Any) -> None:
     created = curator.post(
         "/studio/tours/new", data={"slug": "dai-noi", "default_locale": "vi", "title": "Đại Nội"}
     )
@@ -67,6 +68,12 @@ def test_build_and_publish_a_tour(curator: Any, db: Any, ready_asset: Any) -> No
     assert camera.status_code == 200, camera.json
     assert camera.json["camera"]["orbit"] == "20.00deg 70.00deg 2.5000m"
     assert camera.json["camera"]["framing"] == {"half_width": 1.2, "half_height": 0.6}
+    db.expire_all()  # the posters job ran (jobs are immediate here): drawn at this camera
+    assert sorted(first.posters) == ["og-1200", "phone-412", "phone-824", "wide-1274", "wide-637"]
+    from models3d.glb import glb_json
+
+    ar_doc = glb_json(store.read(first.ar_key))  # the AR file: plain glTF, readable by AR apps
+    assert "EXT_meshopt_compression" not in ar_doc.get("extensionsUsed", [])
     assert camera.json["poster"].startswith("posters/")
     spot = curator.post(
         f"{base}/stops/{first.id}/hotspots",
@@ -94,7 +101,17 @@ def test_build_and_publish_a_tour(curator: Any, db: Any, ready_asset: Any) -> No
         page = curator.get(f"/{lang}/tours/dai-noi/1")
         assert page.status_code == 200 and title in page.get_data(as_text=True)
         framing = "{&#34;half_height&#34;: 0.6, &#34;half_width&#34;: 1.2}"
-        assert f'data-framing="{framing}"' in page.get_data(as_text=True)
+        html = page.get_data(as_text=True)
+        assert f'data-framing="{framing}"' in html
+        phone = (
+            f"/media/{first.posters['phone-412']} 412w, /media/{first.posters['phone-824']} 824w"
+        )
+        assert f'srcset="{phone}"' in html
+        og = f"http://localhost/media/{first.posters['og-1200']}"
+        assert f'<meta property="og:image" content="{og}">' in html
+        assert 'ar-modes="webxr quick-look"' in html
+        ar_file = quote(f"http://localhost/media/{first.ar_key}", safe="/")
+        assert f'href="intent://arvr.google.com/scene-viewer/1.2?file={ar_file}&amp;' in html
     assert curator.post(f"{base}/unpublish").status_code == 302
     assert curator.get("/en/tours/dai-noi/1").status_code == 404
 

@@ -17,6 +17,7 @@ VIEWER_FILES = (
     "js/viewer.js",
     "js/levels.js",
     "js/framing.js",
+    "js/lighting.js",
     "js/stop.js",
     "js/offline.js",
     "js/offline-page.js",

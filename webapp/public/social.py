@@ -45,12 +45,13 @@ def _short(text: str) -> str:
     return text if len(text) <= DESCRIPTION_LENGTH else text[: DESCRIPTION_LENGTH - 1] + "…"
 
 
+LINK_PREVIEW_POSTER = "og-1200"  # the 1200 × 630 JPEG the stop's poster job draws for previews
+
+
 def _poster(stop: StopView | None, tour: TourView) -> str:
-    """The absolute address of the widest poster of the stop (or of the tour)."""
-    key = None
+    """The absolute address of the stop's link-preview poster (or of the tour's poster)."""
     if stop is not None:
-        posters = stop.posters or {}
-        key = posters[max(posters, key=int)] if posters else stop.poster_key
+        key = (stop.posters or {}).get(LINK_PREVIEW_POSTER) or stop.poster_key
     else:
         key = tour.poster_key
     return public_url("media.blob", key=key) if key else ""

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tours.authoring import (
+    LIGHTING_PRESETS,
     AuthoringError,
     add_hotspot,
     move_stop,
@@ -17,6 +18,8 @@ from tours.authoring import (
     save_hotspot_text,
     save_stop_text,
     set_camera,
+    set_hotspot_view,
+    set_lighting,
     set_stop_model,
     tour_languages,
 )
@@ -25,7 +28,7 @@ from tours.models import AssetStatus, Hotspot, Stop
 from tours.stopmedia import MAX_CAPTIONS_BYTES, remove_audio, set_audio, store_poster
 from webapp.config import MB
 from webapp.errors import api_error
-from webapp.extensions import blobs, db
+from webapp.extensions import blobs, db, jobs
 from webapp.messages import error_message, flash_saved
 from webapp.studio import bp
 from webapp.studio.views_tours import editing_language, tour_or_404
@@ -75,6 +78,7 @@ def stop(tour_id: int, stop_id: int) -> str:
             for spot in stop.hotspots
         },
         models=[m for m in list_models(db.session) if m.status == AssetStatus.READY],
+        lighting_presets=LIGHTING_PRESETS,
     )
 
 
@@ -143,6 +147,7 @@ def stop_camera(tour_id: int, stop_id: int) -> Response | tuple[Response, int]:
             return api_error(400, error.code)
         flash(error_message(error.code), "error")
         return _back(stop)
+    jobs.queue.stop_posters(stop.id)  # drawn at this exact camera, for every screen
     if _wants_json():
         return jsonify(
             camera={
@@ -154,6 +159,47 @@ def stop_camera(tour_id: int, stop_id: int) -> Response | tuple[Response, int]:
             poster=stop.poster_key,
         )
     flash(_("The camera view is saved."))
+    return _back(stop)
+
+
+@bp.post("/tours/<int:tour_id>/stops/<int:stop_id>/lighting")
+def stop_lighting(tour_id: int, stop_id: int) -> Response:
+    """Keep the lighting preset chosen (previewed live in the editor)."""
+    stop = stop_or_404(tour_id, stop_id)
+    try:
+        set_lighting(db.session, stop, request.form.get("lighting", ""))
+    except AuthoringError as error:
+        flash(error_message(error.code), "error")
+        return _back(stop)
+    jobs.queue.stop_posters(stop.id)
+    flash(_("The lighting is saved."))
+    return _back(stop)
+
+
+@bp.post("/tours/<int:tour_id>/stops/<int:stop_id>/hotspots/<int:hotspot_id>/view")
+def hotspot_view(tour_id: int, stop_id: int, hotspot_id: int) -> Response | tuple[Response, int]:
+    """Give a hotspot the viewer's current camera (or none, when the fields are empty)."""
+    stop = stop_or_404(tour_id, stop_id)
+    spot = db.session.get(Hotspot, hotspot_id)
+    if spot is None or spot.stop_id != stop.id:
+        abort(404)
+    form = request.form
+    try:
+        set_hotspot_view(
+            db.session,
+            spot,
+            form.get("orbit", ""),
+            form.get("target", ""),
+            form.get("field_of_view", ""),
+        )
+    except AuthoringError as error:
+        if _wants_json():
+            return api_error(400, error.code)
+        flash(error_message(error.code), "error")
+        return _back(stop)
+    if _wants_json():
+        return jsonify(view=spot.view)
+    flash(_("The hotspot's view is saved."))
     return _back(stop)
 
 

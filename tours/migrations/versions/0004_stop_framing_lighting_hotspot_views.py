@@ -1,4 +1,4 @@
-"""stop framing, lighting and camera-exact posters; hotspot camera views
+"""stop framing, lighting, camera-exact posters and AR file; hotspot camera views
 
 Revision ID: 0004
 Revises: 0003
@@ -19,6 +19,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("framing", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("lighting", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("posters", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("ar_key", sa.String(length=255), nullable=True))
     with op.batch_alter_table("hotspots", schema=None) as batch_op:
         batch_op.add_column(sa.Column("view", sa.JSON(), nullable=True))
 
@@ -27,6 +28,7 @@ def downgrade() -> None:
     with op.batch_alter_table("hotspots", schema=None) as batch_op:
         batch_op.drop_column("view")
     with op.batch_alter_table("stops", schema=None) as batch_op:
+        batch_op.drop_column("ar_key")
         batch_op.drop_column("posters")
         batch_op.drop_column("lighting")
         batch_op.drop_column("framing")

@@ -60,12 +60,17 @@ export function keepFramed(viewer, framing) {
   if (!framing) return;
   const orbit = viewer.getAttribute("camera-orbit") || "auto auto auto";
   let touched = false;
-  const apply = async () => {
-    if (touched || !viewer.loaded) return;
-    const radius = await applyFraming(viewer, framing, orbit);
-    viewer.dataset.framedRadius = radius.toFixed(4);
-    viewer.dataset.framedSrc = viewer.getAttribute("src") || "";
-    viewer.dispatchEvent(new CustomEvent("heritour-framed", { detail: { radius } }));
+  let running = Promise.resolve();
+  // One fitting at a time: a resize and a load arriving together must not interleave.
+  const apply = () => {
+    running = running.then(async () => {
+      if (touched || viewer.dataset.framingHeld || !viewer.loaded) return;
+      const src = viewer.getAttribute("src") || "";
+      const radius = await applyFraming(viewer, framing, orbit);
+      viewer.dataset.framedRadius = radius.toFixed(4);
+      viewer.dataset.framedSrc = src;
+      viewer.dispatchEvent(new CustomEvent("heritour-framed", { detail: { radius } }));
+    });
   };
   viewer.addEventListener("camera-change", (event) => {
     if (event.detail && event.detail.source === "user-interaction") touched = true;

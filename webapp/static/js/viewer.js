@@ -3,6 +3,7 @@
 // with the poster on a weak network. It shows the small "thumb" level, then swaps to the level
 // that fits this device and network (see levels.js). Without WebGL the page turns to text-only.
 import { keepFramed } from "heritour/framing";
+import { applyLighting } from "heritour/lighting";
 import { LEVELS, bestAvailable, chooseLevel, situation } from "heritour/levels";
 
 const config = JSON.parse(document.getElementById("viewer-config").textContent);
@@ -91,14 +92,57 @@ function progressive(viewer) {
   }
 }
 
-// Tapping a hotspot shows its label beside it (its text is in the list under the viewer).
+// Tapping a hotspot shows its label beside it (its text is in the list under the viewer);
+// a hotspot with its own view also moves the camera there (model-viewer eases the move).
 function labelledHotspots(viewer) {
   viewer.addEventListener("click", (event) => {
     const spot = event.target.closest(".hotspot");
     if (!spot) return;
+    if (spot.dataset.orbit) {
+      viewer.dataset.framingHeld = "yes"; // the framing no longer takes the camera back
+      viewer.cameraTarget = spot.dataset.target;
+      viewer.cameraOrbit = spot.dataset.orbit;
+      viewer.fieldOfView = spot.dataset.fov;
+    }
     const open = spot.getAttribute("aria-expanded") !== "true";
     for (const other of viewer.querySelectorAll(".hotspot")) other.setAttribute("aria-expanded", "false");
     spot.setAttribute("aria-expanded", String(open));
+  });
+}
+
+// Android without WebXR: Scene Viewer opens the stop's plain AR file (it cannot read the
+// meshopt-compressed levels), when model-viewer itself has no AR mode to offer.
+function sceneViewerLink(viewer) {
+  const link = document.getElementById("scene-viewer-link");
+  if (!link || !/android/i.test(navigator.userAgent)) return;
+  viewer.addEventListener("load", () => {
+    link.hidden = viewer.canActivateAR;
+  });
+}
+
+// The model's real size, in the page's language, when the scan knows its units.
+function sizeView(viewer) {
+  const button = document.getElementById("show-size");
+  const output = document.getElementById("model-size");
+  if (!button || !output) return;
+  const lang = document.documentElement.lang || "en";
+  const length = (metres) => {
+    const small = metres < 1;
+    const format = new Intl.NumberFormat(lang, {
+      style: "unit",
+      unit: small ? "centimeter" : "meter",
+      maximumFractionDigits: small ? 1 : 2,
+    });
+    return format.format(small ? metres * 100 : metres);
+  };
+  button.addEventListener("click", () => {
+    const shown = button.getAttribute("aria-pressed") !== "true";
+    button.setAttribute("aria-pressed", String(shown));
+    output.hidden = !shown;
+    if (!shown || !viewer.loaded) return;
+    const size = viewer.getDimensions();
+    const values = { width: length(size.x), height: length(size.y), depth: length(size.z) };
+    output.textContent = output.dataset.text.replace(/%\((\w+)\)s/g, (_, name) => values[name]);
   });
 }
 
@@ -129,7 +173,7 @@ function firstPaint() {
 // Once the page has loaded and shows its text and decoded poster. Creating a WebGL context
 // any earlier would hold that first paint back: both need the GPU process.
 function afterPaint(callback) {
-  const poster = document.querySelector("figure.viewer > img.poster");
+  const poster = document.querySelector("figure.viewer img.poster");
   const loaded = new Promise((resolve) => {
     if (document.readyState === "complete") resolve();
     else window.addEventListener("load", resolve, { once: true });
@@ -145,6 +189,9 @@ const viewer = figure && figure.querySelector("model-viewer");
 if (viewer) {
   progressive(viewer);
   keepFramed(viewer, JSON.parse(viewer.dataset.framing || "null"));
+  if (viewer.dataset.lightingPreset) applyLighting(viewer, JSON.parse(viewer.dataset.lightingPreset));
+  sizeView(viewer);
+  sceneViewerLink(viewer);
   labelledHotspots(viewer);
   afterPaint(() => {
     if ("WebGLRenderingContext" in window) preload(viewer.dataset.thumb);

@@ -2,6 +2,7 @@
 // poster captured from it), preview that view on a phone's and a desktop's canvas, place
 // hotspots by clicking on the model, and preview the narration as tourists see it.
 import { applyFraming, currentFraming } from "../framing.js";
+import { applyLighting } from "../lighting.js";
 import { post } from "./request.js";
 
 const viewer = document.getElementById("stop-viewer");
@@ -106,6 +107,25 @@ if (viewer) {
   viewer.addEventListener("click", placeHotspot);
   for (const button of document.querySelectorAll("[data-preview]")) {
     button.addEventListener("click", () => previewOn(button.dataset.preview));
+  }
+  // Lighting: previewed live on the viewer; the form keeps it.
+  const lighting = document.getElementById("lighting");
+  const presets = JSON.parse(document.getElementById("lighting-presets").textContent);
+  const showLighting = () => applyLighting(viewer, presets[lighting.value] || null);
+  lighting.addEventListener("change", showLighting);
+  showLighting();
+  // A hotspot's own view: the viewer's camera now.
+  for (const button of document.querySelectorAll(".hotspot-view")) {
+    button.addEventListener("click", async () => {
+      const body = new FormData();
+      for (const [name, value] of Object.entries(cameraNow())) body.set(name, value);
+      try {
+        await post(button.dataset.url, body);
+        say(viewer.dataset.msgHotspotView);
+      } catch (error) {
+        say(error.message);
+      }
+    });
   }
 }
 
