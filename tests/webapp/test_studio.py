@@ -108,6 +108,8 @@ ALLOWED_STATUS = {
     ("studio.stop_audio_delete", "POST"): 404,
     ("studio.stop_camera", "POST"): 404,
     ("studio.stop_delete", "POST"): 302,
+    ("studio.stop_lighting", "POST"): 404,
+    ("studio.hotspot_view", "POST"): 404,
     ("studio.stop_model", "POST"): 404,
     ("studio.stop_move", "POST"): 302,
     ("studio.stop_texts", "POST"): 404,
