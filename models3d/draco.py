@@ -16,6 +16,7 @@ import numpy as np
 
 from models3d.bufferappend import BufferAppender
 from models3d.errors import ModelError
+from models3d.extensions import undeclare_extension
 from models3d.formats.registry import LoadedModel
 from models3d.gltfscene import COMPONENT_DTYPES, TYPE_SIZES
 
@@ -96,11 +97,7 @@ def decode_draco(model: LoadedModel) -> None:
             if DRACO in prim.get("extensions", {}):
                 _decode_primitive(doc, model.binary, appender, prim, f"/meshes/{m}/primitives/{p}")
                 decoded += 1
-    for key in ("extensionsUsed", "extensionsRequired"):
-        if key in doc:
-            doc[key] = [name for name in doc[key] if name != DRACO]
-            if not doc[key]:
-                del doc[key]
+    undeclare_extension(doc, DRACO)
     if decoded:
         model.binary = appender.binary()
         model.compressed = True

@@ -20,6 +20,7 @@ from PIL import Image
 
 from models3d.bufferappend import BufferAppender
 from models3d.errors import ModelError
+from models3d.extensions import undeclare_extension
 from models3d.formats.registry import LoadedModel
 from models3d.nodetools import decode_ktx2_files
 from models3d.options import Limits
@@ -91,11 +92,7 @@ def decode_ktx2_images(model: LoadedModel, workdir: Path, limits: Limits) -> Non
             texture["source"] = ext["source"]
         if "extensions" in texture and not texture["extensions"]:
             del texture["extensions"]
-    for key in ("extensionsUsed", "extensionsRequired"):
-        if key in doc:
-            doc[key] = [name for name in doc[key] if name != BASISU]
-            if not doc[key]:
-                del doc[key]
+    undeclare_extension(doc, BASISU)
     if appender.changed:
         model.binary = appender.binary()
     model.notes.add("ktx2_decoded", {"images": len(needed)})

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from models3d.extensions import undeclare_extension
+
 SPEC_GLOSS = "KHR_materials_pbrSpecularGlossiness"
 DIELECTRIC_SPECULAR = 0.04
 EPSILON = 1e-6
@@ -83,9 +85,5 @@ def convert_spec_gloss(doc: dict[str, Any]) -> int:
         if isinstance(ext, dict):
             mat["pbrMetallicRoughness"] = metal_rough_from_spec_gloss(ext)
         converted += 1
-    for key in ("extensionsUsed", "extensionsRequired"):
-        if key in doc:
-            doc[key] = [e for e in doc[key] if e != SPEC_GLOSS]
-            if not doc[key]:
-                del doc[key]
+    undeclare_extension(doc, SPEC_GLOSS)
     return converted

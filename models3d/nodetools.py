@@ -112,21 +112,26 @@ def run_gltfpack(src: Path, dst: Path, options: list[str]) -> str:
     return out
 
 
-def validate_files(paths: list[Path]) -> list[dict[str, Any]]:
-    """Validate GLB files with the Khronos glTF-Validator; one report dict per file."""
+def _run_script(script: Path, arg: str, paths: list[Path], tool: str) -> list[dict[str, Any]]:
+    """Run one of our Node scripts on ``paths``; its JSON output holds one result per file."""
     if not paths:
         return []
     proc = _run(
-        [node_binary(), *node_flags(), str(VALIDATE_SCRIPT), str(node_modules()), str(MAX_ISSUES)]
+        [node_binary(), *node_flags(), str(script), str(node_modules()), arg]
         + [str(p) for p in paths]
     )
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace")
         if _is_oom(err):
-            raise MemoryError(f"validator ran out of memory: {err[-500:]}")
-        raise ToolError(f"gltf-validator failed: {err[-1000:]}")
-    reports: list[dict[str, Any]] = json.loads(proc.stdout)
-    return reports
+            raise MemoryError(f"{tool} ran out of memory: {err[-500:]}")
+        raise ToolError(f"{tool} failed: {err[-1000:]}")
+    results: list[dict[str, Any]] = json.loads(proc.stdout)
+    return results
+
+
+def validate_files(paths: list[Path]) -> list[dict[str, Any]]:
+    """Validate GLB files with the Khronos glTF-Validator; one report dict per file."""
+    return _run_script(VALIDATE_SCRIPT, str(MAX_ISSUES), paths, "the glTF validator")
 
 
 def validate_document(doc: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -144,16 +149,4 @@ def decode_ktx2_files(paths: list[Path], out_dir: Path) -> list[dict[str, Any]]:
     Writes ``out_dir/<n>.rgba`` for the n-th file; returns ``{width, height, alpha}`` or
     ``{error}`` per file.
     """
-    if not paths:
-        return []
-    proc = _run(
-        [node_binary(), *node_flags(), str(KTX2_SCRIPT), str(node_modules()), str(out_dir)]
-        + [str(p) for p in paths]
-    )
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace")
-        if _is_oom(err):
-            raise MemoryError(f"the KTX2 transcoder ran out of memory: {err[-500:]}")
-        raise ToolError(f"the KTX2 transcoder failed: {err[-1000:]}")
-    results: list[dict[str, Any]] = json.loads(proc.stdout)
-    return results
+    return _run_script(KTX2_SCRIPT, str(out_dir), paths, "the KTX2 transcoder")

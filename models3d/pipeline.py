@@ -24,6 +24,7 @@ from models3d.detect import detect_format
 from models3d.draco import decode_draco
 from models3d.errors import ModelError
 from models3d.formats import LoadContext, LoadedModel, load
+from models3d.formats.meshes import check_counts
 from models3d.glb import read_glb, write_glb, write_glb_file
 from models3d.gltfscene import check_geometry_data, count_geometry, draws_area
 from models3d.ktx2input import decode_ktx2_images
@@ -96,16 +97,7 @@ def _check_contents(model: LoadedModel, limits: Limits, workdir: Path) -> None:
     triangles, vertices = count_geometry(model.doc)
     if triangles == 0:
         raise ModelError("no_geometry", {"reason": "the scene draws no triangles"})
-    if triangles > limits.max_triangles or vertices > limits.max_vertices:
-        raise ModelError(
-            "model_too_large",
-            {
-                "triangles": triangles,
-                "vertices": vertices,
-                "max_triangles": limits.max_triangles,
-                "max_vertices": limits.max_vertices,
-            },
-        )
+    check_counts(triangles, vertices, limits)
     decode_ktx2_images(model, workdir, limits)
     for i in range(len(model.doc.get("images", []))):
         if "bufferView" not in model.doc["images"][i]:

@@ -23,6 +23,7 @@ from typing import Any
 
 from PIL import Image
 
+from models3d.extensions import undeclare_extension
 from models3d.textures import (
     check_image,
     decode_image,
@@ -142,11 +143,7 @@ def _drop_webp_extension(doc: dict[str, Any]) -> None:
             tex["source"] = webp["source"]
         if "extensions" in tex and not ext:
             del tex["extensions"]
-    for key in ("extensionsUsed", "extensionsRequired"):
-        if key in doc:
-            doc[key] = [e for e in doc[key] if e != "EXT_texture_webp"]
-            if not doc[key]:
-                del doc[key]
+    undeclare_extension(doc, "EXT_texture_webp")
 
 
 def with_images(

@@ -102,16 +102,7 @@ def resolve_uri(uri: str, base_dir: Path | None) -> Resource:
     rel = _check_relative(unquote(uri), uri)
     if base_dir is None:
         raise ModelError("missing_resource", {"uri": uri[:200]})
-    root = base_dir.resolve()
-    candidate = root / rel
-    if candidate.is_symlink():
-        raise ModelError("unsafe_path", {"uri": uri[:200], "reason": "symbolic link"})
-    resolved = candidate.resolve()
-    if not resolved.is_relative_to(root):
-        raise ModelError("unsafe_path", {"uri": uri[:200]})
-    if not resolved.is_file():
-        raise ModelError("missing_resource", {"uri": uri[:200]})
-    return Resource(path=resolved)
+    return Resource(path=_file_inside(base_dir, rel, uri))
 
 
 def read_resource(uri: str, base_dir: Path | None, max_bytes: int) -> bytes:
@@ -140,13 +131,19 @@ def resolve_local_name(name: str, base_dir: Path | None) -> Path | None:
     rel = _check_relative(name, name)
     if base_dir is None:
         return None
+    return _file_inside(base_dir, rel, name)
+
+
+def _file_inside(base_dir: Path, rel: str, uri: str) -> Path:
+    """The existing file ``rel`` inside ``base_dir``, reached without symbolic links or
+    ``..``; ``unsafe_path`` or ``missing_resource`` (naming ``uri``) otherwise."""
     root = base_dir.resolve()
     candidate = root / rel
     if candidate.is_symlink():
-        raise ModelError("unsafe_path", {"uri": name[:200], "reason": "symbolic link"})
+        raise ModelError("unsafe_path", {"uri": uri[:200], "reason": "symbolic link"})
     resolved = candidate.resolve()
     if not resolved.is_relative_to(root):
-        raise ModelError("unsafe_path", {"uri": name[:200]})
+        raise ModelError("unsafe_path", {"uri": uri[:200]})
     if not resolved.is_file():
-        raise ModelError("missing_resource", {"uri": name[:200]})
+        raise ModelError("missing_resource", {"uri": uri[:200]})
     return resolved

@@ -261,27 +261,31 @@ def _run_with_retries(queue: JobQueue, asset_id: int) -> int:
     return retries
 
 
+@pytest.mark.parametrize(
+    ("failures", "retries", "status", "error_code"),
+    [
+        (2, 2, AssetStatus.READY, None),  # the store comes back: the third try succeeds
+        (99, RETRIES, AssetStatus.FAILED, "processing_failed"),  # it never does: give up
+    ],
+)
 def test_job_retries_transient_store_errors(
-    app: Any, db: Any, store: BlobStore, settings: IngestSettings, testdata: Path
+    app: Any,
+    db: Any,
+    store: BlobStore,
+    settings: IngestSettings,
+    testdata: Path,
+    failures: int,
+    retries: int,
+    status: AssetStatus,
+    error_code: str | None,
 ) -> None:
     asset = _upload(db, store, (testdata / "Duck.glb").read_bytes(), "Duck.glb")
-    flaky = IngestSettings(settings.sessions, FlakyStore(store, failures=2), settings.limits)  # type: ignore[arg-type]
+    flaky = IngestSettings(settings.sessions, FlakyStore(store, failures), settings.limits)  # type: ignore[arg-type]
     queue = make_queue({**app.config, "JOBS": "immediate"}, flaky)
-    assert _run_with_retries(queue, asset.id) == 2
+    assert _run_with_retries(queue, asset.id) == retries
     db.refresh(asset)
-    assert asset.status == AssetStatus.READY
-
-
-def test_job_gives_up_after_retries(
-    app: Any, db: Any, store: BlobStore, settings: IngestSettings, testdata: Path
-) -> None:
-    asset = _upload(db, store, (testdata / "Duck.glb").read_bytes(), "Duck.glb")
-    flaky = IngestSettings(settings.sessions, FlakyStore(store, failures=99), settings.limits)  # type: ignore[arg-type]
-    queue = make_queue({**app.config, "JOBS": "immediate"}, flaky)
-    assert _run_with_retries(queue, asset.id) == RETRIES
-    db.refresh(asset)
-    assert (asset.status, asset.error_code) == (AssetStatus.FAILED, "processing_failed")
-    assert asset.levels == {}
+    assert (asset.status, asset.error_code) == (status, error_code)
+    assert sorted(asset.levels) == (sorted(models3d.LEVELS) if status == AssetStatus.READY else [])
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "redis"])
