@@ -126,6 +126,14 @@ def _sentences() -> dict[str, str]:
         "missing_blob": _("The bundle lacks a file its tour needs."),
         "blob_mismatch": _("A file in the bundle does not match its content hash."),
         **_image_sentences(),
+        **_scale_sentences(),
+    }
+
+
+def _scale_sentences() -> dict[str, str]:
+    """The catalogue's paging and the limits on text lengths."""
+    return {
+        "invalid_page": _("Ask for a page by its number, from 1 (for example ?page=2)."),
     }
 
 

@@ -9,13 +9,13 @@ from flask import abort, g, render_template, request, url_for
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from tours.catalogue import (
-    TourView,
-    published_tour,
-    published_tours,
-    search_tours,
-    tour_languages,
-    tour_sites,
+from tours.catalogue import TourView, published_tour, published_tours
+from tours.listing import (
+    Criteria,
+    catalogue_languages,
+    catalogue_page,
+    catalogue_sites,
+    catalogue_total,
 )
 from webapp.extensions import db
 from webapp.i18n import visitor_languages
@@ -61,26 +61,42 @@ def _links() -> dict[str, Any]:
     return {"tour_url": tour_url}
 
 
+def page_number() -> int:
+    """The page the visitor asked for (``?page=``, from 1); a 404 for anything else."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        abort(404)
+    return int(raw)
+
+
 @bp.get("/")
 def catalogue() -> str:
-    tours = published_tours(db.session, g.lang, visitor_languages())
     query = request.args.get("q", "").strip()[:100]
-    languages = tour_languages(tours)
+    languages = catalogue_languages(db.session)
     language = request.args.get("language", "")
     language = language if language in languages else ""
-    sites = tour_sites(tours)
+    sites = catalogue_sites(db.session, g.lang, visitor_languages())
     site = request.args.get("site", "")
     site = site if site in dict(sites) else ""
+    criteria = Criteria(query, language, site)
+    page = catalogue_page(
+        db.session, g.lang, criteria, page_number(), preferences=visitor_languages()
+    )
+    if page.number > page.pages:
+        abort(404)
+    searched = bool(query or language or site)
     return render_template(
         "public/catalogue.html",
-        tours=search_tours(tours, query, language, site),
-        total=len(tours),
+        tours=page.cards,
+        page=page,
+        page_args={k: v for k, v in {"q": query, "language": language, "site": site}.items() if v},
+        total=catalogue_total(db.session) if searched else page.total,
         query=query,
         tour_languages=languages,
         language=language,
         sites=sites,
         site=site,
-        searched=bool(query or language or site),
+        searched=searched,
     )
 
 
