@@ -99,9 +99,7 @@ def test_filters_by_language_and_site(db: Any, tours: dict[str, Tour]) -> None:
 
 
 @pytest.mark.backends
-def test_cards_are_in_the_visitors_language_with_fallback(
-    db: Any, tours: dict[str, Tour]
-) -> None:
+def test_cards_are_in_the_visitors_language_with_fallback(db: Any, tours: dict[str, Tour]) -> None:
     cards = {card.slug: card for card in catalogue_page(db, "fr").cards}
     assert cards["thien-mu"].title.text == "La pagode de la Dame céleste"
     assert not cards["thien-mu"].fell_back

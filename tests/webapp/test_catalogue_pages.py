@@ -49,9 +49,7 @@ def test_catalogue_pages_link_to_each_other(client: Any, many_tours: int) -> Non
 
 @pytest.mark.backends
 @pytest.mark.parametrize("page", ["3", "0", "-1", "two", "9999999999"])
-def test_catalogue_page_out_of_range_is_not_found(
-    client: Any, many_tours: int, page: str
-) -> None:
+def test_catalogue_page_out_of_range_is_not_found(client: Any, many_tours: int, page: str) -> None:
     assert client.get(f"/en/?page={page}").status_code == 404
 
 
