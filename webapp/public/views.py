@@ -9,13 +9,14 @@ from flask import abort, g, render_template, request, url_for
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from tours.catalogue import TourView, published_tour, published_tours
+from tours.catalogue import TourView, published_tour
 from tours.listing import (
     Criteria,
     catalogue_languages,
     catalogue_page,
     catalogue_sites,
     catalogue_total,
+    tours_at_site,
 )
 from webapp.extensions import db
 from webapp.i18n import visitor_languages
@@ -23,6 +24,7 @@ from webapp.public import bp
 from webapp.public.links import public_url
 
 TEXT_MODE = "text"
+OTHERS = 12  # other tours at the same site shown at the end of a tour
 
 
 def tour_or_404(slug: str) -> TourView:
@@ -127,11 +129,8 @@ def stop(slug: str, number: int) -> str:
 def end(slug: str) -> str:
     """The end of a tour: what was seen, the way back, other tours at the site, sharing."""
     tour = tour_or_404(slug)
-    others = [
-        other
-        for other in published_tours(db.session, g.lang, visitor_languages())
-        if other.slug != tour.slug and tour.site_key and other.site_key == tour.site_key
-    ]
+    at_site = tours_at_site(db.session, tour.site_key, g.lang, visitor_languages(), OTHERS + 1)
+    others = [other for other in at_site if other.slug != tour.slug][:OTHERS]
     return render_template(
         "public/end.html",
         tour=tour,
