@@ -291,14 +291,3 @@ def search_tours(
         and (not language or any(_same_language(tag, language) for tag in tour.locales))
         and (not site or tour.site_key == fold(site))
     ]
-
-
-def tour_sites(tours: list[TourView]) -> list[tuple[str, str]]:
-    """The sites of ``tours`` as (key, name in the visitor's language), sorted by name."""
-    sites = {tour.site_key: tour.site_name.text for tour in tours if tour.site_key}
-    return sorted(sites.items(), key=lambda item: fold(item[1]))
-
-
-def tour_languages(tours: list[TourView]) -> list[str]:
-    """Every language some tour is written in, sorted."""
-    return sorted({tag for tour in tours for tag in tour.locales})
