@@ -195,3 +195,26 @@ def test_migration_prepares_tours_published_before_it(tmp_path: Any) -> None:
     engine.dispose()
     assert [tuple(row) for row in rows] == [("dai-noi", "hue", "dai noi hue dai-noi")]
     assert [tuple(row) for row in languages] == [("vi",)]
+
+
+@pytest.mark.backends
+def test_postgres_searches_through_the_trigram_index(
+    db: Any, tours: dict[str, Tour], backend: str
+) -> None:
+    """The query the catalogue sends can use the pg_trgm index (SQLite has none to use)."""
+    from sqlalchemy import func, text
+
+    from tours.listing import _conditions
+
+    query = select(func.count()).select_from(CatalogueEntry).where(*_conditions(Criteria("hue")))
+    if backend != "postgres-s3":
+        sql = db.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'ix_catalogue_entries_search_trgm'")
+        ).scalar_one()
+        assert sql.endswith("WHERE 0")  # an empty partial index: LIKE '%x%' cannot use one
+        return
+    db.execute(text("SET LOCAL enable_seqscan = off"))
+    compiled = query.compile(db.get_bind(), compile_kwargs={"literal_binds": True})
+    plan = "\n".join(row[0] for row in db.execute(text(f"EXPLAIN {compiled}")))
+    db.rollback()
+    assert "ix_catalogue_entries_search_trgm" in plan, plan
