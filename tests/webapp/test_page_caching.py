@@ -126,3 +126,16 @@ def test_signed_in_studio_pages_are_never_stored(curator: Any, published_tour: A
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     assert "ETag" not in response.headers
+
+
+@pytest.mark.backends
+def test_stop_pages_vary_on_save_data(visitor: Any, published_tour: Any) -> None:
+    full = visitor.get("/en/tours/citadel/1")
+    light = visitor.get("/en/tours/citadel/1", headers={"Save-Data": "on"})
+    assert "Save-Data" in full.headers["Vary"] and "Save-Data" in light.headers["Vary"]
+    assert full.headers["ETag"] != light.headers["ETag"]
+    assert full.data != light.data
+    stale = visitor.get(
+        "/en/tours/citadel/1", headers={"Save-Data": "on", "If-None-Match": full.headers["ETag"]}
+    )
+    assert stale.status_code == 200

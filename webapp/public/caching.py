@@ -2,7 +2,8 @@
 
 A page's ``ETag`` names everything it is made from: the set of published revisions (see
 :func:`tours.listing.catalogue_version`), this release of the app (templates, catalogs,
-static files, settings), the address with its query, and the visitor's languages. So a
+static files, settings), the address with its query, the visitor's languages and, for
+stop pages, ``Save-Data``. So a
 conditional request is answered with 304 before anything is rendered, and publishing or
 taking down a tour changes every ETag at once. Pages say ``Cache-Control: public`` with a
 short ``s-maxage`` and a ``stale-while-revalidate`` window for shared caches, and
@@ -24,6 +25,8 @@ from webapp.i18n import visitor_languages
 
 # The pages made only from published tours and the release: cached and revalidated.
 CACHED_ENDPOINTS = frozenset({"public.catalogue", "public.tour", "public.stop", "public.end"})
+# Pages whose content follows the browser's Save-Data header.
+SAVE_DATA_ENDPOINTS = frozenset({"public.stop"})
 STUDIO_CACHE_CONTROL = "no-store"
 _SECRET_WORDS = ("SECRET", "PASSWORD", "KEY", "TOKEN", "CREDENTIAL")
 
@@ -58,6 +61,11 @@ def release_token(app: Flask) -> str:
     return digest.hexdigest()[:16]
 
 
+def save_data_asked() -> str:
+    """``on`` when the browser asks for lighter pages (``Save-Data``); stop pages differ."""
+    return "on" if request.headers.get("Save-Data", "").strip().lower() == "on" else ""
+
+
 def page_etag() -> str:
     """The ETag of the page being asked for (a weak one: compressed or not, same page)."""
     parts = [
@@ -66,6 +74,7 @@ def page_etag() -> str:
         request.url,
         g.get("lang", ""),
         ",".join(visitor_languages()),
+        save_data_asked(),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
@@ -101,6 +110,8 @@ def _mark_cacheable(response: Response) -> Response:
     if etag is None or response.status_code not in {200, 304}:
         return response
     response.set_etag(etag, weak=True)
+    if request.endpoint in SAVE_DATA_ENDPOINTS:
+        response.vary.add("Save-Data")
     if "Set-Cookie" in response.headers:
         response.headers["Cache-Control"] = "private, no-cache"
     else:

@@ -21,6 +21,7 @@ from tours.listing import (
 from webapp.extensions import db
 from webapp.i18n import visitor_languages
 from webapp.public import bp
+from webapp.public.caching import save_data_asked
 from webapp.public.links import public_url
 
 TEXT_MODE = "text"
@@ -114,7 +115,7 @@ def stop(slug: str, number: int) -> str:
     tour = tour_or_404(slug)
     if not 1 <= number <= len(tour.stops):
         abort(404)
-    save_data = request.headers.get("Save-Data", "").strip().lower() == "on"
+    save_data = save_data_asked() == "on"
     return render_template(
         "public/stop.html",
         tour=tour,
