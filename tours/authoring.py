@@ -18,6 +18,7 @@ from models3d.camera import LIGHTING, check_framing
 from tours.errors import CodedError
 from tours.locales import is_language_tag, normalize_tag
 from tours.models import Hotspot, HotspotText, ModelAsset, Stop, StopText, Tour, TourText
+from tours.textlimits import TextTooLong, check_text
 
 LIGHTING_PRESETS: dict[str, dict[str, Any]] = LIGHTING  # the presets a stop may use
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -32,6 +33,14 @@ _FOV = re.compile(rf"^{_NUMBER}(?:deg|rad)$")
 
 class AuthoringError(CodedError):
     """A change the studio cannot make; ``detail`` says where."""
+
+
+def _fits(field: str, text: str) -> str:
+    """``text`` if it is within the length limit of ``field`` (see :mod:`tours.textlimits`)."""
+    try:
+        return check_text(field, text)
+    except TextTooLong as error:
+        raise AuthoringError(error.code, error.message, error.detail) from None
 
 
 def list_tours(session: Session) -> list[Tour]:
@@ -81,7 +90,7 @@ def create_tour(session: Session, slug: str, default_locale: str, title: str) ->
     if not title.strip():
         raise AuthoringError("missing_title", "Give the tour a title.")
     tour = Tour(slug=slug, default_locale=locale)
-    tour.texts = [TourText(locale=locale, title=title.strip()[:200])]
+    tour.texts = [TourText(locale=locale, title=_fits("title", title.strip()))]
     session.add(tour)
     session.commit()
     return tour
@@ -127,8 +136,10 @@ def save_tour_text(
     session: Session, tour: Tour, locale: str, title: str, summary: str, site_name: str
 ) -> None:
     """Set the tour's title, summary and site name in one language."""
+    texts = (_fits("title", title.strip()), _fits("summary", summary.strip()))
+    site = _fits("site_name", site_name.strip())
     row = _text_row(tour.texts, TourText, language_tag(locale))
-    row.title, row.summary, row.site_name = title.strip()[:200], summary.strip(), site_name[:200]
+    row.title, row.summary, row.site_name = *texts, site
     session.commit()
 
 
@@ -189,8 +200,10 @@ def save_stop_text(
     session: Session, stop: Stop, locale: str, title: str, narration: str, model_alt: str
 ) -> None:
     """Set a stop's title, narration (Markdown) and model description in one language."""
+    texts = (_fits("title", title.strip()), _fits("narration", narration))
+    alt = _fits("model_alt", model_alt)
     row = _text_row(stop.texts, StopText, language_tag(locale))
-    row.title, row.narration, row.model_alt = title.strip()[:200], narration, model_alt[:500]
+    row.title, row.narration, row.model_alt = *texts, alt
     session.commit()
 
 
@@ -273,8 +286,9 @@ def save_hotspot_text(
     session: Session, hotspot: Hotspot, locale: str, label: str, body: str
 ) -> None:
     """Set a hotspot's label and text in one language."""
+    texts = (_fits("label", label.strip()), _fits("body", body.strip()))
     row = _text_row(hotspot.texts, HotspotText, language_tag(locale))
-    row.label, row.body = label.strip()[:120], body.strip()
+    row.label, row.body = texts
     session.commit()
 
 

@@ -42,6 +42,7 @@ from tours.models import (
     TourText,
 )
 from tours.rights import RightsError, rights_from_document
+from tours.textlimits import TextTooLong, check_document_texts
 
 FORMAT = "heritour.bundle"
 VERSION = 1
@@ -171,7 +172,11 @@ def _read_manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str,
 
 def check_manifest(manifest: Any) -> dict[str, Any]:
     """``manifest`` if it is a valid ``bundle.json``; else ``schema_invalid`` at the first
-    problem."""
+    problem. A text over its length limit gets that limit's own code (``<field>_too_long``)."""
+    try:
+        check_document_texts(manifest.get("tour") if isinstance(manifest, dict) else None)
+    except TextTooLong as error:
+        raise _fail(error.code, error.message, **error.detail) from None
     validator = jsonschema.Draft202012Validator(bundle_schema())
     problems = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))
     if problems:

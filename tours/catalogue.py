@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,8 @@ LEVEL_ORDER = ("thumb", "low", "medium", "high")
 WORDS_PER_MINUTE = 150
 CJK_CHARACTERS_PER_MINUTE = 260
 LOOKING_SECONDS_PER_STOP = 60
+# How many presented tours (a revision in one language) a web process keeps.
+VIEWS_KEPT = 256
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -309,12 +313,67 @@ def published_document(session: Session, slug: str) -> tuple[dict[str, Any], int
     return (revision.document, revision.number) if revision else None
 
 
+class PresentedTours:
+    """Tours already presented (narration rendered), by revision and language; the newest
+    ``size`` are kept. A revision never changes, so an entry never goes stale: publishing
+    makes a new revision, hence a new key."""
+
+    def __init__(self, size: int = VIEWS_KEPT) -> None:
+        self._size = size
+        self._views: OrderedDict[tuple[int, str, str, tuple[str, ...]], TourView] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(
+        self, key: tuple[int, str, str, tuple[str, ...]], make: Callable[[], TourView]
+    ) -> TourView:
+        """The view under ``key``, made by ``make`` the first time."""
+        with self._lock:
+            view = self._views.get(key)
+            if view is not None:
+                self._views.move_to_end(key)
+                return view
+        view = make()
+        with self._lock:
+            self._views[key] = view
+            while len(self._views) > self._size:
+                self._views.popitem(last=False)
+        return view
+
+    def clear(self) -> None:
+        with self._lock:
+            self._views.clear()
+
+
+PRESENTED = PresentedTours()
+
+
 def published_tour(
     session: Session, slug: str, lang: str, preferences: Sequence[str] = ()
 ) -> TourView | None:
-    """The published tour ``slug`` in ``lang``, or None when there is none."""
-    found = published_document(session, slug)
-    return tour_view(found[0], found[1], lang, preferences) if found else None
+    """The published tour ``slug`` in ``lang``, or None when there is none.
+
+    Presenting a tour renders its narration, so a web process does it once per revision,
+    language and fallback preferences (see :class:`PresentedTours`)."""
+    found = session.execute(
+        select(TourRevision.id, TourRevision.number, TourRevision.published_at)
+        .join(
+            Tour,
+            (Tour.id == TourRevision.tour_id) & (Tour.published_number == TourRevision.number),
+        )
+        .where(Tour.slug == slug)
+    ).first()
+    if found is None:
+        return None
+    revision_id, number, published_at = found
+
+    def make() -> TourView:
+        revision = session.get(TourRevision, revision_id)
+        assert revision is not None
+        return tour_view(revision.document, number, lang, preferences)
+
+    # The time too, so that a database rebuilt with the same ids is never mistaken for the old.
+    key = (revision_id, f"{slug} {published_at.isoformat()}", lang, tuple(preferences))
+    return PRESENTED.get(key, make)
 
 
 def _matches(tour: TourView, words: list[str]) -> bool:
@@ -338,14 +397,3 @@ def search_tours(
         and (not language or any(_same_language(tag, language) for tag in tour.locales))
         and (not site or tour.site_key == fold(site))
     ]
-
-
-def tour_sites(tours: list[TourView]) -> list[tuple[str, str]]:
-    """The sites of ``tours`` as (key, name in the visitor's language), sorted by name."""
-    sites = {tour.site_key: tour.site_name.text for tour in tours if tour.site_key}
-    return sorted(sites.items(), key=lambda item: fold(item[1]))
-
-
-def tour_languages(tours: list[TourView]) -> list[str]:
-    """Every language some tour is written in, sorted."""
-    return sorted({tag for tour in tours for tag in tour.locales})

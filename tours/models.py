@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tours.db import Base, utcnow
@@ -256,3 +256,53 @@ class TourRevision(Base):
     number: Mapped[int]
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CatalogueEntry(Base):
+    """What the catalogue shows of one published tour, prepared when it is published.
+
+    ``search_text`` holds the tour's titles, summaries and site names in every language, and
+    its slug, folded (case and accents removed, see :func:`tours.listing.fold`), so that a
+    search is a ``LIKE`` per word in the database; PostgreSQL has a trigram index for it.
+    ``card`` holds the texts and figures a catalogue card needs, so that listing never loads
+    a whole tour document. The row goes when the tour is taken down (see tours.publishing).
+    """
+
+    __tablename__ = "catalogue_entries"
+    __table_args__ = (
+        # PostgreSQL answers ``LIKE '%word%'`` from a trigram index. SQLite cannot use an
+        # index for such a pattern, so there the index is an empty partial one.
+        Index(
+            "ix_catalogue_entries_search_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+            sqlite_where=false(),
+        ),
+        Index("ix_catalogue_entries_published", "published_at", "tour_id"),
+    )
+
+    tour_id: Mapped[int] = mapped_column(
+        ForeignKey("tours.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("tour_revisions.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(80))
+    published_at: Mapped[datetime]
+    site_key: Mapped[str] = mapped_column(String(200), index=True, default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    card: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CatalogueLanguage(Base):
+    """A language a published tour is written in, for the catalogue's language filter."""
+
+    __tablename__ = "catalogue_languages"
+
+    tour_id: Mapped[int] = mapped_column(
+        ForeignKey("catalogue_entries.tour_id", ondelete="CASCADE"), primary_key=True
+    )
+    locale: Mapped[str] = mapped_column(String(35), primary_key=True)
+    # The primary language subtag (``en`` for ``en-GB``): the filter matches on it.
+    language: Mapped[str] = mapped_column(String(8), index=True)

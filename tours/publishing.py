@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tours.document import tour_document
 from tours.images import missing_alt_texts
+from tours.listing import index_tour, unindex_tour
 from tours.models import AssetStatus, Tour, TourRevision
 
 
@@ -58,6 +59,8 @@ def publish_tour(session: Session, tour: Tour) -> TourRevision:
     revision = TourRevision(tour_id=tour.id, number=(last or 0) + 1, document=tour_document(tour))
     session.add(revision)
     tour.published_number = revision.number
+    session.flush()
+    index_tour(session, tour, revision)
     session.commit()
     return revision
 
@@ -65,4 +68,5 @@ def publish_tour(session: Session, tour: Tour) -> TourRevision:
 def unpublish_tour(session: Session, tour: Tour) -> None:
     """Take the tour down; its revisions are kept."""
     tour.published_number = None
+    unindex_tour(session, tour)
     session.commit()

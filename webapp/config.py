@@ -62,6 +62,12 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "MAX_IMAGE_MB": (20, int),
     "MAX_IMAGE_PIXELS": (40_000_000, int),
     "MAX_IMAGE_SIDE": (12_000, int),
+    # Caching of public pages (seconds): browsers revalidate after PAGE_MAX_AGE, shared
+    # caches (a proxy, a CDN) keep a page PAGE_SHARED_MAX_AGE and may then serve it for
+    # PAGE_STALE_WHILE_REVALIDATE more while they fetch the new one.
+    "PAGE_MAX_AGE": (0, int),
+    "PAGE_SHARED_MAX_AGE": (10, int),
+    "PAGE_STALE_WHILE_REVALIDATE": (60, int),
 }
 
 

@@ -21,6 +21,7 @@ from tours.library import model_status
 from tours.models import ModelAsset
 from tours.publishing import Problem
 from tours.stopmedia import MAX_CAPTIONS_BYTES
+from tours.textlimits import limit
 from webapp.config import MB
 from webapp.i18n import language_name
 
@@ -129,6 +130,37 @@ def _sentences() -> dict[str, str]:
         "blob_mismatch": _("A file in the bundle does not match its content hash."),
         **_image_sentences(),
         **_rights_sentences(),
+        **_scale_sentences(),
+    }
+
+
+def _scale_sentences() -> dict[str, str]:
+    """The catalogue's paging and the limits on text lengths."""
+    return {
+        "invalid_page": _("Ask for a page by its number, from 1 (for example ?page=2)."),
+        "title_too_long": _(
+            "The title is too long: at most %(count)d characters.", count=limit("title")
+        ),
+        "summary_too_long": _(
+            "The summary is too long: at most %(count)d characters.", count=limit("summary")
+        ),
+        "site_name_too_long": _(
+            "The site name is too long: at most %(count)d characters.", count=limit("site_name")
+        ),
+        "stop_narration_too_long": _(
+            "The narration is too long: at most %(count)d characters. Split it over several stops.",
+            count=limit("narration"),
+        ),
+        "model_alt_too_long": _(
+            "The model description is too long: at most %(count)d characters.",
+            count=limit("model_alt"),
+        ),
+        "hotspot_label_too_long": _(
+            "The hotspot's label is too long: at most %(count)d characters.", count=limit("label")
+        ),
+        "hotspot_text_too_long": _(
+            "The hotspot's text is too long: at most %(count)d characters.", count=limit("body")
+        ),
     }
 
 

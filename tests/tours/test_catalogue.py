@@ -98,3 +98,36 @@ def test_offline_keys_are_poster_thumb_low_audio_and_captions() -> None:
         "captions/c.vtt",
     ]
     assert view.site_key == "hue"
+
+
+@pytest.mark.backends
+def test_a_revision_is_presented_once_per_language(
+    db: Any, published_tour: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Narration is rendered once per revision and language, and publishing shows at once."""
+    import tours.catalogue as catalogue
+    from tours.publishing import publish_tour
+
+    rendered: list[str] = []
+    original = catalogue.render_narration
+
+    def counting(markdown: str, images: Any) -> str:
+        rendered.append(markdown)
+        return original(markdown, images)
+
+    monkeypatch.setattr(catalogue, "render_narration", counting)
+    first = catalogue.published_tour(db, "citadel", "en")
+    assert first is not None and rendered
+    count = len(rendered)
+    assert catalogue.published_tour(db, "citadel", "en") is first
+    assert len(rendered) == count
+    french = catalogue.published_tour(db, "citadel", "fr", ["en"])
+    assert french is not first and len(rendered) == 2 * count
+    english = next(text for text in published_tour.stops[0].texts if text.locale == "en")
+    english.narration = "A new narration."
+    db.commit()
+    assert catalogue.published_tour(db, "citadel", "en") is first  # the draft changed only
+    publish_tour(db, published_tour)
+    fresh = catalogue.published_tour(db, "citadel", "en")
+    assert fresh is not None and fresh.revision == 2
+    assert fresh.stops[0].narration_html == "<p>A new narration.</p>\n"

@@ -49,7 +49,13 @@ def test_api_lists_and_returns_tours(client: Any, published_tour: Any) -> None:
                 "rights": None,
                 "url": "/api/v1/tours/citadel",
             }
-        ]
+        ],
+        "page": 1,
+        "per_page": 50,
+        "pages": 1,
+        "total": 1,
+        "next": None,
+        "previous": None,
     }
     tour = client.get("/api/v1/tours/citadel").json
     assert tour["revision"] == 1

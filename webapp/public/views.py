@@ -9,20 +9,23 @@ from flask import abort, g, render_template, request, url_for
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from tours.catalogue import (
-    TourView,
-    published_tour,
-    published_tours,
-    search_tours,
-    tour_languages,
-    tour_sites,
+from tours.catalogue import TourView, published_tour
+from tours.listing import (
+    Criteria,
+    catalogue_languages,
+    catalogue_page,
+    catalogue_sites,
+    catalogue_total,
+    tours_at_site,
 )
 from webapp.extensions import db
 from webapp.i18n import visitor_languages
 from webapp.public import bp
+from webapp.public.caching import save_data_asked
 from webapp.public.links import public_url
 
 TEXT_MODE = "text"
+OTHERS = 12  # other tours at the same site shown at the end of a tour
 
 
 def tour_or_404(slug: str) -> TourView:
@@ -61,26 +64,42 @@ def _links() -> dict[str, Any]:
     return {"tour_url": tour_url}
 
 
+def page_number() -> int:
+    """The page the visitor asked for (``?page=``, from 1); a 404 for anything else."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        abort(404)
+    return int(raw)
+
+
 @bp.get("/")
 def catalogue() -> str:
-    tours = published_tours(db.session, g.lang, visitor_languages())
     query = request.args.get("q", "").strip()[:100]
-    languages = tour_languages(tours)
+    languages = catalogue_languages(db.session)
     language = request.args.get("language", "")
     language = language if language in languages else ""
-    sites = tour_sites(tours)
+    sites = catalogue_sites(db.session, g.lang, visitor_languages())
     site = request.args.get("site", "")
     site = site if site in dict(sites) else ""
+    criteria = Criteria(query, language, site)
+    page = catalogue_page(
+        db.session, g.lang, criteria, page_number(), preferences=visitor_languages()
+    )
+    if page.number > page.pages:
+        abort(404)
+    searched = bool(query or language or site)
     return render_template(
         "public/catalogue.html",
-        tours=search_tours(tours, query, language, site),
-        total=len(tours),
+        tours=page.cards,
+        page=page,
+        page_args={k: v for k, v in {"q": query, "language": language, "site": site}.items() if v},
+        total=catalogue_total(db.session) if searched else page.total,
         query=query,
         tour_languages=languages,
         language=language,
         sites=sites,
         site=site,
-        searched=bool(query or language or site),
+        searched=searched,
     )
 
 
@@ -96,7 +115,7 @@ def stop(slug: str, number: int) -> str:
     tour = tour_or_404(slug)
     if not 1 <= number <= len(tour.stops):
         abort(404)
-    save_data = request.headers.get("Save-Data", "").strip().lower() == "on"
+    save_data = save_data_asked() == "on"
     return render_template(
         "public/stop.html",
         tour=tour,
@@ -111,11 +130,8 @@ def stop(slug: str, number: int) -> str:
 def end(slug: str) -> str:
     """The end of a tour: what was seen, the way back, other tours at the site, sharing."""
     tour = tour_or_404(slug)
-    others = [
-        other
-        for other in published_tours(db.session, g.lang, visitor_languages())
-        if other.slug != tour.slug and tour.site_key and other.site_key == tour.site_key
-    ]
+    at_site = tours_at_site(db.session, tour.site_key, g.lang, visitor_languages(), OTHERS + 1)
+    others = [other for other in at_site if other.slug != tour.slug][:OTHERS]
     return render_template(
         "public/end.html",
         tour=tour,

@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from flask import Blueprint, Flask, abort
 
+from tours.textlimits import TEXT_LIMITS, limit
 from webapp.extensions import db
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
@@ -26,6 +27,8 @@ def init_app(app: Flask) -> None:
 
     security.init_security(app)
     app.register_blueprint(bp)
+    # The editor's fields carry the same length limits the services check (maxlength).
+    app.jinja_env.globals["text_limits"] = {field: limit(field) for field in TEXT_LIMITS}
 
 
 from webapp.studio import (  # noqa: E402, F401
