@@ -279,6 +279,20 @@ def test_what_the_curator_frames_stays_in_view_on_every_screen(
             page.wait_for_function(POSTER_HIDDEN, timeout=60_000)
             poster, frame = _poster_against_frame(page)
             assert poster == pytest.approx(frame, abs=0.02)  # within 2% of the canvas
+            # AR apps get the level without meshopt compression (the stored levels have it)
+            from urllib.parse import parse_qs, urlsplit
+
+            from models3d.glb import glb_json
+
+            intent = page.locator("#scene-viewer-link").get_attribute("href") or ""
+            ar_file = parse_qs(urlsplit(intent.split("#")[0]).query)["file"][0]
+            medium = page.evaluate("document.querySelector('model-viewer').dataset.medium")
+            used = [
+                glb_json(page.request.get(url).body()).get("extensionsUsed", [])
+                for url in (medium, ar_file)
+            ]
+            assert "EXT_meshopt_compression" in used[0]
+            assert "EXT_meshopt_compression" not in used[1]
     # a phone in portrait steps back to show the width a laptop showed
     assert seen["phone"]["radius"] > 1.3 * curator["radius"]
     assert seen["phone"]["radius"] == pytest.approx(preview["radius"], rel=0.02)
