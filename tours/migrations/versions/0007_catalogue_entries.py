@@ -1,7 +1,7 @@
 """catalogue entries: published tours prepared for listing and search in the database
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-05 08:05:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from tours.listing import entry_fields, primary_language
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
