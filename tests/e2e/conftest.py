@@ -79,6 +79,50 @@ def e2e_app() -> Callable[..., Any]:
     return _e2e_app
 
 
+CURATOR_PASSWORD = "a long enough password"
+
+
+@contextmanager
+def _curator_studio(
+    root: Path, email: str, seed: Callable[[Any], Any] | None = None, **settings: Any
+) -> Iterator[tuple[str, Any]]:
+    """Serve an app (``settings`` as for ``_e2e_app``) with one curator, ``email`` with
+    ``CURATOR_PASSWORD``; ``seed(session)``, if given, adds data first. Yields the URL and
+    what ``seed`` returned."""
+    from tours.accounts import create_user
+    from webapp.extensions import db
+
+    app = _e2e_app(root, **settings)
+    with app.app_context():
+        migrate(db.engine)
+        create_user(db.session, email, CURATOR_PASSWORD, "curator")
+        seeded = seed(db.session) if seed is not None else None
+    with serving(app) as url:
+        yield url, seeded
+
+
+@pytest.fixture(scope="session")
+def curator_studio() -> Callable[..., Any]:
+    """``with curator_studio(root, email, seed=None, **settings) as (url, seeded)``: a served
+    studio with one curator (a fixture because test modules cannot import this file)."""
+    return _curator_studio
+
+
+def _sign_in_curator(page: Any, email: str) -> None:
+    """Sign ``page`` in through the studio's login form as ``email``."""
+    page.goto("/studio/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(CURATOR_PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/studio/")
+
+
+@pytest.fixture(scope="session")
+def sign_in_curator() -> Callable[[Any, str], None]:
+    """``sign_in_curator(page, email)``: through the login form, to the studio's home."""
+    return _sign_in_curator
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with the demo tour seeded, served on a free loopback port."""
