@@ -101,6 +101,38 @@ def _curator_studio(
         yield url, seeded
 
 
+def _one_stop_draft(
+    slug: str, titles: dict[str, tuple[str, str, str]]
+) -> Callable[[Any], tuple[int, int]]:
+    """A ``seed`` for ``_curator_studio``: a draft tour ``slug`` whose texts are
+    ``{locale: (title, summary, site name)}`` (the first locale is the default) and whose one
+    stop is "Cổng" in Vietnamese. The seed returns (tour id, stop id)."""
+
+    def seed(session: Any) -> tuple[int, int]:
+        from tours.models import Stop, StopText, Tour, TourText
+
+        tour = Tour(slug=slug, default_locale=next(iter(titles)))
+        tour.texts = [
+            TourText(locale=locale, title=title, summary=summary, site_name=site)
+            for locale, (title, summary, site) in titles.items()
+        ]
+        stop = Stop(position=0)
+        stop.texts = [StopText(locale="vi", title="Cổng", narration="Lời kể.", model_alt="")]
+        tour.stops.append(stop)
+        session.add(tour)
+        session.commit()
+        return tour.id, stop.id
+
+    return seed
+
+
+@pytest.fixture(scope="session")
+def one_stop_draft() -> Callable[..., Callable[[Any], tuple[int, int]]]:
+    """``one_stop_draft(slug, {locale: (title, summary, site)})``: a seed for
+    ``curator_studio`` making a one-stop draft tour; it returns (tour id, stop id)."""
+    return _one_stop_draft
+
+
 @pytest.fixture(scope="session")
 def curator_studio() -> Callable[..., Any]:
     """``with curator_studio(root, email, seed=None, **settings) as (url, seeded)``: a served

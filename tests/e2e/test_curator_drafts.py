@@ -13,29 +13,19 @@ EMAIL = "drafts@example.org"
 LAPTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
 
 
-def _draft_tour(session: Any) -> tuple[int, int]:
-    """A draft tour in vi and en with one stop: (tour id, stop id)."""
-    from tours.models import Stop, StopText, Tour, TourText
-
-    tour = Tour(slug="drafts", default_locale="vi")
-    tour.texts = [
-        TourText(locale="vi", title="Nháp", summary="Tóm tắt.", site_name="Huế"),
-        TourText(locale="en", title="Drafts", summary="Summary.", site_name="Hue"),
-    ]
-    stop = Stop(position=0)
-    stop.texts = [StopText(locale="vi", title="Cổng", narration="Lời kể.", model_alt="")]
-    tour.stops.append(stop)
-    session.add(tour)
-    session.commit()
-    return tour.id, stop.id
-
-
 @pytest.fixture(scope="module")
 def studio_tour(
-    tmp_path_factory: pytest.TempPathFactory, curator_studio: Any
+    tmp_path_factory: pytest.TempPathFactory, curator_studio: Any, one_stop_draft: Any
 ) -> Iterator[tuple[str, int, int]]:
     """A studio with one curator and a draft tour in vi and en: (url, tour id, stop id)."""
-    with curator_studio(tmp_path_factory.mktemp("drafts"), EMAIL, _draft_tour) as (url, ids):
+    seed = one_stop_draft(
+        "drafts",
+        {
+            "vi": ("Nháp", "Tóm tắt.", "Huế"),
+            "en": ("Drafts", "Summary.", "Hue"),
+        },
+    )
+    with curator_studio(tmp_path_factory.mktemp("drafts"), EMAIL, seed) as (url, ids):
         yield url, *ids
 
 

@@ -16,26 +16,13 @@ EMAIL = "images@example.org"
 LAPTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
 
 
-def _draft_tour(session: Any) -> tuple[int, int]:
-    """A one-stop draft tour in vi: (tour id, stop id)."""
-    from tours.models import Stop, StopText, Tour, TourText
-
-    tour = Tour(slug="anh", default_locale="vi")
-    tour.texts = [TourText(locale="vi", title="Ảnh", summary="", site_name="Huế")]
-    stop = Stop(position=0)
-    stop.texts = [StopText(locale="vi", title="Cổng", narration="Lời kể.", model_alt="")]
-    tour.stops.append(stop)
-    session.add(tour)
-    session.commit()
-    return tour.id, stop.id
-
-
 @pytest.fixture(scope="module")
 def studio_tour(
-    tmp_path_factory: pytest.TempPathFactory, curator_studio: Any
+    tmp_path_factory: pytest.TempPathFactory, curator_studio: Any, one_stop_draft: Any
 ) -> Iterator[tuple[str, int, int]]:
     """A studio with one curator and a one-stop draft tour in vi: (url, tour id, stop id)."""
-    with curator_studio(tmp_path_factory.mktemp("images"), EMAIL, _draft_tour) as (url, ids):
+    seed = one_stop_draft("anh", {"vi": ("Ảnh", "", "Huế")})
+    with curator_studio(tmp_path_factory.mktemp("images"), EMAIL, seed) as (url, ids):
         yield url, *ids
 
 
