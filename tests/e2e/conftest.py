@@ -79,6 +79,82 @@ def e2e_app() -> Callable[..., Any]:
     return _e2e_app
 
 
+CURATOR_PASSWORD = "a long enough password"
+
+
+@contextmanager
+def _curator_studio(
+    root: Path, email: str, seed: Callable[[Any], Any] | None = None, **settings: Any
+) -> Iterator[tuple[str, Any]]:
+    """Serve an app (``settings`` as for ``_e2e_app``) with one curator, ``email`` with
+    ``CURATOR_PASSWORD``; ``seed(session)``, if given, adds data first. Yields the URL and
+    what ``seed`` returned."""
+    from tours.accounts import create_user
+    from webapp.extensions import db
+
+    app = _e2e_app(root, **settings)
+    with app.app_context():
+        migrate(db.engine)
+        create_user(db.session, email, CURATOR_PASSWORD, "curator")
+        seeded = seed(db.session) if seed is not None else None
+    with serving(app) as url:
+        yield url, seeded
+
+
+def _one_stop_draft(
+    slug: str, titles: dict[str, tuple[str, str, str]]
+) -> Callable[[Any], tuple[int, int]]:
+    """A ``seed`` for ``_curator_studio``: a draft tour ``slug`` whose texts are
+    ``{locale: (title, summary, site name)}`` (the first locale is the default) and whose one
+    stop is "Cổng" in Vietnamese. The seed returns (tour id, stop id)."""
+
+    def seed(session: Any) -> tuple[int, int]:
+        from tours.models import Stop, StopText, Tour, TourText
+
+        tour = Tour(slug=slug, default_locale=next(iter(titles)))
+        tour.texts = [
+            TourText(locale=locale, title=title, summary=summary, site_name=site)
+            for locale, (title, summary, site) in titles.items()
+        ]
+        stop = Stop(position=0)
+        stop.texts = [StopText(locale="vi", title="Cổng", narration="Lời kể.", model_alt="")]
+        tour.stops.append(stop)
+        session.add(tour)
+        session.commit()
+        return tour.id, stop.id
+
+    return seed
+
+
+@pytest.fixture(scope="session")
+def one_stop_draft() -> Callable[..., Callable[[Any], tuple[int, int]]]:
+    """``one_stop_draft(slug, {locale: (title, summary, site)})``: a seed for
+    ``curator_studio`` making a one-stop draft tour; it returns (tour id, stop id)."""
+    return _one_stop_draft
+
+
+@pytest.fixture(scope="session")
+def curator_studio() -> Callable[..., Any]:
+    """``with curator_studio(root, email, seed=None, **settings) as (url, seeded)``: a served
+    studio with one curator (a fixture because test modules cannot import this file)."""
+    return _curator_studio
+
+
+def _sign_in_curator(page: Any, email: str) -> None:
+    """Sign ``page`` in through the studio's login form as ``email``."""
+    page.goto("/studio/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(CURATOR_PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/studio/")
+
+
+@pytest.fixture(scope="session")
+def sign_in_curator() -> Callable[[Any, str], None]:
+    """``sign_in_curator(page, email)``: through the login form, to the studio's home."""
+    return _sign_in_curator
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with the demo tour seeded, served on a free loopback port."""

@@ -10,27 +10,18 @@ from typing import Any
 
 import pytest
 
-from tours.db import migrate
-
 pytestmark = pytest.mark.e2e
-EMAIL, PASSWORD = "new.curator@example.org", "a long enough password"
+EMAIL = "new.curator@example.org"
+PASSWORD = "a long enough password"  # the one curator_studio gives its curator
 LAPTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
 
 
 @pytest.fixture(scope="module")
-def studio_server(
-    tmp_path_factory: pytest.TempPathFactory, serve: Any, e2e_app: Any
-) -> Iterator[str]:
+def studio_server(tmp_path_factory: pytest.TempPathFactory, curator_studio: Any) -> Iterator[str]:
     """An empty Heritour with one curator, jobs run as soon as they are queued."""
-    from tours.accounts import create_user
-    from webapp.extensions import db
-
     # several tus chunks even for a small model
-    app = e2e_app(tmp_path_factory.mktemp("curator"), UPLOAD_CHUNK_MB=1)
-    with app.app_context():
-        migrate(db.engine)
-        create_user(db.session, EMAIL, PASSWORD, "curator")
-    with serve(app) as url:
+    root = tmp_path_factory.mktemp("curator")
+    with curator_studio(root, EMAIL, UPLOAD_CHUNK_MB=1) as (url, _):
         yield url
 
 

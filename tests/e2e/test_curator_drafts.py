@@ -8,49 +8,31 @@ from typing import Any
 
 import pytest
 
-from tours.db import migrate
-
 pytestmark = pytest.mark.e2e
-EMAIL, PASSWORD = "drafts@example.org", "a long enough password"
+EMAIL = "drafts@example.org"
 LAPTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
 
 
 @pytest.fixture(scope="module")
 def studio_tour(
-    tmp_path_factory: pytest.TempPathFactory, serve: Any, e2e_app: Any
+    tmp_path_factory: pytest.TempPathFactory, curator_studio: Any, one_stop_draft: Any
 ) -> Iterator[tuple[str, int, int]]:
     """A studio with one curator and a draft tour in vi and en: (url, tour id, stop id)."""
-    from tours.accounts import create_user
-    from tours.models import Stop, StopText, Tour, TourText
-    from webapp.extensions import db
-
-    app = e2e_app(tmp_path_factory.mktemp("drafts"))
-    with app.app_context():
-        migrate(db.engine)
-        create_user(db.session, EMAIL, PASSWORD, "curator")
-        tour = Tour(slug="drafts", default_locale="vi")
-        tour.texts = [
-            TourText(locale="vi", title="Nháp", summary="Tóm tắt.", site_name="Huế"),
-            TourText(locale="en", title="Drafts", summary="Summary.", site_name="Hue"),
-        ]
-        stop = Stop(position=0)
-        stop.texts = [StopText(locale="vi", title="Cổng", narration="Lời kể.", model_alt="")]
-        tour.stops.append(stop)
-        db.session.add(tour)
-        db.session.commit()
-        ids = (tour.id, stop.id)
-    with serve(app) as url:
+    seed = one_stop_draft(
+        "drafts",
+        {
+            "vi": ("Nháp", "Tóm tắt.", "Huế"),
+            "en": ("Drafts", "Summary.", "Hue"),
+        },
+    )
+    with curator_studio(tmp_path_factory.mktemp("drafts"), EMAIL, seed) as (url, ids):
         yield url, *ids
 
 
 @pytest.fixture
-def curator(studio_tour: tuple[str, int, int], new_context: Any) -> Any:
+def curator(studio_tour: tuple[str, int, int], new_context: Any, sign_in_curator: Any) -> Any:
     page = new_context(studio_tour[0], locale="en-US", **LAPTOP).new_page()
-    page.goto("/studio/login")
-    page.locator("#email").fill(EMAIL)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/studio/")
+    sign_in_curator(page, EMAIL)
     return page
 
 

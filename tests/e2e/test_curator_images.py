@@ -11,50 +11,29 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tours.db import migrate
-
 pytestmark = pytest.mark.e2e
-EMAIL, PASSWORD = "images@example.org", "a long enough password"
+EMAIL = "images@example.org"
 LAPTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
 
 
 @pytest.fixture(scope="module")
 def studio_tour(
-    tmp_path_factory: pytest.TempPathFactory, serve: Any, e2e_app: Any
+    tmp_path_factory: pytest.TempPathFactory, curator_studio: Any, one_stop_draft: Any
 ) -> Iterator[tuple[str, int, int]]:
     """A studio with one curator and a one-stop draft tour in vi: (url, tour id, stop id)."""
-    from tours.accounts import create_user
-    from tours.models import Stop, StopText, Tour, TourText
-    from webapp.extensions import db
-
-    app = e2e_app(tmp_path_factory.mktemp("images"))
-    with app.app_context():
-        migrate(db.engine)
-        create_user(db.session, EMAIL, PASSWORD, "curator")
-        tour = Tour(slug="anh", default_locale="vi")
-        tour.texts = [TourText(locale="vi", title="Ảnh", summary="", site_name="Huế")]
-        stop = Stop(position=0)
-        stop.texts = [StopText(locale="vi", title="Cổng", narration="Lời kể.", model_alt="")]
-        tour.stops.append(stop)
-        db.session.add(tour)
-        db.session.commit()
-        ids = (tour.id, stop.id)
-    with serve(app) as url:
+    seed = one_stop_draft("anh", {"vi": ("Ảnh", "", "Huế")})
+    with curator_studio(tmp_path_factory.mktemp("images"), EMAIL, seed) as (url, ids):
         yield url, *ids
 
 
 def test_photo_in_narration_from_upload_to_phone(
-    studio_tour: tuple[str, int, int], new_context: Any, tmp_path: Path
+    studio_tour: tuple[str, int, int], new_context: Any, sign_in_curator: Any, tmp_path: Path
 ) -> None:
     url, tour_id, stop_id = studio_tour
     photo = tmp_path / "cong.jpg"
     Image.new("RGB", (2400, 1600), (180, 60, 40)).save(photo, "JPEG")
     curator = new_context(url, locale="en-US", **LAPTOP).new_page()
-    curator.goto("/studio/login")
-    curator.locator("#email").fill(EMAIL)
-    curator.locator("#password").fill(PASSWORD)
-    curator.locator("form button[type=submit]").click()
-    curator.wait_for_url("**/studio/")
+    sign_in_curator(curator, EMAIL)
     curator.goto(f"/studio/tours/{tour_id}/stops/{stop_id}?lang=vi")
     curator.locator("#image-file").set_input_files(str(photo))
     curator.locator("#image-alt").fill("Cổng gạch đỏ")

@@ -9,36 +9,21 @@ from typing import Any
 
 import pytest
 
-from tours.db import migrate
-
 pytestmark = pytest.mark.e2e
-EMAIL, PASSWORD = "refused.upload@example.org", "a long enough password"
+EMAIL = "refused.upload@example.org"
 
 
 @pytest.fixture(scope="module")
-def studio_server(
-    tmp_path_factory: pytest.TempPathFactory, serve: Any, e2e_app: Any
-) -> Iterator[str]:
-    from tours.accounts import create_user
-    from webapp.extensions import db
-
-    app = e2e_app(tmp_path_factory.mktemp("upload-errors"))
-    with app.app_context():
-        migrate(db.engine)
-        create_user(db.session, EMAIL, PASSWORD, "curator")
-    with serve(app) as url:
+def studio_server(tmp_path_factory: pytest.TempPathFactory, curator_studio: Any) -> Iterator[str]:
+    with curator_studio(tmp_path_factory.mktemp("upload-errors"), EMAIL) as (url, _):
         yield url
 
 
 def test_empty_file_shows_the_translated_sentence(
-    studio_server: str, new_context: Any, tmp_path: Path
+    studio_server: str, new_context: Any, sign_in_curator: Any, tmp_path: Path
 ) -> None:
     page = new_context(studio_server, locale="fr-FR").new_page()
-    page.goto("/studio/login")
-    page.locator("#email").fill(EMAIL)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/studio/")
+    sign_in_curator(page, EMAIL)
     page.goto("/studio/models/")
     empty = tmp_path / "vide.glb"
     empty.write_bytes(b"")
