@@ -7,9 +7,7 @@ checked before anything expensive (decoding, validation, simplification) happens
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -36,7 +34,7 @@ from models3d.options import DEFAULT_LIMITS, DEFAULT_OPTIONS, LEVELS, Limits, Pr
 from models3d.pointpipeline import inspect_points, point_format, process_points
 from models3d.poster import encode_poster, render_poster
 from models3d.repairs import repair_document
-from models3d.report import build_report, texture_gpu_bytes, validator_summary
+from models3d.report import build_report, publish_outputs, texture_gpu_bytes, validator_summary
 from models3d.structure import StructureError, reading_structure
 from models3d.texprep import image_bytes, load_images
 from models3d.textures import check_image
@@ -344,17 +342,7 @@ def process_file(
             report["levels"] = _validated_levels(levels, stage, limits.max_texture_pixels)
             report_progress(92, "poster")
             poster = encode_poster(posters[0].result(), options.poster_max_bytes)
-        (stage / "poster.webp").write_bytes(poster)
-        report["poster"] = {
-            "bytes": len(poster),
-            "width": options.poster_px,
-            "height": options.poster_px,
-            "mime_type": "image/webp",
-        }
-        (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for item in sorted(stage.iterdir()):
-            os.replace(item, out_dir / item.name)
+        publish_outputs(stage, out_dir, report, poster, options.poster_px)
     report_progress(100, "done")
     log.info("processed %s in %.1f s", original_name or path.name, time.monotonic() - started)
     return ProcessResult(

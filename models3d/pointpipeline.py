@@ -10,9 +10,7 @@ levels are subsampled from the level above in memory. So memory stays bounded by
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -29,7 +27,7 @@ from models3d.nodetools import validate_files
 from models3d.options import LEVELS, UNIT_SCALE, ProcessOptions
 from models3d.pointlevels import render_points_poster, write_level
 from models3d.poster import encode_poster
-from models3d.report import validator_summary
+from models3d.report import publish_outputs, validator_summary
 from models3d.voxels import VoxelSampler, subsample
 
 log = logging.getLogger(__name__)
@@ -268,16 +266,6 @@ def process_points(
         poster_xyz, poster_rgb, _ = levels[POSTER_LEVEL]
         image = render_points_poster(poster_xyz, poster_rgb, options.poster_px)
         poster = encode_poster(image, options.poster_max_bytes)
-        (stage / "poster.webp").write_bytes(poster)
-        report["poster"] = {
-            "bytes": len(poster),
-            "width": options.poster_px,
-            "height": options.poster_px,
-            "mime_type": "image/webp",
-        }
-        (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for item in sorted(stage.iterdir()):
-            os.replace(item, out_dir / item.name)
+        publish_outputs(stage, out_dir, report, poster, options.poster_px)
     log.info("point cloud %s in %.1f s", original_name or path.name, time.monotonic() - started)
     return report, {n: out_dir / f"{n}.glb" for n in LEVELS}, out_dir / "poster.webp"

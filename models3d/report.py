@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 from models3d.errors import PHONE_READY_REASONS
@@ -145,3 +148,16 @@ def build_report(
     report["phone_ready"] = phone_ready(model, triangles, textures, size_bytes, validation, norm)
     dump_json(report)  # fails loudly if anything is not JSON-able
     return report
+
+
+def publish_outputs(
+    stage: Path, out_dir: Path, report: dict[str, Any], poster: bytes, px: int
+) -> None:
+    """Write the poster and the report beside the levels in ``stage``, then move everything
+    into ``out_dir`` (each file by a rename, so a reader never sees half a file)."""
+    (stage / "poster.webp").write_bytes(poster)
+    report["poster"] = {"bytes": len(poster), "width": px, "height": px, "mime_type": "image/webp"}
+    (stage / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for item in sorted(stage.iterdir()):
+        os.replace(item, out_dir / item.name)
