@@ -318,3 +318,25 @@ def published_tour(db: Any, draft_tour: Any) -> Any:
 
     publish_tour(db, draft_tour)
     return draft_tour
+
+
+@pytest.fixture
+def add_image(db: Any, store: Any) -> Any:
+    """Adds a blue JPEG photo to a tour's images: ``add_image(tour, locale, alt, size)``."""
+    import io
+
+    from PIL import Image
+
+    from tours.images import ImageLimits, add_tour_image
+
+    def add(
+        tour: Any, locale: str = "vi", alt: str = "Ảnh", size: tuple[int, int] = (400, 300)
+    ) -> Any:
+        photo = io.BytesIO()
+        Image.new("RGB", size, (10, 120, 200)).save(photo, "JPEG")
+        limits = ImageLimits(max_bytes=10**7, max_pixels=10**7)
+        return add_tour_image(
+            db, store, tour, photo.getvalue(), name="p.jpg", locale=locale, alt=alt, limits=limits
+        )
+
+    return add

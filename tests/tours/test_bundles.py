@@ -16,7 +16,7 @@ import pytest
 from tours.authoring import AuthoringError, set_camera
 from tours.blobstore.local import LocalBlobStore
 from tours.bundles import BundleLimits, bundle_bytes, bundle_schema, import_bundle
-from tours.images import ImageLimits, add_tour_image, image_markdown
+from tours.images import image_markdown
 from tours.models import ModelAsset, Tour
 from tours.stopmedia import set_audio, store_poster
 
@@ -24,7 +24,7 @@ LIMITS = BundleLimits(max_unpacked_bytes=50 * 1024 * 1024, max_files=100)
 
 
 @pytest.fixture
-def rich_tour(db: Any, store: Any, draft_tour: Any) -> Any:
+def rich_tour(db: Any, store: Any, draft_tour: Any, add_image: Any) -> Any:
     """``draft_tour`` with audio, captions, a captured poster, a framed region, a lighting
     preset and a hotspot with its own camera view on its first stop."""
     from PIL import Image
@@ -44,12 +44,7 @@ def rich_tour(db: Any, store: Any, draft_tour: Any) -> Any:
     }
     draft_tour.latitude, draft_tour.longitude = 16.4698, 107.5786
     db.commit()
-    photo = io.BytesIO()
-    Image.new("RGB", (900, 600), (10, 120, 200)).save(photo, "JPEG")
-    limits = ImageLimits(max_bytes=10**7, max_pixels=10**7)
-    image = add_tour_image(
-        db, store, draft_tour, photo.getvalue(), name="p.jpg", locale="vi", alt="Ảnh", limits=limits
-    )
+    image = add_image(draft_tour, size=(900, 600))
     stop.texts[0].narration += f"\n\n{image_markdown(image.ref)}"
     db.commit()
     return draft_tour

@@ -17,7 +17,7 @@ from tours.authoring import AuthoringError
 from tours.blobstore.local import LocalBlobStore
 from tours.bundles import BundleLimits, bundle_bytes, bundle_schema, import_bundle
 from tours.document import tour_document
-from tours.images import ImageLimits, add_tour_image, image_markdown
+from tours.images import image_markdown
 from tours.models import ModelAsset
 from tours.rights import STATEMENTS, RightsError, check_rights, set_rights
 from tours.stopmedia import set_audio
@@ -91,24 +91,11 @@ def test_refused_rights_have_a_stable_code(
 
 
 @pytest.fixture
-def rights_tour(db: Any, store: Any, draft_tour: Any) -> Any:
+def rights_tour(db: Any, store: Any, draft_tour: Any, add_image: Any) -> Any:
     """``draft_tour`` with rights on its tour, model, audio and image."""
-    from PIL import Image
-
     stop = draft_tour.stops[0]
     set_audio(db, store, stop, "vi", io.BytesIO(b"ID3" + b"\x00" * 64), None, 10_000)
-    photo = io.BytesIO()
-    Image.new("RGB", (400, 300), (10, 120, 200)).save(photo, "JPEG")
-    image = add_tour_image(
-        db,
-        store,
-        draft_tour,
-        photo.getvalue(),
-        name="p.jpg",
-        locale="vi",
-        alt="Ảnh",
-        limits=ImageLimits(max_bytes=10**7, max_pixels=10**7),
-    )
+    image = add_image(draft_tour)
     stop.texts[0].narration += f"\n\n{image_markdown(image.ref)}"
     set_rights(db, draft_tour, check_rights(CC0, "", "Heritour editors"))
     set_rights(db, stop.model, check_rights(BY, "Scan: Huế team", "Huế team", "2024-05-17"))

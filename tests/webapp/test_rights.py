@@ -100,29 +100,16 @@ def test_refused_rights_say_why_in_the_curators_language(
 
 
 @pytest.fixture
-def credited_tour(db: Any, draft_tour: Any, store: Any) -> Any:
+def credited_tour(db: Any, draft_tour: Any, store: Any, add_image: Any) -> Any:
     """``draft_tour`` published with rights on its tour, model, English audio and an image."""
-    from PIL import Image
-
-    from tours.images import ImageLimits, add_tour_image, image_markdown
+    from tours.images import image_markdown
     from tours.publishing import publish_tour
     from tours.rights import check_rights, set_rights
     from tours.stopmedia import set_audio
 
     stop = draft_tour.stops[0]
     set_audio(db, store, stop, "en", io.BytesIO(b"ID3" + b"\x00" * 64), None, 10_000)
-    photo = io.BytesIO()
-    Image.new("RGB", (400, 300), (10, 120, 200)).save(photo, "JPEG")
-    image = add_tour_image(
-        db,
-        store,
-        draft_tour,
-        photo.getvalue(),
-        name="p.jpg",
-        locale="en",
-        alt="A wall",
-        limits=ImageLimits(max_bytes=10**7, max_pixels=10**7),
-    )
+    image = add_image(draft_tour, "en", "A wall")
     image.alt = {"en": "A wall", "vi": "Bức tường"}
     for text in stop.texts:
         text.narration += f"\n\n{image_markdown(image.ref)}"
@@ -181,24 +168,9 @@ def test_api_answers_carry_the_rights(client: Any, credited_tour: Any) -> None:
 
 
 def test_curator_sets_rights_on_an_image(
-    curator: Any, draft_tour: Any, db: Any, store: Any
+    curator: Any, draft_tour: Any, db: Any, add_image: Any
 ) -> None:
-    from PIL import Image
-
-    from tours.images import ImageLimits, add_tour_image
-
-    photo = io.BytesIO()
-    Image.new("RGB", (400, 300), (10, 120, 200)).save(photo, "JPEG")
-    image = add_tour_image(
-        db,
-        store,
-        draft_tour,
-        photo.getvalue(),
-        name="p.jpg",
-        locale="vi",
-        alt="Ảnh",
-        limits=ImageLimits(max_bytes=10**7, max_pixels=10**7),
-    )
+    image = add_image(draft_tour)
     stop = draft_tour.stops[0]
     response = curator.post(
         f"/studio/tours/{draft_tour.id}/images/{image.id}/rights",
