@@ -33,6 +33,7 @@ EMAIL, PASSWORD = "accepting.curator@example.org", "a long enough password"
 # name, whether its levels must differ (a tourist then swaps levels)
 MODELS = [
     ("fuze.zip", False),
+    ("AlphaBlendModeTest.glb", True),
 ]
 # the level the tourist's page wants is the one it shows, and model-viewer has drawn it
 SHOWS_WANTED = """() => { const v = document.querySelector('model-viewer');
