@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import sys
 import threading
 import time
 import uuid
@@ -24,6 +25,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from tours.db import migrate
+
+# Test modules share helpers by importing each other's names (tests/ is not a package).
+sys.path.insert(0, str(Path(__file__).parent))
 
 PHONE = {"width": 390, "height": 844}
 CHROMIUM_ARGS = [

@@ -174,14 +174,16 @@ CAMERA_NOW = """() => {
 BACKGROUND = (0xEF, 0xE9, 0xE1)  # the viewer's background, behind the poster too
 
 
-def _outline(image: Any) -> tuple[float, float, float]:
+def _outline(
+    image: Any, background: tuple[int, int, int] = BACKGROUND
+) -> tuple[float, float, float]:
     """Where the model is in a picture of the viewer (on its background colour), as shares
     of the width and height: its left and right edges across the middle band of rows (the
     ground shadow stays below it), and its top edge."""
     import numpy as np
 
     pixels = np.asarray(image.convert("RGB"), dtype=float)
-    model = np.abs(pixels - BACKGROUND).sum(axis=2) > 60
+    model = np.abs(pixels - background).sum(axis=2) > 60
     height, width = model.shape
     band = model[int(height * 0.3) : int(height * 0.7)]
     columns = np.nonzero(band.any(axis=0))[0]
@@ -189,9 +191,12 @@ def _outline(image: Any) -> tuple[float, float, float]:
     return columns.min() / width, (columns.max() + 1) / width, rows.min() / height
 
 
-def _poster_against_frame(page: Any) -> tuple[tuple[float, ...], tuple[float, ...]]:
+def _poster_against_frame(
+    page: Any, background: tuple[int, int, int] = BACKGROUND
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """The outline of the server's poster (as the page chose it from srcset) and of the
-    first 3D frame, once the model is drawn and the poster has faded out."""
+    first 3D frame, once the model is drawn and the poster has faded out, both on
+    ``background`` (another colour than the viewer's tells a white model from it)."""
     from PIL import Image
 
     source = page.evaluate("document.querySelector('figure.viewer img.poster').currentSrc")
@@ -200,13 +205,16 @@ def _poster_against_frame(page: Any) -> tuple[tuple[float, ...], tuple[float, ..
     page.evaluate("window.scrollTo(0, 0)")
     # model-viewer's loading bar (it may still be fading out) is not part of the frame
     page.add_style_tag(content="model-viewer::part(default-progress-bar) { display: none; }")
+    if background != BACKGROUND:
+        colour = "rgb({}, {}, {})".format(*background)
+        page.add_style_tag(content=f"model-viewer {{ background: {colour} !important; }}")
     box = page.locator("model-viewer").bounding_box()
     frame = Image.open(io.BytesIO(page.screenshot(clip=box)))
     poster = Image.open(io.BytesIO(page.request.get(source).body())).convert("RGBA")
-    flat = Image.new("RGBA", poster.size, (*BACKGROUND, 255))
+    flat = Image.new("RGBA", poster.size, (*background, 255))
     flat.alpha_composite(poster)
     flat = flat.resize(frame.size, Image.Resampling.LANCZOS)
-    return _outline(flat), _outline(frame)
+    return _outline(flat, background), _outline(frame, background)
 
 
 FRAMED = """() => { const v = document.querySelector('model-viewer');
