@@ -109,7 +109,7 @@ def _curator_publishes(page: Any, testdata: Path, name: str, slug: str) -> dict[
     page.get_by_text("Saved.").wait_for()
 
     # Turn the model with the mouse and zoom in with the wheel, as a curator would.
-    page.wait_for_function("document.querySelector('#stop-viewer')?.loaded", timeout=60_000)
+    page.wait_for_function("document.querySelector('#stop-viewer')?.loaded", timeout=120_000)
     box = page.locator("#stop-viewer").bounding_box()
     centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.move(*centre)
@@ -158,7 +158,7 @@ def test_a_real_upload_from_the_studio_to_a_tourists_phone(
     for screen, options in [("phone", PHONE_412), ("tablet", TABLET), ("desktop", DESKTOP)]:
         page = new_context(url, **options).new_page()
         page.goto(f"/en/tours/{slug}/1")
-        page.wait_for_function(FRAMED, timeout=60_000)
+        page.wait_for_function(FRAMED, timeout=120_000)
         seen[screen] = camera = page.evaluate(CAMERA_NOW)
         # the whole framed rectangle is in view, and fills the canvas along one side
         ratios = (
@@ -172,9 +172,9 @@ def test_a_real_upload_from_the_studio_to_a_tourists_phone(
         if screen != "phone":
             continue
         # the poster gives way once the level the phone wants is drawn
-        page.wait_for_function(SHOWS_WANTED, timeout=60_000)
-        page.wait_for_function(POSTER_HIDDEN, timeout=60_000)
-        page.wait_for_function(model_drawn, timeout=60_000)
+        page.wait_for_function(SHOWS_WANTED, timeout=120_000)
+        page.wait_for_function(POSTER_HIDDEN, timeout=120_000)
+        page.wait_for_function(model_drawn, timeout=120_000)
         # a level swap (to a level that is another file) hides the poster again once drawn
         shown = page.evaluate("document.querySelector('model-viewer').getAttribute('src')")
         offered = page.evaluate(OFFERED)  # the levels the visitor may choose, and their URLs
@@ -182,16 +182,16 @@ def test_a_real_upload_from_the_studio_to_a_tourists_phone(
         assert bool(others) == levels_differ, (offered, shown)
         for level in others:
             page.get_by_label("Model detail").select_option(level)
-            page.wait_for_function(SHOWS_WANTED, timeout=60_000)
+            page.wait_for_function(SHOWS_WANTED, timeout=120_000)
             assert page.evaluate("document.querySelector('model-viewer').dataset.wanted") == level
-            page.wait_for_function(POSTER_HIDDEN, timeout=60_000)
-            page.wait_for_function(model_drawn, timeout=60_000)
+            page.wait_for_function(POSTER_HIDDEN, timeout=120_000)
+            page.wait_for_function(model_drawn, timeout=120_000)
         # the server's poster lines up with the first 3D frame (within 2% of the canvas)
         first = new_context(url, **PHONE_412).new_page()
         first.goto(f"/en/tours/{slug}/1")
-        first.wait_for_function(SHOWS_WANTED, timeout=60_000)
-        first.wait_for_function(POSTER_HIDDEN, timeout=60_000)
-        first.wait_for_function(model_drawn, timeout=60_000)
+        first.wait_for_function(SHOWS_WANTED, timeout=120_000)
+        first.wait_for_function(POSTER_HIDDEN, timeout=120_000)
+        first.wait_for_function(model_drawn, timeout=120_000)
         poster, frame = _poster_against_frame(first, DARK)
         assert poster == pytest.approx(frame, abs=0.02), curator
     # a phone in portrait steps back to show what a laptop showed
