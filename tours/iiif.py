@@ -68,13 +68,14 @@ def language_map(texts: Mapping[str, str] | None) -> dict[str, list[str]]:
 
 
 def plain_summary(markdown: str) -> str:
-    """A narration as a short plain text: Markdown rendered, tags dropped, cut at a word."""
+    """A narration as a short plain text: Markdown rendered, tags dropped, cut at a word
+    (the narration's own text, such as ``<b>``, is kept as the tourist reads it)."""
     text = html.unescape(nh3.clean(render_narration(markdown), tags=set()))
     text = " ".join(text.split())
-    if len(text) <= SUMMARY_LENGTH:
-        return text
-    cut = text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0]
-    return cut + "…"
+    if len(text) > SUMMARY_LENGTH:
+        text = text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    # IIIF reads a value that starts with "<" as HTML: such a text goes escaped in a <p>.
+    return f"<p>{html.escape(text, quote=False)}</p>" if text.startswith("<") else text
 
 
 def best_level_key(levels: Mapping[str, Any] | None) -> str | None:
