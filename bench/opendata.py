@@ -73,7 +73,9 @@ def main() -> None:
             for size in SIZES:
                 started = time.perf_counter()
                 _publish(db.session, asset, published, size)
-                print(f"published {size - published} tours in {time.perf_counter() - started:.1f} s")
+                print(
+                    f"published {size - published} tours in {time.perf_counter() - started:.1f} s"
+                )
                 published = size
                 for name, action in (
                     ("JSON dump, streamed", _stream(client, "/api/v1/dumps/tours.json")),
