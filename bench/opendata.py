@@ -11,15 +11,11 @@ one ``json.dumps``. Streamed dumps should stay flat while the baseline grows wit
 from __future__ import annotations
 
 import json
-import logging
-import tempfile
-import time
 import tracemalloc
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from bench.catalogue import _app, _asset, _publish
+from bench.catalogue import growing_site
 
 SIZES = (20, 1_000)
 
@@ -58,32 +54,16 @@ def _all_at_once(session: Any) -> Callable[[], int]:
 
 def main() -> None:
     """Print the peak memory of each dump at each size, with the baseline."""
-    logging.disable(logging.INFO)
-    from webapp.extensions import db
-
     rows: list[tuple[str, int, int, int]] = []
-    with tempfile.TemporaryDirectory() as folder:
-        app = _app(Path(folder))
-        with app.app_context():
-            from webapp.extensions import blobs
-
-            asset = _asset(db.session, blobs.store)
-            client = app.test_client()
-            published = 0
-            for size in SIZES:
-                started = time.perf_counter()
-                _publish(db.session, asset, published, size)
-                print(
-                    f"published {size - published} tours in {time.perf_counter() - started:.1f} s"
-                )
-                published = size
-                for name, action in (
-                    ("JSON dump, streamed", _stream(client, "/api/v1/dumps/tours.json")),
-                    ("CSV dump, streamed", _stream(client, "/api/v1/dumps/stops.csv")),
-                    ("baseline: JSON all at once", _all_at_once(db.session)),
-                ):
-                    peak, produced = _peak(action)
-                    rows.append((name, size, produced, peak))
+    for app, session, size in growing_site(SIZES):
+        client = app.test_client()
+        for name, action in (
+            ("JSON dump, streamed", _stream(client, "/api/v1/dumps/tours.json")),
+            ("CSV dump, streamed", _stream(client, "/api/v1/dumps/stops.csv")),
+            ("baseline: JSON all at once", _all_at_once(session)),
+        ):
+            peak, produced = _peak(action)
+            rows.append((name, size, produced, peak))
     print("\n| what | tours | bytes out | peak MiB allocated |")
     print("|---|---:|---:|---:|")
     for name, size, produced, peak in rows:
