@@ -5,6 +5,7 @@ reads (CORS, ETag, 304), never a 500 for a hostile address, nothing unpublished 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from typing import Any
@@ -81,6 +82,9 @@ def test_manifest_is_a_public_read_with_etag_and_cors(client: Any, published_tou
     assert first.headers["Access-Control-Allow-Origin"] == "*"
     assert "ETag" in first.headers["Access-Control-Expose-Headers"]
     assert first.headers["Cache-Control"].startswith("public")
+    packed = client.get(MANIFEST, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.data)) == json.loads(first.data)
     etag = first.headers["ETag"]
     again = client.get(MANIFEST, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
