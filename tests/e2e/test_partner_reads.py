@@ -36,11 +36,16 @@ def _partner(environ: Any, start_response: Any) -> list[bytes]:
 
 
 def test_a_page_on_another_origin_reads_the_manifest_and_the_dumps(
-    live_server: str, serve: Any, new_context: Any
+    live_server: str, serve: Any, new_context: Any, iiif_errors: Any
 ) -> None:
     with urllib.request.urlopen(f"{live_server}/api/v1/tours") as answer:
         tours = json.load(answer)["tours"]
     slug = tours[0]["slug"]
+    manifests = []
+    for tour in tours:  # the demo tours are valid IIIF too
+        with urllib.request.urlopen(f"{live_server}/iiif/{tour['slug']}/manifest.json") as answer:
+            manifests.append(json.load(answer))
+    assert iiif_errors(manifests) == [[] for _ in tours]
     stops = sum(tour["stops"] for tour in tours)
     with serve(_partner) as partner:
         assert urlsplit(partner).netloc != urlsplit(live_server).netloc
