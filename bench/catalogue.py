@@ -15,7 +15,7 @@ import logging
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,8 +130,9 @@ def _measure(app: Any, session: Any, baseline_repeat: int) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    """Print milliseconds per request at each size, and the ratio of the largest to the first."""
+def growing_site(sizes: tuple[int, ...]) -> Iterator[tuple[Any, Any, int]]:
+    """An embedded site filled with published tours up to each of ``sizes`` in turn; yields
+    ``(app, session, size)`` inside the app's context each time."""
     logging.disable(logging.INFO)
     from webapp.extensions import blobs, db
 
@@ -139,18 +140,24 @@ def main() -> None:
         app = _app(Path(folder))
         with app.app_context():
             asset = _asset(db.session, blobs.store)
-            figures: dict[int, dict[str, float]] = {}
             published = 0
-            for size in SIZES:
+            for size in sizes:
                 started = time.perf_counter()
                 _publish(db.session, asset, published, size)
                 print(
                     f"published {size - published} tours in {time.perf_counter() - started:.1f} s"
                 )
                 published = size
-                # The baseline takes seconds a call with many tours: time it once there.
-                repeat = BASELINE_REPEAT if size == SIZES[0] else 1
-                figures[size] = _measure(app, db.session, repeat)
+                yield app, db.session, size
+
+
+def main() -> None:
+    """Print milliseconds per request at each size, and the ratio of the largest to the first."""
+    figures: dict[int, dict[str, float]] = {}
+    for app, session, size in growing_site(SIZES):
+        # The baseline takes seconds a call with many tours: time it once there.
+        repeat = BASELINE_REPEAT if size == SIZES[0] else 1
+        figures[size] = _measure(app, session, repeat)
     small, large = SIZES
     print(
         f"\nThe home page shows {min(small, 24)} cards with {small} tours and 24 with {large};"

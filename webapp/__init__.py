@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     public.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api.iiif_bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(health.bp)
     studio.init_app(app)

@@ -49,7 +49,7 @@ def error_page(status: int, code: str | None = None) -> tuple[str, int]:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(("/api/", "/iiif/"))
 
 
 def handle_http_error(error: HTTPException) -> Response:

@@ -15,7 +15,7 @@ SCRIPTS = sorted(
 )
 REFERENCES = ("aria-controls", "aria-describedby", "aria-labelledby", "for")
 # Routes that answer something other than an HTML page (files, JSON, redirects).
-NOT_PAGES = {"static", "media", "api", "health", "tourist"}
+NOT_PAGES = {"static", "media", "api", "iiif", "health", "tourist"}
 NOT_PAGE_ENDPOINTS = {
     "root",
     "studio.set_language",

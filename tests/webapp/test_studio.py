@@ -66,7 +66,15 @@ ACCESS = {
     "api.s3_sign": "curator",
     "api.s3_finish": "curator",
 }
-PUBLIC_API = {"api.list_tours", "api.get_tour", "api.openapi", "api.docs"}
+PUBLIC_API = {
+    "api.index",
+    "api.list_tours",
+    "api.get_tour",
+    "api.openapi",
+    "api.docs",
+    "api.dump_json",
+    "api.dump_csv",
+}
 # What a signed-in role that may use a route gets from it in test_roles_on_every_route's sweep
 # (empty forms, ids of the draft tour): the exact status, so that a 500 cannot pass for
 # "allowed". 404: an earlier call of the sweep removed the thing (the model's DELETE,

@@ -1,7 +1,9 @@
-"""The JSON API, under ``/api/v1/``."""
+"""The JSON API, under ``/api/v1/``, and the IIIF manifests of published tours, under
+``/iiif/`` (``iiif_bp``)."""
 
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+iiif_bp = Blueprint("iiif", __name__, url_prefix="/iiif")
 
-from webapp.api import docs, studio, uploads, views  # noqa: E402, F401
+from webapp.api import docs, exports, studio, uploads, views  # noqa: E402, F401

@@ -72,7 +72,8 @@ def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
 
 
 def openapi_document(app: Flask) -> dict[str, Any]:
-    """The API's OpenAPI document: every ``/api/v1/`` route of ``app``."""
+    """The API's OpenAPI document: every ``/api/v1/`` route of ``app``, and the IIIF
+    manifests (``/iiif/``)."""
     spec = APISpec(
         title="Heritour API",
         version="1",
@@ -86,7 +87,7 @@ def openapi_document(app: Flask) -> dict[str, Any]:
         "csrf", {"type": "apiKey", "in": "header", "name": "X-CSRFToken"}
     )
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
-        if rule.endpoint.startswith("api.") and rule.endpoint not in PAGES_FOR_PEOPLE:
+        if rule.endpoint.startswith(("api.", "iiif.")) and rule.endpoint not in PAGES_FOR_PEOPLE:
             view = app.view_functions[rule.endpoint]
             spec.path(view=view, app=app, parameters=_path_parameters(rule))
     return spec.to_dict()
