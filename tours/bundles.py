@@ -30,6 +30,7 @@ from tours.authoring import AuthoringError, check_slug
 from tours.blobstore import IMMUTABLE, BlobStore, InvalidKey, check_key
 from tours.document import model_document, tour_document
 from tours.models import (
+    AssetKind,
     AssetStatus,
     Hotspot,
     HotspotText,
@@ -41,7 +42,14 @@ from tours.models import (
     TourImage,
     TourText,
 )
-from tours.rights import RightsError, rights_from_document
+from tours.panoramas import (
+    check_view,
+    panorama_document,
+    panorama_keys,
+    set_hash,
+    split_tile_key,
+)
+from tours.rights import RightsError, rights_document, rights_from_document
 from tours.textlimits import TextTooLong, check_document_texts
 
 FORMAT = "heritour.bundle"
@@ -54,6 +62,8 @@ TYPES = {
     "posters": "image/webp",
     "captions": "text/vtt",
     "images": "image/webp",
+    "panoramas": "image/jpeg",
+    "tiles": "image/jpeg",
 }
 AUDIO_TYPES = {"audio/mpeg", "audio/aac", "audio/mp4", "audio/ogg"}
 LEVEL_ORDER = ("high", "medium", "low", "thumb")
@@ -88,6 +98,7 @@ def document_keys(document: dict[str, Any]) -> set[str]:
         keys.update(k for k in (model.get("poster"), stop.get("poster")) if k)
         keys.update((stop.get("posters") or {}).values())
         keys.update(k for k in (stop.get("ar"),) if k)
+        keys.update(panorama_keys(stop.get("panorama")))
         for audio in stop.get("audio", {}).values():
             keys.update(k for k in (audio["key"], audio.get("captions")) if k)
     for image in (document.get("images") or {}).values():
@@ -208,11 +219,41 @@ def _store_files(
             raise _fail("missing_blob", f"The bundle lacks {key}.", key=key)
         data = _read_capped(archive, info, limits.max_unpacked_bytes)
         sha256 = hashlib.sha256(data).hexdigest()
-        stem = key.split("/", 1)[1].split(".", 1)[0]
+        tile = split_tile_key(key)
+        # a tile is named by its set (checked below), any other file by its own hash
+        stem = sha256 if tile else key.split("/", 1)[1].split(".", 1)[0]
         if sha256 != files[key]["sha256"] or sha256 != stem or len(data) != files[key]["bytes"]:
             raise _fail("blob_mismatch", f"{key} does not match its hash.", key=key)
         if not store.exists(key):
             store.put_bytes(key, data, _type_for(key, files[key]["type"]), IMMUTABLE)
+
+
+def _check_tile_sets(document: dict[str, Any], files: dict[str, Any]) -> None:
+    """Every panorama's tile set must hash to its name (over the manifest's tile hashes)."""
+    for stop in document["stops"]:
+        tiles = (stop.get("panorama") or {}).get("tiles")
+        if not tiles:
+            continue
+        listing = {}
+        for key in panorama_keys({"tiles": tiles}):
+            parts = split_tile_key(key)
+            if parts is None or key not in files:
+                raise _fail("missing_blob", f"The bundle lacks {key}.", key=key)
+            listing[parts[1]] = files[key]["sha256"]
+        if set_hash(listing) != tiles["set"]:
+            raise _fail("blob_mismatch", "A panorama's tiles do not match their set.")
+
+
+def _check_panorama_stops(document: dict[str, Any]) -> None:
+    """Links lead to another stop of the tour; a panorama stop has no model."""
+    count = len(document["stops"])
+    for number, stop in enumerate(document["stops"], start=1):
+        if stop.get("panorama") and stop.get("model"):
+            raise _fail("schema_invalid", "A stop shows a model or a panorama.", stop=number)
+        for spot in stop["hotspots"]:
+            link = spot.get("link")
+            if link is not None and (not stop.get("panorama") or link == number or link > count):
+                raise _fail("invalid_link", "A link must lead to another stop.", stop=number)
 
 
 def _asset_for(session: Session, document: dict[str, Any], sha256: str) -> ModelAsset:
@@ -242,6 +283,67 @@ def _asset_for(session: Session, document: dict[str, Any], sha256: str) -> Model
     session.add(asset)
     session.flush()
     return asset
+
+
+def _panorama_asset_for(session: Session, wanted: dict[str, Any]) -> ModelAsset:
+    """A panorama asset whose document is the one in the bundle (reused when identical)."""
+    found = select(ModelAsset).where(
+        ModelAsset.sha256 == wanted["sha256"], ModelAsset.kind == AssetKind.PANORAMA
+    )
+    for asset in session.scalars(found):
+        document = panorama_document(asset, rights_document(asset))
+        if asset.status == AssetStatus.READY and document == wanted:
+            return asset
+    asset = ModelAsset(
+        kind=AssetKind.PANORAMA,
+        name=wanted["name"],
+        sha256=wanted["sha256"],
+        original_key=wanted["equirect"]["key"],
+        size_bytes=wanted["equirect"]["bytes"],
+        status=AssetStatus.READY,
+        progress=100,
+        stage="imported",
+        levels={"preview": wanted["preview"], "equirect": wanted["equirect"]},
+        tiles=wanted["tiles"],
+        poster_key=wanted["poster"],
+        report={
+            "kind": "panorama",
+            "panorama": {"width": wanted.get("width"), "height": wanted.get("height")},
+        },
+        options={},
+        rights=_rights(wanted),
+    )
+    session.add(asset)
+    session.flush()
+    return asset
+
+
+def _stop_asset(session: Session, document: dict[str, Any], item: dict[str, Any]) -> int | None:
+    if item.get("panorama"):
+        return _panorama_asset_for(session, item["panorama"]).id
+    model = item.get("model")
+    return _asset_for(session, document, model["sha256"]).id if model else None
+
+
+def _hotspot_row(index: int, spot: dict[str, Any]) -> Hotspot:
+    texts = _texts(HotspotText, {"label": spot["label"], "body": spot["body"]}, {})
+    if "yaw" in spot:
+        direction = check_view(spot["yaw"], spot["pitch"]) or {"yaw": 0.0, "pitch": 0.0}
+        return Hotspot(
+            position=index,
+            surface_position="",
+            surface_normal="",
+            yaw=direction["yaw"],
+            pitch=direction["pitch"],
+            texts=texts,
+        )
+    return Hotspot(
+        position=index,
+        surface_position=spot["position"],
+        surface_normal=spot["normal"],
+        view=spot.get("view"),
+        texts=texts,
+    )
 
 
 def _texts(factory: type, fields: dict[str, dict[str, str]], defaults: dict[str, str]) -> list[Any]:
@@ -278,10 +380,11 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
         {},
     )
     for position, item in enumerate(document["stops"]):
-        model = item.get("model")
+        view = item.get("view")
         stop = Stop(
             position=position,
-            model_asset_id=_asset_for(session, document, model["sha256"]).id if model else None,
+            model_asset_id=_stop_asset(session, document, item),
+            panorama_view=check_view(view["yaw"], view["pitch"], view["fov"]) if view else None,
             camera_orbit=item["camera"]["orbit"],
             camera_target=item["camera"]["target"],
             field_of_view=item["camera"]["field_of_view"],
@@ -302,17 +405,12 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
             )
             for locale, audio in sorted(item["audio"].items())
         ]
-        stop.hotspots = [
-            Hotspot(
-                position=index,
-                surface_position=spot["position"],
-                surface_normal=spot["normal"],
-                view=spot.get("view"),
-                texts=_texts(HotspotText, {"label": spot["label"], "body": spot["body"]}, {}),
-            )
-            for index, spot in enumerate(item["hotspots"])
-        ]
+        stop.hotspots = [_hotspot_row(i, spot) for i, spot in enumerate(item["hotspots"])]
         tour.stops.append(stop)
+    for stop, item in zip(tour.stops, document["stops"], strict=True):
+        for hotspot, spot in zip(stop.hotspots, item["hotspots"], strict=True):
+            if spot.get("link"):
+                hotspot.link_stop = tour.stops[spot["link"] - 1]
     tour.images = [
         TourImage(
             ref=ref,
@@ -345,6 +443,8 @@ def import_bundle(
         manifest = _read_manifest(archive, entries[MANIFEST])
         document = manifest["tour"]
         slug = check_slug(session, slug or document["slug"])
+        _check_panorama_stops(document)
+        _check_tile_sets(document, manifest["files"])
         _store_files(archive, entries, manifest, store, limits)
     return _create_tour(session, document, slug)
 
@@ -355,6 +455,7 @@ def import_document(session: Session, document: dict[str, Any], slug: str | None
     This is :func:`import_bundle` without the zip: the caller has checked the document
     (:func:`check_manifest`) and stored every key it names (the demo seed does this).
     """
+    _check_panorama_stops(document)
     return _create_tour(session, document, check_slug(session, slug or document["slug"]))
 
 
