@@ -233,11 +233,13 @@ def _credits(
     audio: AudioView | None,
     markdown: list[str],
     images: dict[str, Any],
+    kind: str = "model",
 ) -> tuple[tuple[str, dict[str, str]], ...]:
-    """The rights of what a stop shows: its model, its audio, the images its texts show."""
+    """The rights of what a stop shows: its model (or panorama: ``kind``), its audio, the
+    images its texts show."""
     credits: list[tuple[str, dict[str, str]]] = []
     if model.get("rights"):
-        credits.append(("model", model["rights"]))
+        credits.append((kind, model["rights"]))
     if audio is not None and audio.rights:
         credits.append(("audio", audio.rights))
     refs = dict.fromkeys(ref for text in markdown for ref in referenced_images(text))
@@ -274,7 +276,9 @@ def _stop_view(
         audio=audio,
         lighting=stop.get("lighting"),
         posters=stop.get("posters"),
-        credits=_credits(model, audio, markdown, image_documents),
+        credits=_credits(
+            model, audio, markdown, image_documents, "panorama" if panorama else "model"
+        ),
         units_known=bool(model.get("units_known")),
         ar_key=stop.get("ar"),
         panorama=panorama,

@@ -170,9 +170,7 @@ def panorama_keys(panorama: dict[str, Any] | None) -> set[str]:
     """Every blob key a document's panorama names, its tiles included."""
     if not panorama:
         return set()
-    keys = {
-        image["key"] for image in (panorama.get("preview"), panorama.get("equirect")) if image
-    }
+    keys = {image["key"] for image in (panorama.get("preview"), panorama.get("equirect")) if image}
     keys.update(k for k in (panorama.get("poster"),) if k)
     keys.update(tile_set_keys(panorama.get("tiles")))
     return keys

@@ -132,7 +132,8 @@ def tour_metadata(tour: TourView) -> PageMetadata:
 
 
 def stop_metadata(tour: TourView, stop: StopView) -> PageMetadata:
-    """Metadata of a stop's page: the place, and the 3D model that shows it."""
+    """Metadata of a stop's page: the place, and the 3D model (or the 360° photograph) that
+    shows it."""
     lang = str(g.get("lang") or INTERFACE_LOCALES[0])
     url = public_url("public.stop", lang=lang, slug=tour.slug, number=stop.number)
     image = _poster(stop, tour)
@@ -162,6 +163,18 @@ def stop_metadata(tour: TourView, stop: StopView) -> PageMetadata:
             "contentUrl": public_url("media.blob", key=model_key),
             **({"thumbnailUrl": image} if image else {}),
             **_license(model_rights),
+        }
+    equirect = (stop.panorama or {}).get("equirect")
+    if equirect:
+        rights = next((rights for kind, rights in stop.credits if kind == "panorama"), None)
+        json_ld["subjectOf"] = {
+            "@type": "Photograph",
+            "name": stop.title.text,
+            "description": stop.model_alt.text,
+            "encodingFormat": "image/jpeg",
+            "contentUrl": public_url("media.blob", key=equirect["key"]),
+            **({"thumbnailUrl": image} if image else {}),
+            **_license(rights),
         }
     if stop.audio is not None:
         json_ld["audio"] = {
