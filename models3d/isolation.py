@@ -175,6 +175,9 @@ def process_isolated(
     }
     result = _run_child(request, options.limits, progress, stderr_sink)
     out = Path(out_dir)
+    if result["report"].get("kind") == "panorama":
+        files = {name: out / f"{name}.jpg" for name in ("preview", "equirect")}
+        return ProcessResult(result["report"], files, out / "poster.webp", out / "tiles")
     return ProcessResult(
         result["report"], {name: out / f"{name}.glb" for name in LEVELS}, out / "poster.webp"
     )
