@@ -10,7 +10,7 @@ from typing import Any
 
 from tours.images import images_document
 from tours.models import AssetKind, Hotspot, ModelAsset, Stop, Tour
-from tours.panoramas import DEFAULT_VIEW, panorama_document
+from tours.panoramas import panorama_document, suggested_view
 from tours.rights import rights_document
 
 FORMAT = "heritour.tour"
@@ -124,7 +124,7 @@ def _panorama_stop_document(stop: Stop, asset: ModelAsset) -> dict[str, Any]:
         "poster": stop.poster_key,
         "model": None,
         "panorama": panorama_document(asset, rights_document(asset)),
-        "view": dict(stop.panorama_view or DEFAULT_VIEW),
+        "view": dict(stop.panorama_view or suggested_view(asset.report)),
         "audio": _audio(stop),
         "hotspots": [_hotspot(hotspot) for hotspot in stop.hotspots],
         **({"posters": stop.posters} if stop.posters else {}),

@@ -104,7 +104,7 @@ def _store_panorama(
         levels["preview"].update(width=preview["width"], height=preview.get("height"))
     if "equirect" in levels and report.get("width"):
         levels["equirect"].update(width=report["width"], height=report.get("height"))
-    folder = getattr(result, "tiles", None) or result.poster.parent / "tiles"
+    folder = result.tiles or result.poster.parent / "tiles"
     tiles = store_tiles(store, Path(folder), report, written)
     poster_key = _put_file(store, "posters", result.poster, "webp", "image/webp", written)
     return levels, tiles, poster_key

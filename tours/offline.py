@@ -13,9 +13,9 @@ from tours.catalogue import StopView, TourView
 from tours.panoramas import tiles_bytes_estimate, tiles_up_to
 
 OFFLINE_LEVELS = ("thumb", "low")
-# The widest tile level a phone shows (and so what a saved tour keeps): 4096 pixels around,
-# about 11 pixels per degree, sharper than a phone's screen at the default field of view.
-PHONE_PANORAMA_WIDTH = 4096
+# The widest tile level a saved tour keeps: what the viewer fetches offline, on a small screen
+# or a slow network ("low" in static/js/panorama-levels.js, PANORAMA_MAX_WIDTH).
+PHONE_PANORAMA_WIDTH = 2048
 
 
 def _panorama_keys(stop: StopView) -> list[str]:

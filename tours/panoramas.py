@@ -24,7 +24,7 @@ from tours.blobstore import IMMUTABLE, BlobStore, check_key
 JPEG = "image/jpeg"
 TILE_PREFIX = "tiles/"
 DEFAULT_VIEW = {"yaw": 0.0, "pitch": 0.0, "fov": 75.0}
-MIN_FOV, MAX_FOV = 20.0, 120.0
+MIN_FOV, MAX_FOV = 30.0, 90.0  # what the viewer (static/js/panorama.js) allows
 # A tile's path inside its set: level, column and row, as the pipeline names them.
 TILE_PATH = re.compile(r"^(\d{1,2})/(\d{1,4})_(\d{1,4})\.jpg$")
 _TILE_KEY = re.compile(r"^tiles/([0-9a-f]{64})/(\d{1,2}/\d{1,4}_\d{1,4}\.jpg)$")
@@ -131,7 +131,7 @@ def tiles_bytes_estimate(tiles: dict[str, Any], keys: Iterable[str]) -> int:
 
 def check_view(yaw: Any, pitch: Any, fov: Any = None) -> dict[str, float] | None:
     """A direction (and field of view) typed or sent by the viewer, normalised: yaw in
-    [−180, 180), pitch in [−90, 90], fov in [20, 120]; None when something is not a number."""
+    [−180, 180), pitch in [−90, 90], fov in [30, 90]; None when something is not a number."""
     try:
         values = [float(yaw), float(pitch)] + ([float(fov)] if fov is not None else [])
     except (TypeError, ValueError):
@@ -147,6 +147,14 @@ def check_view(yaw: Any, pitch: Any, fov: Any = None) -> dict[str, float] | None
             return None
         view["fov"] = round(values[2], 3)
     return view
+
+
+def suggested_view(report: dict[str, Any] | None) -> dict[str, float]:
+    """The start view the pipeline suggests for a panorama (its GPano initial view, or the
+    centre of what a partial panorama covers), else :data:`DEFAULT_VIEW`."""
+    view = ((report or {}).get("panorama") or {}).get("view") or {}
+    checked = check_view(view.get("yaw"), view.get("pitch"), view.get("fov"))
+    return checked or dict(DEFAULT_VIEW)
 
 
 def panorama_document(asset: Any, rights: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from models3d.camera import LIGHTING, parse_view
 from models3d.viewposter import POSTER_SHAPES, decode_glb, stop_posters
 from tours.ingest import IngestSettings
 from tours.models import AssetKind, Stop
-from tours.panoramas import DEFAULT_VIEW
+from tours.panoramas import suggested_view
 
 log = logging.getLogger(__name__)
 LEVELS_FOR_POSTERS = ("medium", "low", "thumb", "high")
@@ -76,7 +76,7 @@ def _render_panorama(settings: IngestSettings, stop_id: int) -> str:
         if stop is None or stop.model is None or "equirect" not in stop.model.levels:
             return "skipped"
         key = stop.model.levels["equirect"]["key"]
-        view = dict(stop.panorama_view or DEFAULT_VIEW)
+        view = dict(stop.panorama_view or suggested_view(stop.model.report))
         signature = _signature(stop)
     with tempfile.TemporaryDirectory(prefix="heritour-posters-") as work:
         equirect = Path(work) / "equirect.jpg"

@@ -102,7 +102,7 @@ def _sentences() -> dict[str, str]:
         "not_a_panorama_stop": _("This stop does not show a panorama. Choose a panorama first."),
         "invalid_view": _(
             "The view could not be read: yaw and pitch are degrees (pitch from −90 to 90), "
-            "the field of view from 20 to 120 degrees."
+            "the field of view from 30 to 90 degrees."
         ),
         "invalid_link": _("A link must lead to another stop of this tour."),
         "invalid_options": _("Choose an up axis and a unit from the lists."),
@@ -223,8 +223,9 @@ def model_error(code: str, fallback: str) -> str:
     sentences = {
         "unsupported_format": _(
             "This type of file is not supported. Upload a GLB file, a glTF with its files in "
-            "a zip, an OBJ (with its MTL and textures in a zip), a PLY or an STL file, or a "
-            "laser scan (point cloud) as LAS, LAZ, E57 or PLY."
+            "a zip, an OBJ (with its MTL and textures in a zip), a PLY or an STL file, a laser "
+            "scan (point cloud) as LAS, LAZ, E57 or PLY, or a 360° panorama as JPEG, PNG or "
+            "WebP."
         ),
         "content_mismatch": _(
             "The file name says one format but the contents are another. Check the file, or "
@@ -301,8 +302,8 @@ def model_error(code: str, fallback: str) -> str:
         "panorama_too_large": _(
             "The panorama has more pixels than this site accepts (at most %(width)d × "
             "%(height)d). Reduce it and upload it again.",
-            width=current_app.config.get("MAX_PANORAMA_WIDTH", 32768),
-            height=current_app.config.get("MAX_PANORAMA_HEIGHT", 16384),
+            width=current_app.config["MAX_PANORAMA_WIDTH"],
+            height=current_app.config["MAX_PANORAMA_HEIGHT"],
         ),
         "image_truncated": _(
             "The image file ends before its picture does: the upload or the export was cut "
@@ -315,6 +316,10 @@ def model_error(code: str, fallback: str) -> str:
         "unsupported_colour_mode": _(
             "The image uses a colour mode that cannot be converted for screens. Save it as an "
             "RGB or greyscale JPEG, PNG or WebP and upload it again."
+        ),
+        "image_metadata_too_large": _(
+            "The image carries too much embedded metadata (text, previews or colour "
+            "profiles). Save it again without them and upload it again."
         ),
         "gpano_invalid": _(
             "The image's Photo Sphere (GPano) information is not consistent: the cropped area "
@@ -379,16 +384,22 @@ def panorama_correction(code: str) -> str:
     """What the pipeline corrected in an uploaded panorama (a code of its report)."""
     sentences = {
         "cmyk_converted": _("The image was in CMYK; it was converted to RGB for screens."),
-        "sixteen_bit_reduced": _("The image had 16 bits per channel; it was reduced to 8 bits."),
+        "bits_reduced": _("The image had 16 bits per channel; it was reduced to 8 bits."),
         "orientation_applied": _("The camera's orientation tag was applied to the image."),
         "icc_converted": _("The image's colour profile was converted to sRGB."),
         "alpha_flattened": _("Transparent parts were filled with a neutral colour."),
-        "grey_converted": _("The greyscale image was converted to RGB."),
-        "gpano_placed": _(
+        "grey_expanded": _("The greyscale image was converted to RGB."),
+        "padded_to_sphere": _(
             "The image covers part of the sphere (Photo Sphere metadata); it was placed on a "
             "full panorama and the rest filled with a neutral colour."
         ),
-        "gpano_heading_applied": _("The panorama was turned so that its heading faces north."),
+        "heading_applied": _(
+            "The panorama was turned so that the centre of the view faces north, as its "
+            "Photo Sphere metadata says."
+        ),
+        "aspect_adjusted": _(
+            "The image was within 1% of twice as wide as high; it was stretched to exactly 2:1."
+        ),
     }
     return sentences.get(code, code)
 

@@ -406,3 +406,56 @@ def test_tiles_are_in_use_while_an_asset_or_a_revision_names_their_set(
     asset.tiles = None  # say, the asset was re-processed: the published tour still shows them
     db.commit()
     assert keys_in_use(db, {tile, stranger}) == {tile}
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _blob_keys(store: BlobStore, db: Any) -> set[str]:
+    """Every key the database names (originals included)."""
+    from tours.panoramas import tile_set_keys
+
+    keys: set[str] = set()
+    for asset in db.query(ModelAsset).all():
+        keys.add(asset.original_key)
+        keys.update(level["key"] for level in asset.levels.values())
+        keys.update(k for k in (asset.poster_key,) if k)
+        keys.update(tile_set_keys(asset.tiles))
+    return keys
+
+
+def test_a_panorama_upload_goes_through_the_real_pipeline(
+    db: Any, store: BlobStore, settings: IngestSettings
+) -> None:
+    asset = _upload(db, store, _jpeg(2048, 1024), "courtyard.jpg")
+    assert process_asset(settings, asset.id) == AssetStatus.READY
+    db.refresh(asset)
+    assert (asset.kind, asset.report["kind"]) == ("panorama", "panorama")
+    assert asset.levels["preview"]["width"] == 1024
+    assert store.read(asset.levels["equirect"]["key"])[:3] == b"\xff\xd8\xff"
+    assert asset.tiles is not None and asset.tiles["count"] >= 2
+    for key in _blob_keys(store, db):
+        assert store.exists(key), key
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (_jpeg(2048, 1024)[:3000], "image_truncated"),
+        (_jpeg(1500, 1000), "panorama_aspect"),
+    ],
+)
+def test_a_broken_panorama_is_rejected_with_nothing_left_behind(
+    db: Any, store: BlobStore, settings: IngestSettings, data: bytes, code: str
+) -> None:
+    asset = _upload(db, store, data, "broken.jpg")
+    assert process_asset(settings, asset.id) == AssetStatus.REJECTED
+    db.refresh(asset)
+    assert (asset.error_code, asset.levels, asset.tiles, asset.poster_key) == (code, {}, None, None)
+    assert asset.kind == "model"  # nothing was made of it

@@ -30,7 +30,9 @@ LIMITS = BundleLimits(max_unpacked_bytes=50 * 1024 * 1024, max_files=200)
     [
         ("30", "-5", "70", {"yaw": 30.0, "pitch": -5.0, "fov": 70.0}),
         (190, 0, 75, {"yaw": -170.0, "pitch": 0.0, "fov": 75.0}),
-        (-540, 90, 20, {"yaw": 180.0 - 360.0, "pitch": 90.0, "fov": 20.0}),
+        (-540, 90, 30, {"yaw": -180.0, "pitch": 90.0, "fov": 30.0}),
+        (0, 0, 29.9, None),
+        (0, 0, 90.1, None),
         ("nan", 0, 75, None),
         ("inf", 0, 75, None),
         (0, 91, 75, None),
@@ -150,7 +152,7 @@ def test_offline_copy_takes_the_preview_and_the_small_tiles(db: Any, panorama_to
     tile_set = asset.tiles["set"]
     assert asset.levels["preview"]["key"] in keys
     assert asset.levels["equirect"]["key"] not in keys
-    # the levels a phone uses: at most 4096 wide (both levels here)
+    # the levels a phone uses offline: at most 2048 wide (both levels here)
     assert sorted(k for k in keys if k.startswith("tiles/")) == sorted(
         f"tiles/{tile_set}/{level}/{col}_{row}.jpg"
         for level, (cols, rows) in enumerate(((2, 1), (4, 2)))

@@ -36,8 +36,9 @@ def test_panorama_stop_paints_poster_then_the_viewer(
     assert 'alt="360° of The courtyard"' in html
     assert "<model-viewer" not in html and "/static/js/viewer.js" not in html
     assert re.search(r'<script type="module" src="/static/js/panorama.js(\?v=\w+)?">', html)
-    assert 'class="panorama-gyro" hidden' in html and "Turn with the phone" in html
-    assert 'class="panorama-vr" hidden' in html and "Enter VR" in html
+    assert 'data-panorama="gyroscope" hidden' in html and "Turn with the phone" in html
+    assert 'data-panorama="vr" hidden' in html and "Enter VR" in html
+    assert 'id="panorama-assets"' in html
     tiles = panorama_asset.tiles
     assert _config(html) == {
         "preview": f"/media/{panorama_asset.levels['preview']['key']}",
@@ -118,7 +119,9 @@ def test_offline_pack_holds_the_panorama(client: Any, published: Any, panorama_a
     assert f"/media/{panorama_asset.levels['equirect']['key']}" not in urls
     assert sum(url.startswith("/media/tiles/") for url in urls) == 10
     assert "/en/tours/citadel/3/panorama.json" in urls
-    assert any(url.startswith("/static/js/panorama.js") for url in urls)
+    assert any(url.startswith("/static/js/panorama.js?v=") for url in urls)
+    assert any(url.startswith("/static/vendor/panorama-viewer.js?v=") for url in urls)
+    assert {"/static/js/levels.js", "/static/js/panorama-xr.js"} <= set(urls)  # imported as such
     assert len(urls) == len(set(urls))
     assert pack["model_bytes"] > panorama_asset.levels["preview"]["bytes"]
 

@@ -42,10 +42,10 @@ def test_start_view_from_the_viewer_and_from_the_form(
     answer = curator.post(url, data={"yaw": "200", "pitch": "-12.5", "fov": "65"}, headers=JSON)
     assert answer.status_code == 200
     assert answer.get_json() == {"view": {"yaw": -160.0, "pitch": -12.5, "fov": 65.0}}
-    form = curator.post(url, data={"yaw": "10", "pitch": "0", "fov": "90"})
+    form = curator.post(url, data={"yaw": "10", "pitch": "0", "fov": "85"})
     assert form.status_code == 302
     db.refresh(courtyard)
-    assert courtyard.panorama_view == {"yaw": 10.0, "pitch": 0.0, "fov": 90.0}
+    assert courtyard.panorama_view == {"yaw": 10.0, "pitch": 0.0, "fov": 85.0}
 
 
 @pytest.mark.parametrize(
@@ -173,7 +173,7 @@ def test_asset_page_shows_the_panorama_report(curator: Any, db: Any, panorama_as
             "source": {"width": 6000, "height": 3000, "format": "jpeg"},
             "field_of_view": {"horizontal": 360.0, "vertical": 180.0},
             "tiles": {"count": 10, "bytes": 5000},
-            "corrections": ["cmyk_converted", "icc_converted"],
+            "corrections": ["cmyk_converted", "icc_converted", "padded_to_sphere"],
         },
     }
     db.commit()
@@ -183,6 +183,7 @@ def test_asset_page_shows_the_panorama_report(curator: Any, db: Any, panorama_as
     assert "10 tiles in 2 levels, up to 1,024 pixels around" in html
     assert "The image was in CMYK; it was converted to RGB for screens." in html
     assert "The image&#39;s colour profile was converted to sRGB." in html
+    assert "it was placed on a full panorama" in html
     vi = curator.get(f"/studio/models/{panorama_asset.id}", headers={"Accept-Language": "vi"})
     assert vi.status_code == 200
 

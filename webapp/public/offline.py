@@ -28,7 +28,14 @@ VIEWER_FILES = (
     "icons/icon-512.png",
 )
 # A panorama stop's viewer (Photo Sphere Viewer, bundled into one module by the vendor rule).
-PANORAMA_FILES = ("vendor/panorama-viewer.js", "js/panorama.js")
+PANORAMA_FILES = (
+    "vendor/panorama-viewer.js",
+    "vendor/panorama-viewer.css",
+    "css/panorama.css",
+    "js/panorama.js",
+)
+# ... and the modules panorama.js imports by relative path (so under unversioned URLs).
+PANORAMA_MODULES = ("js/levels.js", "js/panorama-levels.js", "js/panorama-xr.js")
 DECODER_FILES = (
     "vendor/draco/draco_decoder.js",
     "vendor/draco/draco_decoder.wasm",
@@ -61,7 +68,8 @@ def offline_pack(slug: str) -> Response:
         for name in (*VIEWER_FILES, *(PANORAMA_FILES if panoramas else ()))
     ]
     # Decoders are fetched by folder + file name, so they are kept under unversioned URLs.
-    static += [f"{current_app.static_url_path}/{name}" for name in DECODER_FILES]
+    unversioned = (*DECODER_FILES, *(PANORAMA_MODULES if panoramas else ()))
+    static += [f"{current_app.static_url_path}/{name}" for name in unversioned]
     media = [url_for("media.blob", key=key) for key in offline_media_keys(tour)]
     body = {
         "tour": slug,
