@@ -130,9 +130,18 @@ def _vertex_shade(batch: DrawBatch, light: np.ndarray) -> np.ndarray:
     return np.asarray(0.35 + 0.65 * lambert)
 
 
-def _subdivide(tri: np.ndarray, mats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Split triangles whose screen size exceeds the rasteriser window (4-way, repeated)."""
+def _on_canvas(tri: np.ndarray, size: int) -> np.ndarray:
+    """Which triangles' screen bounding boxes touch the ``size`` × ``size`` canvas."""
+    xy = tri[:, :, :2]
+    return ((xy.max(axis=1) >= 0) & (xy.min(axis=1) < size)).all(axis=1)
+
+
+def _subdivide(tri: np.ndarray, mats: np.ndarray, canvas: int) -> tuple[np.ndarray, np.ndarray]:
+    """Split triangles whose screen size exceeds the rasteriser window (4-way, repeated);
+    parts that fall off the canvas are dropped (a close camera leaves many)."""
     while len(tri) < MAX_RASTER_TRIANGLES:
+        shown = _on_canvas(tri, canvas)
+        tri, mats = tri[shown], mats[shown]
         xy = tri[:, :, :2]
         size = (xy.max(axis=1) - xy.min(axis=1)).max(axis=1)
         big = size > MAX_PIXELS_PER_TRIANGLE
@@ -282,7 +291,7 @@ def render_poster(doc: dict[str, Any], binary: bytes, px: int) -> Image.Image:
             tri = tri[_front_facing(tri, batch.mirrored)]  # back faces are culled, as in glTF
         triangles.append(tri)
         mat_ids.append(np.full(len(tri), len(materials) - 1))
-    tri, mats = _subdivide(np.concatenate(triangles), np.concatenate(mat_ids))
+    tri, mats = _subdivide(np.concatenate(triangles), np.concatenate(mat_ids), size)
     depth, attrs = _rasterise(tri, mats, size)
     rgba = _shade(depth, attrs, materials).reshape(size, size, 4)
     image = Image.fromarray(np.round(rgba * 255).astype(np.uint8), "RGBA")

@@ -91,22 +91,28 @@ def render_view(
     framing: dict[str, float] | None = None,
     base_color: list[float] | None = None,
     supersample: int = 2,
+    exact: bool = False,
+    light: tuple[float, float, float] | None = None,
 ) -> Image.Image:
     """Draw the model (plain float accessors, e.g. gltfpack -noq output) as model-viewer shows
     it on a ``width`` × ``height`` canvas from ``view``; RGBA, transparent background.
     ``base_color`` replaces every material's colour and texture (the "clay" lighting).
-    ``supersample`` is the drawing scale before reduction (1 for high-density sizes)."""
+    ``supersample`` is the drawing scale before reduction (1 for high-density sizes).
+    ``exact`` draws ``view`` as given, without model-viewer's widening and framing;
+    ``light`` is a fixed direction towards the light (else it follows the camera)."""
     batches = draw_batches(doc, binary)
     if not batches:
         return Image.new("RGBA", (width, height), (0, 0, 0, 0))
     positions = np.concatenate([batch.positions for batch in batches])
-    shown = shown_view(positions, view, width / height, framing)
+    shown = view if exact else shown_view(positions, view, width / height, framing)
     k = supersample
     size = k * max(width, height)  # drawn k times larger, then reduced (anti-aliasing)
     focal = k * height / 2 / math.tan(math.radians(shown.field_of_view) / 2)
     _, forward, right, up = _axes(shown)
-    light = -forward + 0.6 * up - 0.4 * right
-    light /= np.linalg.norm(light)
+    towards = (
+        np.array(light, dtype=float) if light is not None else -forward + 0.6 * up - 0.4 * right
+    )
+    towards /= np.linalg.norm(towards)
     cache: dict[int, np.ndarray] = {}
     materials, triangles, mat_ids = [], [], []
     for batch in batches:
@@ -114,13 +120,13 @@ def render_view(
         if base_color is not None:
             material.color, material.texture = np.array(base_color, dtype=float), None
         materials.append(material)
-        tri = _vertices(batch, shown, size, focal, light)[batch.faces]
+        tri = _vertices(batch, shown, size, focal, towards)[batch.faces]
         tri = tri[np.isfinite(tri[:, :, 2]).all(axis=1)]
         if not batch.material.get("doubleSided", False):
             tri = tri[raster._front_facing(tri, batch.mirrored)]
         triangles.append(tri)
         mat_ids.append(np.full(len(tri), len(materials) - 1))
-    tri, mats = raster._subdivide(np.concatenate(triangles), np.concatenate(mat_ids))
+    tri, mats = raster._subdivide(np.concatenate(triangles), np.concatenate(mat_ids), size)
     depth, attrs = raster._rasterise(tri, mats, size)
     rgba = raster._shade(depth, attrs, materials).reshape(size, size, 4)
     top, left = (size - k * height) // 2, (size - k * width) // 2

@@ -19,6 +19,7 @@ PAGES = [
     "/zh/tours/hue-imperial-city/qr",
     "/fr/tours/hue-imperial-city/end",
     "/ja/offline",
+    "/api/v1/docs",  # the partners' reference
 ]
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from openapi_spec_validator import validate
 
+from webapp.api.openapi import PAGES_FOR_PEOPLE
+
 
 def test_document_is_valid_openapi_3_1(client: Any) -> None:
     document = client.get("/api/v1/openapi.json").json
@@ -17,7 +19,7 @@ def test_document_is_valid_openapi_3_1(client: Any) -> None:
 def test_every_method_of_every_route_is_documented_and_nothing_else(app: Any, client: Any) -> None:
     document = client.get("/api/v1/openapi.json").json
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi":
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint in PAGES_FOR_PEOPLE:
             continue
         path = re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule)
         methods = set(rule.methods) - {"OPTIONS"}
@@ -37,3 +39,16 @@ def test_studio_routes_say_they_need_a_session_and_the_csrf_token(client: Any) -
         "$ref": "#/components/schemas/Error"
     }
     assert "security" not in paths["/api/v1/tours/{slug}"]["get"]  # the public API is open
+
+
+def test_the_reference_page_shows_every_operation_in_the_readers_language(client: Any) -> None:
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    page = client.get("/api/v1/docs", headers={"Accept-Language": "fr"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<html lang="fr"' in html
+    assert "<caption>Paramètres</caption>" in html
+    for path, item in paths.items():
+        for method in set(item) - {"parameters"}:
+            assert f"<code>{method.upper()} {path}</code>" in html
+    assert '<p lang="en"><strong>Published tours</strong></p>' in html  # written in English

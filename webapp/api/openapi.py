@@ -30,6 +30,8 @@ ERROR_SCHEMA = {
         }
     },
 }
+# Routes of the API blueprint that are not part of the JSON API itself.
+PAGES_FOR_PEOPLE = ("api.openapi", "api.docs")
 _TYPES = {"IntegerConverter": "integer", "FloatConverter": "number"}
 
 
@@ -84,7 +86,7 @@ def openapi_document(app: Flask) -> dict[str, Any]:
         "csrf", {"type": "apiKey", "in": "header", "name": "X-CSRFToken"}
     )
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
-        if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi":
+        if rule.endpoint.startswith("api.") and rule.endpoint not in PAGES_FOR_PEOPLE:
             view = app.view_functions[rule.endpoint]
             spec.path(view=view, app=app, parameters=_path_parameters(rule))
     return spec.to_dict()
