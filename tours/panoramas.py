@@ -131,14 +131,14 @@ def tiles_bytes_estimate(tiles: dict[str, Any], keys: Iterable[str]) -> int:
 
 def check_view(yaw: Any, pitch: Any, fov: Any = None) -> dict[str, float] | None:
     """A direction (and field of view) typed or sent by the viewer, normalised: yaw in
-    [−180, 180), pitch in [−90, 90], fov in [30, 90]; None when something is not a number."""
+    (−180, 180], pitch in [−90, 90], fov in [30, 90]; None when something is not a number."""
     try:
         values = [float(yaw), float(pitch)] + ([float(fov)] if fov is not None else [])
     except (TypeError, ValueError):
         return None
     if not all(abs(value) < 1e6 for value in values):  # also refuses nan and inf
         return None
-    yaw_n = (values[0] + 180.0) % 360.0 - 180.0
+    yaw_n = 180.0 - (180.0 - values[0]) % 360.0  # in (−180, 180]: behind is 180
     if not -90.0 <= values[1] <= 90.0:
         return None
     view = {"yaw": round(yaw_n, 3) + 0.0, "pitch": round(values[1], 3) + 0.0}
