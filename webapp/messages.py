@@ -398,7 +398,8 @@ def panorama_correction(code: str) -> str:
             "Photo Sphere metadata says."
         ),
         "aspect_adjusted": _(
-            "The image was within 1% of twice as wide as high; it was stretched to exactly 2:1."
+            "The image was almost, but not exactly, twice as wide as high (off by less than "
+            "one part in a hundred); it was stretched to exactly 2:1."
         ),
     }
     return sentences.get(code, code)
