@@ -25,7 +25,11 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "webapp" / "static"
 TILE = 512
-LEVELS = [{"width": 1024, "cols": 2, "rows": 1}, {"width": 2048, "cols": 4, "rows": 2}, {"width": 4096, "cols": 8, "rows": 4}]
+LEVELS = [
+    {"width": 1024, "cols": 2, "rows": 1},
+    {"width": 2048, "cols": 4, "rows": 2},
+    {"width": 4096, "cols": 8, "rows": 4},
+]
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -35,7 +39,7 @@ PAGE = """<!doctype html>
 </head><body><main>
 <h1>{title}</h1>
 <figure id="panorama" class="viewer panorama">
-  <img class="poster" src="/pano/{name}/poster.jpg" alt="{alt}" width="412" height="420" fetchpriority="high">
+  <img class="poster" src="/pano/{name}/poster.jpg" alt="{alt}" width="412" height="420">
   <div class="panorama-controls">
     <button type="button" data-panorama="gyroscope" hidden>Turn with your phone</button>
     <button type="button" data-panorama="vr" hidden>Step in with a headset</button>
@@ -63,7 +67,13 @@ STOPS: dict[str, dict[str, Any]] = {
         "hue": 0.0,
         "other": "b",
         "hotspots": [
-            {"id": "h1", "yaw": -15, "pitch": -5, "label": "Bronze urn", "html": "<p>Cast in <em>1835</em>.</p>"}
+            {
+                "id": "h1",
+                "yaw": -15,
+                "pitch": -5,
+                "label": "Bronze urn",
+                "html": "<p>Cast in <em>1835</em>.</p>",
+            }
         ],
         "links": [{"id": "l1", "yaw": 20, "pitch": 0, "label": "Through the gate", "target": "b"}],
     },
@@ -73,9 +83,17 @@ STOPS: dict[str, dict[str, Any]] = {
         "hue": 0.5,
         "other": "a",
         "hotspots": [
-            {"id": "h2", "yaw": 30, "pitch": 10, "label": "Lacquered column", "html": "<p>Eighty columns.</p>"}
+            {
+                "id": "h2",
+                "yaw": 30,
+                "pitch": 10,
+                "label": "Lacquered column",
+                "html": "<p>Eighty columns.</p>",
+            }
         ],
-        "links": [{"id": "l2", "yaw": 180, "pitch": 0, "label": "Back to the courtyard", "target": "a"}],
+        "links": [
+            {"id": "l2", "yaw": 180, "pitch": 0, "label": "Back to the courtyard", "target": "a"}
+        ],
     },
 }
 
@@ -86,7 +104,10 @@ def paint(width: int, hue: float) -> Image.Image:
     height = width // 2
     strip = Image.new("RGB", (360, 1))
     strip.putdata(
-        [tuple(round(c * 255) for c in colorsys.hsv_to_rgb((hue + x / 360) % 1, 0.7, 0.95)) for x in range(360)]
+        [
+            tuple(round(c * 255) for c in colorsys.hsv_to_rgb((hue + x / 360) % 1, 0.7, 0.95))
+            for x in range(360)
+        ]
     )
     image = strip.resize((width, height))
     shade = Image.new("RGB", (width, height // 6), (0, 0, 0))
@@ -170,7 +191,7 @@ def site(root: Path) -> Path:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

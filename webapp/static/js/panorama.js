@@ -293,6 +293,7 @@ export function mountPanorama(element, config, { editable = false, assets = page
     gyroscopeButton(element, viewer, gyroscope);
     vrButton(element, viewer, library, {
       links: () => current.config.links || [],
+      startYaw: () => getView().yaw,
       follow: (link) => followInHeadset(link),
       enter: () =>
         viewer.setPanorama(panoramaSource(current.config, level, { headset: true }), {
