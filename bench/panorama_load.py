@@ -19,28 +19,19 @@ Run with ``python -m bench panorama_load`` (``make bench`` runs every benchmark)
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import json
 import random
-import shutil
-import statistics
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.pageload import CHROMIUM_ARGS, DOWN_BITS, PHONE, RTT_MS, UP_BITS
+from bench.pageload import DOWN_BITS, RTT_MS, RUNS, _serving, measure_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "webapp" / "static"
-RUNS = 3
 WIDTH = 8192
 TILE = 512
-VISIBLE_TIMEOUT_S = 120
 TARGET_SECONDS = 3.0
 TARGET_BYTES = 300_000
 
@@ -169,108 +160,42 @@ def build_site(root: Path) -> dict[str, int]:
     }
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files, text sent with brotli (as the app sends its static files and pages)."""
+def _site_app(root: Path) -> Any:
+    """A WSGI app serving the folder ``root``: text with brotli when the browser takes it (as
+    the app sends its static files and pages), pictures as they are."""
+    import mimetypes
 
-    compressed: dict[Path, bytes] = {}  # one cache for all threads
+    import brotli
+    from werkzeug.security import safe_join
+    from werkzeug.wrappers import Request, Response
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    compressed: dict[Path, bytes] = {}
 
-    def send_head(self) -> Any:
-        path = Path(self.translate_path(self.path))
-        text = path.suffix in {".js", ".css", ".html", ".json"}
-        if not (text and path.is_file() and "br" in self.headers.get("Accept-Encoding", "")):
-            return super().send_head()
-        import brotli
+    @Request.application
+    def app(request: Request) -> Response:
+        joined = safe_join(str(root), request.path.lstrip("/"))
+        path = Path(joined) if joined else None
+        if path is None or not path.is_file():
+            return Response("not found", status=404)
+        mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix not in {".js", ".css", ".html", ".json"} or "br" not in request.headers.get(
+            "Accept-Encoding", ""
+        ):
+            return Response(path.read_bytes(), mimetype=mimetype)
+        if path not in compressed:
+            compressed[path] = brotli.compress(path.read_bytes(), quality=11)
+        response = Response(compressed[path], mimetype=mimetype)
+        response.headers["Content-Encoding"] = "br"
+        return response
 
-        if path not in self.compressed:
-            self.compressed[path] = brotli.compress(path.read_bytes(), quality=11)
-        body = self.compressed[path]
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "br")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-@contextmanager
-def _serving(root: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(root))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-FIRST_FRAME = """() => {
-    const visible = window.heritourPanorama.events.find((e) => e.type === 'visible');
-    const nav = performance.getEntriesByType('navigation')[0];
-    const before = performance.getEntriesByType('resource')
-        .filter((e) => e.responseEnd <= visible.t)
-        .reduce((sum, e) => sum + e.transferSize, nav.transferSize);
-    return { seconds: visible.t / 1000, bytes: before };
-}"""
-
-
-def _first_frame(browser: Any, url: str) -> dict[str, float]:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {
-            "offline": False,
-            "latency": RTT_MS,
-            "downloadThroughput": DOWN_BITS / 8,
-            "uploadThroughput": UP_BITS / 8,
-        },
-    )
-    try:
-        page.goto(url, wait_until="commit")
-        page.wait_for_function(
-            "(window.heritourPanorama?.events || []).some((e) => e.type === 'visible')",
-            timeout=VISIBLE_TIMEOUT_S * 1000,
-            polling=50,
-        )
-        result: dict[str, float] = page.evaluate(FIRST_FRAME)
-        return result
-    finally:
-        context.close()
-
-
-def measure(base: str) -> dict[str, dict[str, float]]:
-    """Median time to the first panorama frame and bytes by then, tiled and full alternating."""
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise SystemExit("Chromium is not installed: apt-get install -y chromium")
-    runs: dict[str, list[dict[str, float]]] = {"tiled": [], "full": []}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            for _ in range(RUNS):
-                for name in runs:
-                    runs[name].append(_first_frame(browser, f"{base}/{name}.html"))
-        finally:
-            browser.close()
-    return {
-        name: {key: statistics.median(run[key] for run in results) for key in ("seconds", "bytes")}
-        for name, results in runs.items()
-    }
+    return app
 
 
 def main() -> None:
     """Print the first-frame figures of the tiled page next to the full-image page."""
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         sizes = build_site(root)
@@ -279,12 +204,13 @@ def main() -> None:
             f"full equirectangular {sizes['equirect'] / 1000:.0f} KB, "
             f"poster {sizes['poster'] / 1000:.0f} KB"
         )
-        with _serving(root) as base:
+        with _serving(_site_app(root)) as base:
             print(
                 f"\nFirst panorama frame, phone 390x844, {RTT_MS} ms RTT, "
                 f"{DOWN_BITS / 1e6:.1f} Mbit/s down, cache off (median of {RUNS}):"
             )
-            figures = measure(base)
+            pages = {name: f"{base}/{name}.html" for name in ("tiled", "full")}
+            figures = measure_pages(pages, record="heritourPanorama")
         for name, result in figures.items():
             print(
                 f"  {name:6} first frame after {result['seconds']:6.2f} s, "

@@ -5,18 +5,13 @@ bands by latitude and a grid, so that every direction looks different), each wit
 full equirectangular image, a poster and a tile pyramid in the layout the pipeline writes
 (``tiles/<level>/<col>_<row>.jpg``, level 0 the smallest, one tile size for every level). The
 pages carry the config and markup the app's stop page gives panorama.js; the static files are
-the app's own (webapp/static). ``site(root)`` writes it all; ``serving(root)`` serves it.
+the app's own (webapp/static). ``site(root)`` writes it all; ``site_app(root)`` serves it.
 """
 
 from __future__ import annotations
 
 import colorsys
-import functools
-import http.server
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -190,20 +185,9 @@ def site(root: Path) -> Path:
     return root
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+def site_app(root: Path) -> Any:
+    """A WSGI app serving the folder ``root`` (for the ``serve`` fixture)."""
+    from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.shared_data import SharedDataMiddleware
 
-
-@contextmanager
-def serving(root: Path) -> Iterator[str]:
-    """Serve the folder ``root`` over HTTP on a free loopback port for the block."""
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return SharedDataMiddleware(NotFound(), {"/": str(root)})

@@ -243,7 +243,7 @@ export function mountPanorama(element, config, { editable = false, assets = page
           "render",
           () => {
             element.classList.add("drawn");
-            note("visible");
+            note("visible", { level: element.dataset.quality });
             element.dispatchEvent(new CustomEvent("panorama:ready", { detail: getView() }));
           },
           { once: true },
