@@ -5,18 +5,13 @@ bands by latitude and a grid, so that every direction looks different), each wit
 full equirectangular image, a poster and a tile pyramid in the layout the pipeline writes
 (``tiles/<level>/<col>_<row>.jpg``, level 0 the smallest, one tile size for every level). The
 pages carry the config and markup the app's stop page gives panorama.js; the static files are
-the app's own (webapp/static). ``site(root)`` writes it all; ``serving(root)`` serves it.
+the app's own (webapp/static). ``site(root)`` writes it all; ``site_app(root)`` serves it.
 """
 
 from __future__ import annotations
 
 import colorsys
-import functools
-import http.server
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +20,11 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "webapp" / "static"
 TILE = 512
-LEVELS = [{"width": 1024, "cols": 2, "rows": 1}, {"width": 2048, "cols": 4, "rows": 2}, {"width": 4096, "cols": 8, "rows": 4}]
+LEVELS = [
+    {"width": 1024, "cols": 2, "rows": 1},
+    {"width": 2048, "cols": 4, "rows": 2},
+    {"width": 4096, "cols": 8, "rows": 4},
+]
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -35,7 +34,7 @@ PAGE = """<!doctype html>
 </head><body><main>
 <h1>{title}</h1>
 <figure id="panorama" class="viewer panorama">
-  <img class="poster" src="/pano/{name}/poster.jpg" alt="{alt}" width="412" height="420" fetchpriority="high">
+  <img class="poster" src="/pano/{name}/poster.jpg" alt="{alt}" width="412" height="420">
   <div class="panorama-controls">
     <button type="button" data-panorama="gyroscope" hidden>Turn with your phone</button>
     <button type="button" data-panorama="vr" hidden>Step in with a headset</button>
@@ -63,7 +62,13 @@ STOPS: dict[str, dict[str, Any]] = {
         "hue": 0.0,
         "other": "b",
         "hotspots": [
-            {"id": "h1", "yaw": -15, "pitch": -5, "label": "Bronze urn", "html": "<p>Cast in <em>1835</em>.</p>"}
+            {
+                "id": "h1",
+                "yaw": -15,
+                "pitch": -5,
+                "label": "Bronze urn",
+                "html": "<p>Cast in <em>1835</em>.</p>",
+            }
         ],
         "links": [{"id": "l1", "yaw": 20, "pitch": 0, "label": "Through the gate", "target": "b"}],
     },
@@ -73,9 +78,17 @@ STOPS: dict[str, dict[str, Any]] = {
         "hue": 0.5,
         "other": "a",
         "hotspots": [
-            {"id": "h2", "yaw": 30, "pitch": 10, "label": "Lacquered column", "html": "<p>Eighty columns.</p>"}
+            {
+                "id": "h2",
+                "yaw": 30,
+                "pitch": 10,
+                "label": "Lacquered column",
+                "html": "<p>Eighty columns.</p>",
+            }
         ],
-        "links": [{"id": "l2", "yaw": 180, "pitch": 0, "label": "Back to the courtyard", "target": "a"}],
+        "links": [
+            {"id": "l2", "yaw": 180, "pitch": 0, "label": "Back to the courtyard", "target": "a"}
+        ],
     },
 }
 
@@ -86,7 +99,10 @@ def paint(width: int, hue: float) -> Image.Image:
     height = width // 2
     strip = Image.new("RGB", (360, 1))
     strip.putdata(
-        [tuple(round(c * 255) for c in colorsys.hsv_to_rgb((hue + x / 360) % 1, 0.7, 0.95)) for x in range(360)]
+        [
+            tuple(round(c * 255) for c in colorsys.hsv_to_rgb((hue + x / 360) % 1, 0.7, 0.95))
+            for x in range(360)
+        ]
     )
     image = strip.resize((width, height))
     shade = Image.new("RGB", (width, height // 6), (0, 0, 0))
@@ -169,20 +185,9 @@ def site(root: Path) -> Path:
     return root
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
-        pass
+def site_app(root: Path) -> Any:
+    """A WSGI app serving the folder ``root`` (for the ``serve`` fixture)."""
+    from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.shared_data import SharedDataMiddleware
 
-
-@contextmanager
-def serving(root: Path) -> Iterator[str]:
-    """Serve the folder ``root`` over HTTP on a free loopback port for the block."""
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return SharedDataMiddleware(NotFound(), {"/": str(root)})

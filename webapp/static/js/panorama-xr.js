@@ -77,9 +77,19 @@ function restoreCamera(viewer) {
   viewer.needsUpdate();
 }
 
+// The visitor's rig: the viewer's camera and the controllers, turned so that the stop's start
+// direction (yaw in degrees) is straight ahead when the session starts.
+function rigFacing(library, viewer, yaw) {
+  const ahead = viewer.dataHelper.sphericalCoordsToVector3({ yaw: yaw * (Math.PI / 180), pitch: 0 });
+  const rig = new library.Group();
+  rig.rotation.y = Math.atan2(-ahead.x, -ahead.z);
+  return rig;
+}
+
 /**
  * Start an immersive-vr session around ``viewer``. Must be called from a click (WebXR asks for a
- * user gesture). ``hooks``: enter() shows the full panorama, links() lists the current links,
+ * user gesture). ``hooks``: enter() shows the full panorama, startYaw() is the direction put
+ * straight ahead (degrees), links() lists the current links,
  * follow(link) loads a link's target and resolves once its panorama is set. Events on
  * ``element``: panorama:enter-vr, panorama:exit-vr.
  */
@@ -90,10 +100,18 @@ export function enterVR(viewer, library, hooks, element) {
     renderer.xr.setReferenceSpaceType("local");
     await renderer.xr.setSession(session);
     viewer.state.continuousUpdateCount += 1; // every XR frame is drawn, not only after a move
+    const state = { session, renderer, links: null, frames: 0 };
+    const countFrame = () => {
+      state.frames += 1;
+    };
+    viewer.addEventListener("before-render", countFrame);
 
     const scene = new library.Group();
     const links = new library.Group();
-    scene.add(links);
+    const rig = rigFacing(library, viewer, hooks.startYaw());
+    const camera = viewer.renderer.camera;
+    rig.add(camera);
+    scene.add(links, rig);
     const showLinks = () => {
       dispose(links);
       links.clear();
@@ -124,7 +142,7 @@ export function enterVR(viewer, library, hooks, element) {
     const controllers = [0, 1].map((index) => renderer.xr.getController(index));
     for (const controller of controllers) {
       controller.addEventListener("select", onSelect);
-      scene.add(controller);
+      rig.add(controller);
     }
     viewer.renderer.addObject(scene);
 
@@ -132,17 +150,20 @@ export function enterVR(viewer, library, hooks, element) {
       "end",
       () => {
         for (const controller of controllers) controller.removeEventListener("select", onSelect);
+        viewer.removeEventListener("before-render", countFrame);
         viewer.renderer.removeObject(scene);
         dispose(links);
         viewer.state.continuousUpdateCount -= 1;
         renderer.xr.enabled = false;
+        rig.remove(camera);
         restoreCamera(viewer);
         element.dispatchEvent(new CustomEvent("panorama:exit-vr"));
       },
       { once: true },
     );
     element.dispatchEvent(new CustomEvent("panorama:enter-vr"));
-    window.heritourPanorama.xr = { session, renderer, links };
+    state.links = links;
+    window.heritourPanorama.xr = state;
     await hooks.enter();
     return session;
   });

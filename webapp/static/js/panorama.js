@@ -243,7 +243,7 @@ export function mountPanorama(element, config, { editable = false, assets = page
           "render",
           () => {
             element.classList.add("drawn");
-            note("visible");
+            note("visible", { level: element.dataset.quality });
             element.dispatchEvent(new CustomEvent("panorama:ready", { detail: getView() }));
           },
           { once: true },
@@ -293,6 +293,7 @@ export function mountPanorama(element, config, { editable = false, assets = page
     gyroscopeButton(element, viewer, gyroscope);
     vrButton(element, viewer, library, {
       links: () => current.config.links || [],
+      startYaw: () => getView().yaw,
       follow: (link) => followInHeadset(link),
       enter: () =>
         viewer.setPanorama(panoramaSource(current.config, level, { headset: true }), {
