@@ -29,6 +29,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,12 +145,15 @@ def vips_errors(where: str) -> Iterator[None]:
         raise ModelError("image_corrupt", detail) from exc
 
 
-def _load(path: Path, fmt: str, access: str = "sequential") -> pyvips.Image:
-    """Open (header only) with the loader of ``fmt``, failing on errors and truncation."""
-    loader = {"jpeg": pyvips.Image.jpegload, "png": pyvips.Image.pngload}.get(
-        fmt, pyvips.Image.webpload
-    )
+def _load(path: Path, fmt: str, access: str = "sequential", shrink: int = 1) -> pyvips.Image:
+    """Open (header only) with the loader of ``fmt``, failing on errors and truncation.
+
+    A JPEG can be decoded ``shrink`` (1, 2, 4 or 8) times smaller, for less work.
+    """
     with vips_errors("header"):
+        if fmt == "jpeg":
+            return pyvips.Image.jpegload(str(path), access=access, fail_on="error", shrink=shrink)
+        loader = pyvips.Image.pngload if fmt == "png" else pyvips.Image.webpload
         return loader(str(path), access=access, fail_on="error")
 
 
@@ -173,8 +177,8 @@ def icc_description(profile: bytes | None) -> str | None:
                 length = int.from_bytes(tag[8:12], "big")
                 return tag[12 : 12 + length].rstrip(b"\0").decode("latin-1")[:200]
             if tag[:4] == b"mluc":
-                start = int.from_bytes(tag[20:24], "big")
-                length = int.from_bytes(tag[24:28], "big")
+                length = int.from_bytes(tag[20:24], "big")
+                start = int.from_bytes(tag[24:28], "big")
                 return tag[start : start + length].decode("utf-16-be", "replace")[:200]
     except (ValueError, IndexError):
         pass
@@ -306,15 +310,21 @@ def _to_srgb(image: pyvips.Image, plan: Plan) -> pyvips.Image:
     return image.copy(interpretation="srgb")
 
 
-def sphere(path: Path, plan: Plan) -> pyvips.Image:
-    """The upload as the full 2:1 sphere, ``plan.width`` wide, 8-bit sRGB (lazy)."""
+def sphere(path: Path, plan: Plan, width: int | None = None) -> pyvips.Image:
+    """The upload as the full 2:1 sphere, 8-bit sRGB (lazy), ``width`` (default
+    ``plan.width``) wide. A JPEG is decoded at the smallest scale that is large enough."""
+    width = width or plan.width
+    height = width // 2
     rotates = plan.source["orientation"] in ORIENTATION_ROTATES
-    image = _load(path, plan.fmt, access="random" if rotates else "sequential")
+    shrink = 1
+    if plan.fmt == "jpeg":
+        while shrink < 8 and plan.width / (shrink * 2) >= width:
+            shrink *= 2
+    image = _load(path, plan.fmt, "random" if rotates else "sequential", shrink)
     with vips_errors("colour"):
         if plan.source["orientation"] != 1:
             image = image.autorot()
         image = _to_srgb(image, plan)
-        width, height = plan.width, plan.height
         p = plan.place
         if p is None:
             if (image.width, image.height) != (width, height):
@@ -396,7 +406,15 @@ def _write_tiles(image: pyvips.Image, plan: Plan, stage: Path, progress: Progres
     return tiles
 
 
-def _equirect(tiles: Path, plan: Plan, target: Path) -> dict[str, int]:
+def _equirect_of_source(path: Path, plan: Plan, target: Path) -> dict[str, int]:
+    """The equirect made from the upload (a JPEG decoded at a smaller scale)."""
+    width = min(plan.width, EQUIRECT_MAX_WIDTH)
+    with vips_errors("equirect"):
+        sphere(path, plan, width).jpegsave(str(target), Q=TILE_QUALITY, strip=True)
+    return {"width": width, "height": width // 2, "bytes": target.stat().st_size}
+
+
+def _equirect_of_tiles(tiles: Path, plan: Plan, target: Path) -> dict[str, int]:
     """Join the smallest level at least as wide as the equirect into one JPEG."""
     width = min(plan.width, EQUIRECT_MAX_WIDTH)
     index = next(i for i, level in enumerate(plan.levels) if level["width"] >= width)
@@ -443,14 +461,25 @@ def process_panorama(
     with _staging(out_dir) as tmp:
         stage = Path(tmp)
         progress(20, "tiles")
-        tiles = _write_tiles(sphere(path, plan), plan, stage, progress)
-        files = sorted(p for p in tiles.rglob("*.jpg"))
         info = report["panorama"]
+        equirect = stage / "equirect.jpg"
+        # A JPEG decodes fast at a smaller scale: its equirect is made from the upload while
+        # the tiles are written (libvips runs without the GIL); others join their tiles.
+        concurrent = plan.fmt == "jpeg" and plan.source["orientation"] not in ORIENTATION_ROTATES
+        with ThreadPoolExecutor(max_workers=1) as background:
+            if concurrent:
+                made = background.submit(_equirect_of_source, path, plan, equirect)
+            tiles = _write_tiles(sphere(path, plan), plan, stage, progress)
+            progress(82, "equirect")
+            if concurrent:
+                info["equirect"] = made.result()
+            else:
+                with vips_errors("equirect"):
+                    info["equirect"] = _equirect_of_tiles(tiles, plan, equirect)
+        files = sorted(p for p in tiles.rglob("*.jpg"))
         info["tiles"] = {"count": len(files), "bytes": sum(p.stat().st_size for p in files)}
-        progress(82, "equirect")
-        with vips_errors("equirect"):
-            info["equirect"] = _equirect(tiles, plan, stage / "equirect.jpg")
-            info["preview"] = _preview(stage / "equirect.jpg", stage / "preview.jpg")
+        with vips_errors("preview"):
+            info["preview"] = _preview(equirect, stage / "preview.jpg")
         progress(92, "poster")
         view = info["view"]
         px = options.poster_px
@@ -496,7 +525,9 @@ def render_view(
     needed = math.ceil(360 * height / max(fov, 1.0))
     with vips_errors("view"):
         header = pyvips.Image.new_from_file(str(equirect))
-        src_w = min(header.width, max(needed, 64))
+        src_w = header.width
+        while src_w % 2 == 0 and src_w // 2 >= max(needed, 64):
+            src_w //= 2  # a JPEG then decodes at a smaller scale, exactly
         source = pyvips.Image.thumbnail(str(equirect), src_w, height=src_w // 2, size="force")
         source = source.colourspace("srgb") if source.interpretation != "srgb" else source
         if source.hasalpha():
