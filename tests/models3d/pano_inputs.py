@@ -201,3 +201,16 @@ def partial_jpeg(props: dict[str, Any] | None = None, **changes: Any) -> bytes:
 def half(data: bytes) -> bytes:
     """The first half of ``data`` (a transfer cut short)."""
     return data[: len(data) // 2]
+
+
+def partial_with_xmp_in(fmt: str) -> bytes:
+    """The :data:`PARTIAL` panorama as PNG (XMP in an iTXt chunk, compressed) or WebP."""
+    from PIL.PngImagePlugin import PngInfo
+
+    image = Image.fromarray(gradient(600, 200))
+    packet = gpano_xmp(PARTIAL)
+    if fmt == "PNG":
+        info = PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", packet.decode(), zip=True)
+        return encode(image, "PNG", pnginfo=info)
+    return encode(image, "WEBP", xmp=packet, lossless=True)

@@ -28,6 +28,7 @@ from pano_inputs import (
     p3_jpeg,
     pano,
     partial_jpeg,
+    partial_with_xmp_in,
     png_declaring,
     rgb16_png,
     rotated_jpeg,
@@ -236,6 +237,13 @@ PARTIAL_FULL = {
 }
 
 
+@pytest.mark.parametrize(("fmt", "name"), [("PNG", "p.png"), ("WEBP", "p.webp")])
+def test_gpano_is_read_from_png_and_webp(tmp_path: Path, fmt: str, name: str):
+    info = run(tmp_path, partial_with_xmp_in(fmt), name).report["panorama"]
+    assert info["corrections"] == ["padded_to_sphere"]
+    assert info["field_of_view"] == {"horizontal": 180.0, "vertical": 60.0}
+
+
 def test_gpano_as_elements_under_any_prefix():
     packet = gpano_xmp(PARTIAL, elements=True, prefix="pano")
     assert parse_gpano(packet) == {**PARTIAL, "ProjectionType": "equirectangular"}
@@ -340,8 +348,9 @@ def test_render_view_looks_where_photo_sphere_viewer_does(tmp_path: Path):
 
 def test_process_isolated_and_command_line(tmp_path: Path):
     upload = tmp_path / "pano.jpg"
-    upload.write_bytes(pano(1024, 512))
-    options = ProcessOptions(limits=Limits(memory_limit_bytes=2 << 30))
+    upload.write_bytes(pano(4096, 2048))
+    # libvips' thread pool and the worker's imports fit in 1 GiB of address space.
+    options = ProcessOptions(limits=Limits(memory_limit_bytes=1 << 30))
     result = process_isolated(upload, tmp_path / "iso", original_name="pano.jpg", options=options)
     assert result.report["kind"] == "panorama" and result.tiles == tmp_path / "iso" / "tiles"
     assert result.levels["preview"].is_file() and result.poster.is_file()
