@@ -19,14 +19,12 @@ Goals (issue 12): at most 1.5 x the baseline's time, peak memory under 1 GB.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
+
+from bench._runs import Run, generated, measure
 
 GOAL_RATIO = 1.5
 GOAL_BYTES = 1 << 30
@@ -70,42 +68,18 @@ def generate_panorama(path: Path, width: int) -> Path:
     return path
 
 
-@dataclass
-class Run:
-    """One measured run of a command."""
-
-    output: str
-    seconds: float
-    cpu_seconds: float
-    peak_bytes: int
-
-
 def _measure(command: list[str], folder: Path) -> Run:
-    """Run ``command`` (``folder`` emptied first); its output, times and peak RSS."""
+    """Run ``command`` with ``folder`` emptied first."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    started = time.monotonic()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    output = proc.stdout.read()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.monotonic() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"benchmark process failed: {command[:3]}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return Run(output, seconds, cpu, usage.ru_maxrss * 1024)
+    return measure(command)
 
 
 def main() -> None:
     """Generate (once) the JPEG, run Heritour and ``vips dzsave``, print both."""
     width = int(os.environ.get("BENCH_PANORAMA_WIDTH", "16384"))
-    folder = Path("instance/bench")
-    folder.mkdir(parents=True, exist_ok=True)
-    source = folder / f"panorama-{width}.jpg"
-    if not source.exists():
-        started = time.monotonic()
-        generate_panorama(source, width)
-        print(f"generated {source} in {time.monotonic() - started:.0f} s")
+    source = generated(f"panorama-{width}.jpg", lambda path: generate_panorama(path, width))
+    folder = source.parent
     print(f"input: {width} x {width // 2} JPEG, {source.stat().st_size / 1e6:.0f} MB")
     repeat = int(os.environ.get("BENCH_REPEAT", "3"))
     out, base_out = folder / "panorama-out", folder / "panorama-dzsave"
@@ -114,15 +88,15 @@ def main() -> None:
     base_runs: list[Run] = []
     for _ in range(repeat):
         ours_runs.append(_measure(heritour, out))
-        tile = json.loads(ours_runs[-1].output.strip().splitlines()[-1])["tile_size"]
+        tile = ours_runs[-1].result()["tile_size"]
         base_runs.append(_measure(_baseline(source, base_out, tile), base_out))
 
     def processing(run: Run) -> float:
-        return float(json.loads(run.output.strip().splitlines()[-1])["seconds"])
+        return float(run.result()["seconds"])
 
     ours = min(ours_runs, key=processing)
     base = min(base_runs, key=lambda r: r.seconds)
-    figures = json.loads(ours.output.strip().splitlines()[-1])
+    figures = ours.result()
     ratio = figures["seconds"] / base.seconds
     print(f"fastest of {repeat} runs each; Heritour's time is process_file's own (Python's")
     print("start and imports are in its process time and CPU time, vips' start in its time)")
