@@ -439,10 +439,22 @@ def _preview(equirect: Path, target: Path) -> dict[str, int]:
     return {"width": small.width, "height": small.height, "bytes": target.stat().st_size}
 
 
+def staging_prefix(out_dir: Path) -> str:
+    """The name of the staging folders of ``out_dir`` start with this."""
+    return f".{out_dir.name}.panorama-"
+
+
 def _staging(out_dir: Path) -> tempfile.TemporaryDirectory[str]:
     """A folder beside ``out_dir`` (same file system: outputs move by renames)."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.TemporaryDirectory(prefix=".panorama-", dir=out_dir.parent)
+    return tempfile.TemporaryDirectory(prefix=staging_prefix(out_dir), dir=out_dir.parent)
+
+
+def remove_staging(out_dir: Path) -> None:
+    """Remove what a killed process (out of time or memory) left beside ``out_dir``."""
+    if out_dir.parent.is_dir():
+        for stale in out_dir.parent.glob(staging_prefix(out_dir) + "*"):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def process_panorama(

@@ -375,3 +375,15 @@ def test_process_isolated_and_command_line(tmp_path: Path):
         "panorama_too_large"
     )
     assert not (tmp_path / "no").exists()
+
+
+def test_a_killed_child_leaves_nothing_behind(tmp_path: Path):
+    upload = tmp_path / "pano.jpg"
+    upload.write_bytes(pano(1024, 512))
+    stale = tmp_path / ".out.panorama-killed"  # as a child killed while staging leaves it
+    (stale / "tiles").mkdir(parents=True)
+    options = ProcessOptions(limits=Limits(time_limit_s=0.01))
+    with pytest.raises(ModelError) as caught:
+        process_isolated(upload, tmp_path / "out", original_name="pano.jpg", options=options)
+    assert caught.value.code == "processing_timeout"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pano.jpg"]
