@@ -278,15 +278,15 @@ def _expected_corrections(
     elif icc and not _is_srgb(icc):
         codes.append("icc_converted")
     if colour == "grey":
-        codes.append("grey_expanded")
+        codes.append("grey_converted")
     if source["bits"] == 16:
-        codes.append("bits_reduced")
+        codes.append("sixteen_bit_reduced")
     if "+alpha" in source["colour"]:
         codes.append("alpha_flattened")
     if plan.place is not None and plan.place.partial:
-        codes.append("padded_to_sphere")
+        codes.append("gpano_placed")
     if plan.place is not None and plan.place.heading:
-        codes.append("heading_applied")
+        codes.append("gpano_heading_applied")
     if plan.place is None and size[0] != 2 * size[1]:
         codes.append("aspect_adjusted")
     return codes

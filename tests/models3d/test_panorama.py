@@ -171,8 +171,14 @@ def test_levels_keep_the_width_with_powers_of_two(width: int):
 
 CORRECTIONS = [
     ("cmyk", cmyk_jpeg(), "pano.jpg", ["cmyk_converted"], {"colour": "cmyk", "bits": 8}),
-    ("rgb16", rgb16_png(), "pano.png", ["bits_reduced"], {"colour": "rgb", "bits": 16}),
-    ("grey16", grey16_png(), "pano.png", ["grey_expanded", "bits_reduced"], {"colour": "grey"}),
+    ("rgb16", rgb16_png(), "pano.png", ["sixteen_bit_reduced"], {"colour": "rgb", "bits": 16}),
+    (
+        "grey16",
+        grey16_png(),
+        "pano.png",
+        ["grey_converted", "sixteen_bit_reduced"],
+        {"colour": "grey"},
+    ),
     ("alpha png", alpha_image("PNG"), "pano.png", ["alpha_flattened"], {"colour": "rgb+alpha"}),
     ("alpha webp", alpha_image("WEBP"), "p.webp", ["alpha_flattened"], {"format": "webp"}),
     ("exif 6", rotated_jpeg(), "pano.jpg", ["orientation_applied"], {"orientation": 6}),
@@ -197,14 +203,14 @@ def test_corrections_are_made_and_reported(tmp_path: Path, data, name, codes, so
     assert right[0] - left[0] > 60  # red still grows from left to right (half over grey)
     if "alpha_flattened" in codes:  # half transparent over neutral grey
         assert abs(equirect[256, 512, 2] - (100 + 128) / 2) < 8
-    elif "grey_expanded" not in codes:
+    elif "grey_converted" not in codes:
         top, bottom = equirect[:128].mean(axis=(0, 1)), equirect[-128:].mean(axis=(0, 1))
         assert bottom[1] - top[1] > 100  # green grows downwards: not turned
 
 
 def test_partial_panorama_is_placed_on_the_sphere(tmp_path: Path):
     info = run(tmp_path, partial_jpeg()).report["panorama"]
-    assert info["corrections"] == ["padded_to_sphere"]
+    assert info["corrections"] == ["gpano_placed"]
     assert info["field_of_view"] == {"horizontal": 180.0, "vertical": 60.0}
     assert info["gpano"]["FullPanoWidthPixels"] == 1200
     assert (info["width"], info["height"]) == (1200, 600)
@@ -220,7 +226,7 @@ def test_partial_panorama_is_placed_on_the_sphere(tmp_path: Path):
 def test_heading_turns_the_sphere_to_north(tmp_path: Path):
     data = with_xmp(pano(1200, 600), gpano_xmp({**PARTIAL_FULL, "PoseHeadingDegrees": 90}))
     info = run(tmp_path, data).report["panorama"]
-    assert info["corrections"] == ["heading_applied"]
+    assert info["corrections"] == ["gpano_heading_applied"]
     assert info["view"]["yaw"] == 90.0  # the upload's centre looks east
     equirect = pixels(tmp_path / "out" / "equirect.jpg")
     upload = gradient(1200, 600).astype(np.float64)
@@ -240,7 +246,7 @@ PARTIAL_FULL = {
 @pytest.mark.parametrize(("fmt", "name"), [("PNG", "p.png"), ("WEBP", "p.webp")])
 def test_gpano_is_read_from_png_and_webp(tmp_path: Path, fmt: str, name: str):
     info = run(tmp_path, partial_with_xmp_in(fmt), name).report["panorama"]
-    assert info["corrections"] == ["padded_to_sphere"]
+    assert info["corrections"] == ["gpano_placed"]
     assert info["field_of_view"] == {"horizontal": 180.0, "vertical": 60.0}
 
 
