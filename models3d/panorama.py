@@ -533,7 +533,10 @@ def render_view(
     Degrees: yaw 0 is the image's centre and grows to the right (east), pitch is positive
     upwards, ``fov`` is the vertical field of view. Returns an RGB image
     ``width`` x ``height``. The equirect is read at about the view's own resolution.
+    Raises ValueError for a size below one pixel or angles that are not finite.
     """
+    if width < 1 or height < 1 or not all(map(math.isfinite, (yaw, pitch, fov))):
+        raise ValueError(f"no view of {width} x {height} at {yaw}, {pitch}, {fov}")
     needed = math.ceil(360 * height / max(fov, 1.0))
     with vips_errors("view"):
         header = pyvips.Image.new_from_file(str(equirect))

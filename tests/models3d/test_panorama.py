@@ -106,7 +106,11 @@ def check_layout(out: Path, info: dict[str, Any]) -> None:
 
 
 def test_full_panorama_outputs(tmp_path: Path):
-    result = run(tmp_path, pano(2048, 1024))
+    steps: list[tuple[int, str]] = []
+    result = run(tmp_path, pano(2048, 1024), progress=lambda pct, stage: steps.append((pct, stage)))
+    percents = [pct for pct, _stage in steps]
+    assert percents == sorted(percents) and steps[-1] == (100, "done")
+    assert {"checking", "tiles", "equirect", "poster"} <= {stage for _pct, stage in steps}
     out = tmp_path / "out"
     report = result.report
     assert report["kind"] == "panorama" and report["format"] == "jpeg"
@@ -350,6 +354,9 @@ def test_render_view_looks_where_photo_sphere_viewer_does(tmp_path: Path):
     # Across the seam behind the viewer: no black column.
     behind = np.asarray(render_view(equirect, 180, 0, 60, 64, 48), dtype=np.float64)
     assert behind[..., 2].min() > 90
+    for bad in [(0, 0, 60, 0, 48), (math.nan, 0, 60, 64, 48)]:
+        with pytest.raises(ValueError):
+            render_view(equirect, *bad)
 
 
 def test_process_isolated_and_command_line(tmp_path: Path):
