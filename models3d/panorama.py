@@ -56,13 +56,14 @@ pyvips.cache_set_max(0)
 PREVIEW_SIZE = (1024, 512)
 EQUIRECT_MAX_WIDTH = 8192
 MIN_TILE = 512  # tiles are MIN_TILE to 2 * MIN_TILE - 1 pixels square
+# Photo Sphere Viewer refuses more columns than its sphere has segments (64 by default).
+MAX_COLS_LOG2 = 6
 TILE_QUALITY = 85
 PREVIEW_QUALITY = 80
 DEFAULT_VIEW = {"yaw": 0.0, "pitch": 0.0, "fov": 75.0}
 NEUTRAL = [128.0, 128.0, 128.0]
 # How far from 2:1 a panorama without GPano metadata may be (it is stretched to 2:1).
 ASPECT_TOLERANCE = 0.01
-SRGB_NAMES = (b"sRGB", b"s\0R\0G\0B")
 TRUNCATED_MARKERS = ("premature end", "truncat", "not enough data", "unexpected end", "eof")
 COLOUR_MARKERS = ("precision", "colour space", "color space", "unsupported color", "components")
 ORIENTATION_ROTATES = frozenset({3, 5, 6, 7, 8})
@@ -118,9 +119,11 @@ def plan_levels(width: float) -> tuple[int, int, list[dict[str, int]]]:
 
     The output width is ``tile * 2**k`` as close to ``width`` as a tile of
     :data:`MIN_TILE` to ``2 * MIN_TILE - 1`` pixels allows (the top level keeps the
-    upload's resolution); level ``j`` has ``2**j`` columns and ``2**(j-1)`` rows.
+    upload's resolution); level ``j`` has ``2**j`` columns and ``2**(j-1)`` rows, at most
+    64 columns (larger tiles beyond 32,768 pixels).
     """
     k = max(1, math.floor(math.log2(max(width, 2) / MIN_TILE))) if width >= 2 * MIN_TILE else 1
+    k = min(k, MAX_COLS_LOG2)
     tile = max(1, round(width / 2**k))
     levels = [{"width": tile * 2**j, "cols": 2**j, "rows": 2 ** (j - 1)} for j in range(1, k + 1)]
     return tile, tile * 2**k, levels

@@ -162,12 +162,15 @@ def test_tiles_and_preview_show_the_upload(tmp_path: Path):
     assert np.abs(preview - expected[::2, ::2]).mean() < 4
 
 
-@pytest.mark.parametrize("width", [64, 1000, 1024, 4000, 8192, 12000, 16384, 20000, 32768])
+@pytest.mark.parametrize(
+    "width", [64, 1000, 1024, 4000, 8192, 12000, 16384, 20000, 32768, 50000, 65536]
+)
 def test_levels_keep_the_width_with_powers_of_two(width: int):
     tile, out_width, levels = plan_levels(width)
     assert abs(out_width - width) <= 2 ** len(levels) / 2
     assert levels[-1]["width"] == out_width
-    if width >= 1024:
+    assert levels[-1]["cols"] <= 64  # Photo Sphere Viewer's sphere segments
+    if 1024 <= width <= 32768:
         assert 512 <= tile < 1024
     for j, level in enumerate(levels, start=1):
         assert level == {"width": tile * 2**j, "cols": 2**j, "rows": 2 ** (j - 1)}
