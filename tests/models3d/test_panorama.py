@@ -286,6 +286,12 @@ HOSTILE = [
     ("text named jpg", b"not an image at all", "pano.jpg", "not_a_panorama"),
     ("png of size 0", png_declaring(0, 0), "pano.png", "image_corrupt"),
     ("wrong aspect", pano(600, 200), "pano.jpg", "panorama_aspect"),
+    (
+        "wrong aspect, gpano without sizes",
+        partial_jpeg({"ProjectionType": "equirectangular", "UsePanoramaViewer": "True"}),
+        "pano.jpg",
+        "panorama_aspect",
+    ),
     ("wrong aspect, gpano off", partial_jpeg(CroppedAreaTopPixels=500), "p.jpg", "gpano_invalid"),
     ("gpano negative", partial_jpeg(FullPanoWidthPixels=-5), "pano.jpg", "gpano_invalid"),
     ("gpano nan", partial_jpeg(FullPanoWidthPixels="nan"), "pano.jpg", "gpano_invalid"),
