@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -447,6 +447,40 @@ def staging_prefix(out_dir: Path) -> str:
     return f".{out_dir.name}.panorama-"
 
 
+def _more_telling(error: ModelError, other: Future[Any] | None) -> ModelError:
+    """``error``, or the other thread's error on the same upload when it says more.
+
+    libvips keeps one error text for all threads: when both fail, one of them may get only
+    "unable to call ..." (``image_corrupt``) while the other got the reason.
+    """
+    if other is None or error.code != "image_corrupt":
+        return error
+    try:
+        other.result()
+    except ModelError as second:
+        return second
+    except Exception:  # the first error stands
+        log.debug("second failure on the same upload", exc_info=True)
+    return error
+
+
+def _small_outputs(
+    path: Path, tiles: Path | None, plan: Plan, stage: Path, options: ProcessOptions
+) -> tuple[dict[str, int], dict[str, int], bytes]:
+    """``equirect.jpg`` (from ``tiles`` if given, else from the upload), ``preview.jpg`` and
+    the poster (WebP bytes) at the plan's view."""
+    equirect = stage / "equirect.jpg"
+    with vips_errors("equirect"):
+        if tiles is None:
+            made = _equirect_of_source(path, plan, equirect)
+        else:
+            made = _equirect_of_tiles(tiles, plan, equirect)
+        preview = _preview(equirect, stage / "preview.jpg")
+    view, px = plan.view(), options.poster_px
+    image = render_view(equirect, view["yaw"], view["pitch"], view["fov"], px, px)
+    return made, preview, encode_poster(image, options.poster_max_bytes)
+
+
 def _staging(out_dir: Path) -> tempfile.TemporaryDirectory[str]:
     """A folder beside ``out_dir`` (same file system: outputs move by renames)."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -477,32 +511,27 @@ def process_panorama(
         stage = Path(tmp)
         progress(20, "tiles")
         info = report["panorama"]
-        equirect = stage / "equirect.jpg"
-        # A JPEG decodes fast at a smaller scale: its equirect is made from the upload while
-        # the tiles are written (libvips runs without the GIL); others join their tiles.
+        # A JPEG decodes fast at a smaller scale: its equirect, preview and poster are made
+        # from the upload while the tiles are written (libvips runs without the GIL). Other
+        # images join the tiles of one level once they are written.
         concurrent = plan.fmt == "jpeg" and plan.source["orientation"] not in ORIENTATION_ROTATES
         with ThreadPoolExecutor(max_workers=1) as background:
             if concurrent:
-                made = background.submit(_equirect_of_source, path, plan, equirect)
-            tiles = _write_tiles(sphere(path, plan), plan, stage, progress)
+                made = background.submit(_small_outputs, path, None, plan, stage, options)
+            try:
+                tiles = _write_tiles(sphere(path, plan), plan, stage, progress)
+            except ModelError as error:
+                raise _more_telling(error, made if concurrent else None) from error
             progress(82, "equirect")
-            if concurrent:
-                info["equirect"] = made.result()
-            else:
-                with vips_errors("equirect"):
-                    info["equirect"] = _equirect_of_tiles(tiles, plan, equirect)
+            if not concurrent:
+                made = background.submit(_small_outputs, path, tiles, plan, stage, options)
+            info["equirect"], info["preview"], poster = made.result()
+        progress(92, "poster")
         files = sorted(p for p in tiles.rglob("*.jpg"))
         info["tiles"] = {"count": len(files), "bytes": sum(p.stat().st_size for p in files)}
-        with vips_errors("preview"):
-            info["preview"] = _preview(equirect, stage / "preview.jpg")
-        progress(92, "poster")
-        view = info["view"]
-        px = options.poster_px
-        image = render_view(stage / "equirect.jpg", view["yaw"], view["pitch"], view["fov"], px, px)
-        poster = encode_poster(image, options.poster_max_bytes)
         if (out_dir / "tiles").is_dir():
             shutil.rmtree(out_dir / "tiles")
-        publish_outputs(stage, out_dir, report, poster, px)
+        publish_outputs(stage, out_dir, report, poster, options.poster_px)
     log.info("panorama %s in %.1f s", original_name or path.name, time.monotonic() - started)
     levels = {"preview": out_dir / "preview.jpg", "equirect": out_dir / "equirect.jpg"}
     return report, levels, out_dir / "poster.webp", out_dir / "tiles"
