@@ -12,9 +12,10 @@ An equirectangular JPEG, PNG or WebP goes through libvips (pyvips) as a stream:
 4. the tile pyramid is written by ``dzsave``: every level a full 2:1 image of
    ``cols x rows`` square tiles (powers of two, ``rows = cols / 2``, one tile size for all
    levels), as Photo Sphere Viewer's EquirectangularTilesAdapter wants them;
-5. ``equirect.jpg`` (at most 8192 wide) is joined from the tiles of one level,
-   ``preview.jpg`` (1024 x 512) is reduced from it, ``poster.webp`` is the start view
-   rendered rectilinear by :func:`render_view`.
+5. ``equirect.jpg`` (at most 8192 wide), ``preview.jpg`` (1024 x 512) and ``poster.webp``
+   (the start view rendered rectilinear, as :func:`render_view` does) are made from the
+   tiles of the smallest level that is large enough: they decode far faster than the
+   upload.
 
 Files appear in ``out_dir`` only when everything succeeded.
 """
@@ -29,7 +30,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,15 +148,12 @@ def vips_errors(where: str) -> Iterator[None]:
         raise ModelError("image_corrupt", detail) from exc
 
 
-def _load(path: Path, fmt: str, access: str = "sequential", shrink: int = 1) -> pyvips.Image:
-    """Open (header only) with the loader of ``fmt``, failing on errors and truncation.
-
-    A JPEG can be decoded ``shrink`` (1, 2, 4 or 8) times smaller, for less work.
-    """
+def _load(path: Path, fmt: str, access: str = "sequential") -> pyvips.Image:
+    """Open (header only) with the loader of ``fmt``, failing on errors and truncation."""
+    loader = {"jpeg": pyvips.Image.jpegload, "png": pyvips.Image.pngload}.get(
+        fmt, pyvips.Image.webpload
+    )
     with vips_errors("header"):
-        if fmt == "jpeg":
-            return pyvips.Image.jpegload(str(path), access=access, fail_on="error", shrink=shrink)
-        loader = pyvips.Image.pngload if fmt == "png" else pyvips.Image.webpload
         return loader(str(path), access=access, fail_on="error")
 
 
@@ -313,17 +310,11 @@ def _to_srgb(image: pyvips.Image, plan: Plan) -> pyvips.Image:
     return image.copy(interpretation="srgb")
 
 
-def sphere(path: Path, plan: Plan, width: int | None = None) -> pyvips.Image:
-    """The upload as the full 2:1 sphere, 8-bit sRGB (lazy), ``width`` (default
-    ``plan.width``) wide. A JPEG is decoded at the smallest scale that is large enough."""
-    width = width or plan.width
-    height = width // 2
+def sphere(path: Path, plan: Plan) -> pyvips.Image:
+    """The upload as the full 2:1 sphere, ``plan.width`` wide, 8-bit sRGB (lazy)."""
+    width, height = plan.width, plan.height
     rotates = plan.source["orientation"] in ORIENTATION_ROTATES
-    shrink = 1
-    if plan.fmt == "jpeg":
-        while shrink < 8 and plan.width / (shrink * 2) >= width:
-            shrink *= 2
-    image = _load(path, plan.fmt, "random" if rotates else "sequential", shrink)
+    image = _load(path, plan.fmt, "random" if rotates else "sequential")
     with vips_errors("colour"):
         if plan.source["orientation"] != 1:
             image = image.autorot()
@@ -409,76 +400,56 @@ def _write_tiles(image: pyvips.Image, plan: Plan, stage: Path, progress: Progres
     return tiles
 
 
-def _equirect_of_source(path: Path, plan: Plan, target: Path) -> dict[str, int]:
-    """The equirect made from the upload (a JPEG decoded at a smaller scale)."""
-    width = min(plan.width, EQUIRECT_MAX_WIDTH)
-    with vips_errors("equirect"):
-        sphere(path, plan, width).jpegsave(str(target), Q=TILE_QUALITY, strip=True)
-    return {"width": width, "height": width // 2, "bytes": target.stat().st_size}
+def _level(tiles: Path, plan: Plan, width: int) -> pyvips.Image:
+    """The smallest level at least ``width`` wide (else the largest), joined from its tiles.
 
-
-def _equirect_of_tiles(tiles: Path, plan: Plan, target: Path) -> dict[str, int]:
-    """Join the smallest level at least as wide as the equirect into one JPEG."""
-    width = min(plan.width, EQUIRECT_MAX_WIDTH)
-    index = next(i for i, level in enumerate(plan.levels) if level["width"] >= width)
+    Its tiles decode much faster than the upload (fewer pixels, fewer bytes), so the
+    equirect, the preview and the poster are made from them.
+    """
+    index = next(
+        (i for i, level in enumerate(plan.levels) if level["width"] >= width),
+        len(plan.levels) - 1,
+    )
     level = plan.levels[index]
     parts = [
-        pyvips.Image.jpegload(str(tiles / str(index) / f"{col}_{row}.jpg"), access="sequential")
+        pyvips.Image.jpegload(str(tiles / str(index) / f"{col}_{row}.jpg"))
         for row in range(level["rows"])
         for col in range(level["cols"])
     ]
-    joined = pyvips.Image.arrayjoin(parts, across=level["cols"])
-    if joined.width != width:
-        joined = joined.resize(width / joined.width)
-    joined.jpegsave(str(target), Q=TILE_QUALITY, strip=True)
-    return {"width": width, "height": width // 2, "bytes": target.stat().st_size}
+    return pyvips.Image.arrayjoin(parts, across=level["cols"])
 
 
-def _preview(equirect: Path, target: Path) -> dict[str, int]:
-    small = pyvips.Image.thumbnail(
-        str(equirect), PREVIEW_SIZE[0], height=PREVIEW_SIZE[1], size="force"
-    )
-    small.jpegsave(str(target), Q=PREVIEW_QUALITY, strip=True)
-    return {"width": small.width, "height": small.height, "bytes": target.stat().st_size}
+def _save_jpeg(image: pyvips.Image, size: tuple[int, int], target: Path, q: int) -> dict[str, int]:
+    if (image.width, image.height) != size:
+        image = image.resize(size[0] / image.width, vscale=size[1] / image.height)
+    image.jpegsave(str(target), Q=q, strip=True)
+    return {"width": size[0], "height": size[1], "bytes": target.stat().st_size}
+
+
+def _small_outputs(
+    tiles: Path, plan: Plan, stage: Path, options: ProcessOptions
+) -> tuple[dict[str, int], dict[str, int], bytes]:
+    """``equirect.jpg``, ``preview.jpg`` and the poster (WebP bytes) at the plan's view."""
+    width = min(plan.width, EQUIRECT_MAX_WIDTH)
+    view, px = plan.view(), options.poster_px
+    with vips_errors("equirect"):
+        equirect = _save_jpeg(
+            _level(tiles, plan, width), (width, width // 2), stage / "equirect.jpg", TILE_QUALITY
+        )
+        preview = _save_jpeg(
+            _level(tiles, plan, PREVIEW_SIZE[0]),
+            PREVIEW_SIZE,
+            stage / "preview.jpg",
+            PREVIEW_QUALITY,
+        )
+        source = _level(tiles, plan, _source_width(px, view["fov"]))
+    image = _render(source, view["yaw"], view["pitch"], view["fov"], px, px)
+    return equirect, preview, encode_poster(image, options.poster_max_bytes)
 
 
 def staging_prefix(out_dir: Path) -> str:
     """The name of the staging folders of ``out_dir`` start with this."""
     return f".{out_dir.name}.panorama-"
-
-
-def _more_telling(error: ModelError, other: Future[Any] | None) -> ModelError:
-    """``error``, or the other thread's error on the same upload when it says more.
-
-    libvips keeps one error text for all threads: when both fail, one of them may get only
-    "unable to call ..." (``image_corrupt``) while the other got the reason.
-    """
-    if other is None or error.code != "image_corrupt":
-        return error
-    try:
-        other.result()
-    except ModelError as second:
-        return second
-    except Exception:  # the first error stands
-        log.debug("second failure on the same upload", exc_info=True)
-    return error
-
-
-def _small_outputs(
-    path: Path, tiles: Path | None, plan: Plan, stage: Path, options: ProcessOptions
-) -> tuple[dict[str, int], dict[str, int], bytes]:
-    """``equirect.jpg`` (from ``tiles`` if given, else from the upload), ``preview.jpg`` and
-    the poster (WebP bytes) at the plan's view."""
-    equirect = stage / "equirect.jpg"
-    with vips_errors("equirect"):
-        if tiles is None:
-            made = _equirect_of_source(path, plan, equirect)
-        else:
-            made = _equirect_of_tiles(tiles, plan, equirect)
-        preview = _preview(equirect, stage / "preview.jpg")
-    view, px = plan.view(), options.poster_px
-    image = render_view(equirect, view["yaw"], view["pitch"], view["fov"], px, px)
-    return made, preview, encode_poster(image, options.poster_max_bytes)
 
 
 def _staging(out_dir: Path) -> tempfile.TemporaryDirectory[str]:
@@ -511,21 +482,9 @@ def process_panorama(
         stage = Path(tmp)
         progress(20, "tiles")
         info = report["panorama"]
-        # A JPEG decodes fast at a smaller scale: its equirect, preview and poster are made
-        # from the upload while the tiles are written (libvips runs without the GIL). Other
-        # images join the tiles of one level once they are written.
-        concurrent = plan.fmt == "jpeg" and plan.source["orientation"] not in ORIENTATION_ROTATES
-        with ThreadPoolExecutor(max_workers=1) as background:
-            if concurrent:
-                made = background.submit(_small_outputs, path, None, plan, stage, options)
-            try:
-                tiles = _write_tiles(sphere(path, plan), plan, stage, progress)
-            except ModelError as error:
-                raise _more_telling(error, made if concurrent else None) from error
-            progress(82, "equirect")
-            if not concurrent:
-                made = background.submit(_small_outputs, path, tiles, plan, stage, options)
-            info["equirect"], info["preview"], poster = made.result()
+        tiles = _write_tiles(sphere(path, plan), plan, stage, progress)
+        progress(82, "equirect")
+        info["equirect"], info["preview"], poster = _small_outputs(tiles, plan, stage, options)
         progress(92, "poster")
         files = sorted(p for p in tiles.rglob("*.jpg"))
         info["tiles"] = {"count": len(files), "bytes": sum(p.stat().st_size for p in files)}
@@ -557,6 +516,36 @@ def _view_map(
     return np.ascontiguousarray(np.stack([x, y], axis=-1).astype(np.float32))
 
 
+def _source_width(height: int, fov: float) -> int:
+    """The equirect width whose pixels are about as large as a view's (``fov`` high)."""
+    return max(64, math.ceil(360 * height / max(fov, 1.0)))
+
+
+def _render(
+    source: pyvips.Image, yaw: float, pitch: float, fov: float, width: int, height: int
+) -> Image.Image:
+    """The rectilinear view of the equirectangular ``source`` (see :func:`render_view`)."""
+    if width < 1 or height < 1 or not all(map(math.isfinite, (yaw, pitch, fov))):
+        raise ValueError(f"no view of {width} x {height} at {yaw}, {pitch}, {fov}")
+    with vips_errors("view"):
+        needed = _source_width(height, fov)
+        if source.width >= 2 * needed:
+            source = source.resize(needed / source.width)
+        source = source.colourspace("srgb") if source.interpretation != "srgb" else source
+        if source.hasalpha():
+            source = source.flatten(background=NEUTRAL)
+        source = source.extract_band(0, n=3).cast("uchar")
+        # One more column on the right (the first one) so sampling wraps around the seam.
+        source = source.join(source.crop(0, 0, 1, source.height), "horizontal")
+        grid = _view_map(yaw, pitch, fov, width, height, source.width - 1, source.height)
+        index = pyvips.Image.new_from_memory(grid.tobytes(), width, height, 2, "float")
+        view = source.mapim(index, interpolate=pyvips.Interpolate.new("bilinear"))
+        pixels = np.ndarray(
+            buffer=view.write_to_memory(), dtype=np.uint8, shape=(height, width, view.bands)
+        )
+    return Image.fromarray(pixels[..., :3].copy(), "RGB")
+
+
 def render_view(
     equirect: Path, yaw: float, pitch: float, fov: float, width: int, height: int
 ) -> Image.Image:
@@ -564,29 +553,15 @@ def render_view(
 
     Degrees: yaw 0 is the image's centre and grows to the right (east), pitch is positive
     upwards, ``fov`` is the vertical field of view. Returns an RGB image
-    ``width`` x ``height``. The equirect is read at about the view's own resolution.
-    Raises ValueError for a size below one pixel or angles that are not finite.
+    ``width`` x ``height``. The equirect is read at about the view's own resolution (a JPEG
+    decodes at a smaller scale). Raises ValueError for a size below one pixel or angles that
+    are not finite.
     """
-    if width < 1 or height < 1 or not all(map(math.isfinite, (yaw, pitch, fov))):
-        raise ValueError(f"no view of {width} x {height} at {yaw}, {pitch}, {fov}")
-    needed = math.ceil(360 * height / max(fov, 1.0))
     with vips_errors("view"):
-        header = pyvips.Image.new_from_file(str(equirect))
-        src_w = header.width
-        while src_w % 2 == 0 and src_w // 2 >= max(needed, 64):
-            src_w //= 2  # a JPEG then decodes at a smaller scale, exactly
-        source = pyvips.Image.thumbnail(str(equirect), src_w, height=src_w // 2, size="force")
-        source = source.colourspace("srgb") if source.interpretation != "srgb" else source
-        if source.hasalpha():
-            source = source.flatten(background=NEUTRAL)
-        source = source.extract_band(0, n=3).cast("uchar")
-        # One more column on the right (the first one) so sampling wraps around the seam.
-        source = source.join(source.crop(0, 0, 1, source.height), "horizontal")
-        src_w = source.width - 1
-        grid = _view_map(yaw, pitch, fov, width, height, src_w, source.height)
-        index = pyvips.Image.new_from_memory(grid.tobytes(), width, height, 2, "float")
-        view = source.mapim(index, interpolate=pyvips.Interpolate.new("bilinear"))
-        pixels = np.ndarray(
-            buffer=view.write_to_memory(), dtype=np.uint8, shape=(height, width, view.bands)
-        )
-    return Image.fromarray(pixels[..., :3].copy(), "RGB")
+        full = pyvips.Image.new_from_file(str(equirect)).width
+        needed = _source_width(max(height, 1), fov if math.isfinite(fov) else 1.0)
+        shrunk = full
+        while shrunk % 2 == 0 and shrunk // 2 >= needed:
+            shrunk //= 2  # a JPEG then decodes at a smaller scale, exactly
+        source = pyvips.Image.thumbnail(str(equirect), shrunk, height=shrunk // 2, size="force")
+    return _render(source, yaw, pitch, fov, width, height)
