@@ -64,7 +64,7 @@ def parse_gpano(xmp: bytes | None) -> dict[str, Any] | None:
             raise ModelError("gpano_invalid", {"property": name, "value": value[:64]}) from exc
         if not math.isfinite(number):
             raise ModelError("gpano_invalid", {"property": name, "value": value[:64]})
-        result[name] = number
+        result[name] = int(number) if name in INTEGERS and number.is_integer() else number
     return result
 
 

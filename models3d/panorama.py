@@ -12,9 +12,10 @@ An equirectangular JPEG, PNG or WebP goes through libvips (pyvips) as a stream:
 4. the tile pyramid is written by ``dzsave``: every level a full 2:1 image of
    ``cols x rows`` square tiles (powers of two, ``rows = cols / 2``, one tile size for all
    levels), as Photo Sphere Viewer's EquirectangularTilesAdapter wants them;
-5. ``equirect.jpg`` (at most 8192 wide) is joined from the tiles of one level,
-   ``preview.jpg`` (1024 x 512) is reduced from it, ``poster.webp`` is the start view
-   rendered rectilinear by :func:`render_view`.
+5. ``equirect.jpg`` (at most 8192 wide), ``preview.jpg`` (1024 x 512) and ``poster.webp``
+   (the start view rendered rectilinear, as :func:`render_view` does) are made from the
+   tiles of the smallest level that is large enough: they decode far faster than the
+   upload.
 
 Files appear in ``out_dir`` only when everything succeeded.
 """
@@ -55,13 +56,14 @@ pyvips.cache_set_max(0)
 PREVIEW_SIZE = (1024, 512)
 EQUIRECT_MAX_WIDTH = 8192
 MIN_TILE = 512  # tiles are MIN_TILE to 2 * MIN_TILE - 1 pixels square
+# Photo Sphere Viewer refuses more columns than its sphere has segments (64 by default).
+MAX_COLS_LOG2 = 6
 TILE_QUALITY = 85
 PREVIEW_QUALITY = 80
 DEFAULT_VIEW = {"yaw": 0.0, "pitch": 0.0, "fov": 75.0}
 NEUTRAL = [128.0, 128.0, 128.0]
 # How far from 2:1 a panorama without GPano metadata may be (it is stretched to 2:1).
 ASPECT_TOLERANCE = 0.01
-SRGB_NAMES = (b"sRGB", b"s\0R\0G\0B")
 TRUNCATED_MARKERS = ("premature end", "truncat", "not enough data", "unexpected end", "eof")
 COLOUR_MARKERS = ("precision", "colour space", "color space", "unsupported color", "components")
 ORIENTATION_ROTATES = frozenset({3, 5, 6, 7, 8})
@@ -117,9 +119,11 @@ def plan_levels(width: float) -> tuple[int, int, list[dict[str, int]]]:
 
     The output width is ``tile * 2**k`` as close to ``width`` as a tile of
     :data:`MIN_TILE` to ``2 * MIN_TILE - 1`` pixels allows (the top level keeps the
-    upload's resolution); level ``j`` has ``2**j`` columns and ``2**(j-1)`` rows.
+    upload's resolution); level ``j`` has ``2**j`` columns and ``2**(j-1)`` rows, at most
+    64 columns (larger tiles beyond 32,768 pixels).
     """
     k = max(1, math.floor(math.log2(max(width, 2) / MIN_TILE))) if width >= 2 * MIN_TILE else 1
+    k = min(k, MAX_COLS_LOG2)
     tile = max(1, round(width / 2**k))
     levels = [{"width": tile * 2**j, "cols": 2**j, "rows": 2 ** (j - 1)} for j in range(1, k + 1)]
     return tile, tile * 2**k, levels
@@ -173,8 +177,8 @@ def icc_description(profile: bytes | None) -> str | None:
                 length = int.from_bytes(tag[8:12], "big")
                 return tag[12 : 12 + length].rstrip(b"\0").decode("latin-1")[:200]
             if tag[:4] == b"mluc":
-                start = int.from_bytes(tag[20:24], "big")
-                length = int.from_bytes(tag[24:28], "big")
+                length = int.from_bytes(tag[20:24], "big")
+                start = int.from_bytes(tag[24:28], "big")
                 return tag[start : start + length].decode("utf-16-be", "replace")[:200]
     except (ValueError, IndexError):
         pass
@@ -274,15 +278,15 @@ def _expected_corrections(
     elif icc and not _is_srgb(icc):
         codes.append("icc_converted")
     if colour == "grey":
-        codes.append("grey_expanded")
+        codes.append("grey_converted")
     if source["bits"] == 16:
-        codes.append("bits_reduced")
+        codes.append("sixteen_bit_reduced")
     if "+alpha" in source["colour"]:
         codes.append("alpha_flattened")
     if plan.place is not None and plan.place.partial:
-        codes.append("padded_to_sphere")
+        codes.append("gpano_placed")
     if plan.place is not None and plan.place.heading:
-        codes.append("heading_applied")
+        codes.append("gpano_heading_applied")
     if plan.place is None and size[0] != 2 * size[1]:
         codes.append("aspect_adjusted")
     return codes
@@ -308,13 +312,13 @@ def _to_srgb(image: pyvips.Image, plan: Plan) -> pyvips.Image:
 
 def sphere(path: Path, plan: Plan) -> pyvips.Image:
     """The upload as the full 2:1 sphere, ``plan.width`` wide, 8-bit sRGB (lazy)."""
+    width, height = plan.width, plan.height
     rotates = plan.source["orientation"] in ORIENTATION_ROTATES
-    image = _load(path, plan.fmt, access="random" if rotates else "sequential")
+    image = _load(path, plan.fmt, "random" if rotates else "sequential")
     with vips_errors("colour"):
         if plan.source["orientation"] != 1:
             image = image.autorot()
         image = _to_srgb(image, plan)
-        width, height = plan.width, plan.height
         p = plan.place
         if p is None:
             if (image.width, image.height) != (width, height):
@@ -396,35 +400,69 @@ def _write_tiles(image: pyvips.Image, plan: Plan, stage: Path, progress: Progres
     return tiles
 
 
-def _equirect(tiles: Path, plan: Plan, target: Path) -> dict[str, int]:
-    """Join the smallest level at least as wide as the equirect into one JPEG."""
-    width = min(plan.width, EQUIRECT_MAX_WIDTH)
-    index = next(i for i, level in enumerate(plan.levels) if level["width"] >= width)
+def _level(tiles: Path, plan: Plan, width: int) -> pyvips.Image:
+    """The smallest level at least ``width`` wide (else the largest), joined from its tiles.
+
+    Its tiles decode much faster than the upload (fewer pixels, fewer bytes), so the
+    equirect, the preview and the poster are made from them.
+    """
+    index = next(
+        (i for i, level in enumerate(plan.levels) if level["width"] >= width),
+        len(plan.levels) - 1,
+    )
     level = plan.levels[index]
     parts = [
-        pyvips.Image.jpegload(str(tiles / str(index) / f"{col}_{row}.jpg"), access="sequential")
+        pyvips.Image.jpegload(str(tiles / str(index) / f"{col}_{row}.jpg"))
         for row in range(level["rows"])
         for col in range(level["cols"])
     ]
-    joined = pyvips.Image.arrayjoin(parts, across=level["cols"])
-    if joined.width != width:
-        joined = joined.resize(width / joined.width)
-    joined.jpegsave(str(target), Q=TILE_QUALITY, strip=True)
-    return {"width": width, "height": width // 2, "bytes": target.stat().st_size}
+    return pyvips.Image.arrayjoin(parts, across=level["cols"])
 
 
-def _preview(equirect: Path, target: Path) -> dict[str, int]:
-    small = pyvips.Image.thumbnail(
-        str(equirect), PREVIEW_SIZE[0], height=PREVIEW_SIZE[1], size="force"
-    )
-    small.jpegsave(str(target), Q=PREVIEW_QUALITY, strip=True)
-    return {"width": small.width, "height": small.height, "bytes": target.stat().st_size}
+def _save_jpeg(image: pyvips.Image, size: tuple[int, int], target: Path, q: int) -> dict[str, int]:
+    if (image.width, image.height) != size:
+        image = image.resize(size[0] / image.width, vscale=size[1] / image.height)
+    image.jpegsave(str(target), Q=q, strip=True)
+    return {"width": size[0], "height": size[1], "bytes": target.stat().st_size}
+
+
+def _small_outputs(
+    tiles: Path, plan: Plan, stage: Path, options: ProcessOptions
+) -> tuple[dict[str, int], dict[str, int], bytes]:
+    """``equirect.jpg``, ``preview.jpg`` and the poster (WebP bytes) at the plan's view."""
+    width = min(plan.width, EQUIRECT_MAX_WIDTH)
+    view, px = plan.view(), options.poster_px
+    with vips_errors("equirect"):
+        equirect = _save_jpeg(
+            _level(tiles, plan, width), (width, width // 2), stage / "equirect.jpg", TILE_QUALITY
+        )
+        preview = _save_jpeg(
+            _level(tiles, plan, PREVIEW_SIZE[0]),
+            PREVIEW_SIZE,
+            stage / "preview.jpg",
+            PREVIEW_QUALITY,
+        )
+        source = _level(tiles, plan, _source_width(px, view["fov"]))
+    image = _render(source, view["yaw"], view["pitch"], view["fov"], px, px)
+    return equirect, preview, encode_poster(image, options.poster_max_bytes)
+
+
+def staging_prefix(out_dir: Path) -> str:
+    """The name of the staging folders of ``out_dir`` start with this."""
+    return f".{out_dir.name}.panorama-"
 
 
 def _staging(out_dir: Path) -> tempfile.TemporaryDirectory[str]:
     """A folder beside ``out_dir`` (same file system: outputs move by renames)."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.TemporaryDirectory(prefix=".panorama-", dir=out_dir.parent)
+    return tempfile.TemporaryDirectory(prefix=staging_prefix(out_dir), dir=out_dir.parent)
+
+
+def remove_staging(out_dir: Path) -> None:
+    """Remove what a killed process (out of time or memory) left beside ``out_dir``."""
+    if out_dir.parent.is_dir():
+        for stale in out_dir.parent.glob(staging_prefix(out_dir) + "*"):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def process_panorama(
@@ -443,22 +481,16 @@ def process_panorama(
     with _staging(out_dir) as tmp:
         stage = Path(tmp)
         progress(20, "tiles")
-        tiles = _write_tiles(sphere(path, plan), plan, stage, progress)
-        files = sorted(p for p in tiles.rglob("*.jpg"))
         info = report["panorama"]
-        info["tiles"] = {"count": len(files), "bytes": sum(p.stat().st_size for p in files)}
+        tiles = _write_tiles(sphere(path, plan), plan, stage, progress)
         progress(82, "equirect")
-        with vips_errors("equirect"):
-            info["equirect"] = _equirect(tiles, plan, stage / "equirect.jpg")
-            info["preview"] = _preview(stage / "equirect.jpg", stage / "preview.jpg")
+        info["equirect"], info["preview"], poster = _small_outputs(tiles, plan, stage, options)
         progress(92, "poster")
-        view = info["view"]
-        px = options.poster_px
-        image = render_view(stage / "equirect.jpg", view["yaw"], view["pitch"], view["fov"], px, px)
-        poster = encode_poster(image, options.poster_max_bytes)
+        files = sorted(p for p in tiles.rglob("*.jpg"))
+        info["tiles"] = {"count": len(files), "bytes": sum(p.stat().st_size for p in files)}
         if (out_dir / "tiles").is_dir():
             shutil.rmtree(out_dir / "tiles")
-        publish_outputs(stage, out_dir, report, poster, px)
+        publish_outputs(stage, out_dir, report, poster, options.poster_px)
     log.info("panorama %s in %.1f s", original_name or path.name, time.monotonic() - started)
     levels = {"preview": out_dir / "preview.jpg", "equirect": out_dir / "equirect.jpg"}
     return report, levels, out_dir / "poster.webp", out_dir / "tiles"
@@ -484,6 +516,36 @@ def _view_map(
     return np.ascontiguousarray(np.stack([x, y], axis=-1).astype(np.float32))
 
 
+def _source_width(height: int, fov: float) -> int:
+    """The equirect width whose pixels are about as large as a view's (``fov`` high)."""
+    return max(64, math.ceil(360 * height / max(fov, 1.0)))
+
+
+def _render(
+    source: pyvips.Image, yaw: float, pitch: float, fov: float, width: int, height: int
+) -> Image.Image:
+    """The rectilinear view of the equirectangular ``source`` (see :func:`render_view`)."""
+    if width < 1 or height < 1 or not all(map(math.isfinite, (yaw, pitch, fov))):
+        raise ValueError(f"no view of {width} x {height} at {yaw}, {pitch}, {fov}")
+    with vips_errors("view"):
+        needed = _source_width(height, fov)
+        if source.width >= 2 * needed:
+            source = source.resize(needed / source.width)
+        source = source.colourspace("srgb") if source.interpretation != "srgb" else source
+        if source.hasalpha():
+            source = source.flatten(background=NEUTRAL)
+        source = source.extract_band(0, n=3).cast("uchar")
+        # One more column on the right (the first one) so sampling wraps around the seam.
+        source = source.join(source.crop(0, 0, 1, source.height), "horizontal")
+        grid = _view_map(yaw, pitch, fov, width, height, source.width - 1, source.height)
+        index = pyvips.Image.new_from_memory(grid.tobytes(), width, height, 2, "float")
+        view = source.mapim(index, interpolate=pyvips.Interpolate.new("bilinear"))
+        pixels = np.ndarray(
+            buffer=view.write_to_memory(), dtype=np.uint8, shape=(height, width, view.bands)
+        )
+    return Image.fromarray(pixels[..., :3].copy(), "RGB")
+
+
 def render_view(
     equirect: Path, yaw: float, pitch: float, fov: float, width: int, height: int
 ) -> Image.Image:
@@ -491,24 +553,15 @@ def render_view(
 
     Degrees: yaw 0 is the image's centre and grows to the right (east), pitch is positive
     upwards, ``fov`` is the vertical field of view. Returns an RGB image
-    ``width`` x ``height``. The equirect is read at about the view's own resolution.
+    ``width`` x ``height``. The equirect is read at about the view's own resolution (a JPEG
+    decodes at a smaller scale). Raises ValueError for a size below one pixel or angles that
+    are not finite.
     """
-    needed = math.ceil(360 * height / max(fov, 1.0))
     with vips_errors("view"):
-        header = pyvips.Image.new_from_file(str(equirect))
-        src_w = min(header.width, max(needed, 64))
-        source = pyvips.Image.thumbnail(str(equirect), src_w, height=src_w // 2, size="force")
-        source = source.colourspace("srgb") if source.interpretation != "srgb" else source
-        if source.hasalpha():
-            source = source.flatten(background=NEUTRAL)
-        source = source.extract_band(0, n=3).cast("uchar")
-        # One more column on the right (the first one) so sampling wraps around the seam.
-        source = source.join(source.crop(0, 0, 1, source.height), "horizontal")
-        src_w = source.width - 1
-        grid = _view_map(yaw, pitch, fov, width, height, src_w, source.height)
-        index = pyvips.Image.new_from_memory(grid.tobytes(), width, height, 2, "float")
-        view = source.mapim(index, interpolate=pyvips.Interpolate.new("bilinear"))
-        pixels = np.ndarray(
-            buffer=view.write_to_memory(), dtype=np.uint8, shape=(height, width, view.bands)
-        )
-    return Image.fromarray(pixels[..., :3].copy(), "RGB")
+        full = pyvips.Image.new_from_file(str(equirect)).width
+        needed = _source_width(max(height, 1), fov if math.isfinite(fov) else 1.0)
+        shrunk = full
+        while shrunk % 2 == 0 and shrunk // 2 >= needed:
+            shrunk //= 2  # a JPEG then decodes at a smaller scale, exactly
+        source = pyvips.Image.thumbnail(str(equirect), shrunk, height=shrunk // 2, size="force")
+    return _render(source, yaw, pitch, fov, width, height)
