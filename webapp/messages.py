@@ -384,16 +384,16 @@ def panorama_correction(code: str) -> str:
     """What the pipeline corrected in an uploaded panorama (a code of its report)."""
     sentences = {
         "cmyk_converted": _("The image was in CMYK; it was converted to RGB for screens."),
-        "bits_reduced": _("The image had 16 bits per channel; it was reduced to 8 bits."),
+        "sixteen_bit_reduced": _("The image had 16 bits per channel; it was reduced to 8 bits."),
         "orientation_applied": _("The camera's orientation tag was applied to the image."),
         "icc_converted": _("The image's colour profile was converted to sRGB."),
         "alpha_flattened": _("Transparent parts were filled with a neutral colour."),
-        "grey_expanded": _("The greyscale image was converted to RGB."),
-        "padded_to_sphere": _(
+        "grey_converted": _("The greyscale image was converted to RGB."),
+        "gpano_placed": _(
             "The image covers part of the sphere (Photo Sphere metadata); it was placed on a "
             "full panorama and the rest filled with a neutral colour."
         ),
-        "heading_applied": _(
+        "gpano_heading_applied": _(
             "The panorama was turned so that the centre of the view faces north, as its "
             "Photo Sphere metadata says."
         ),

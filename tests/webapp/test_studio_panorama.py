@@ -173,7 +173,7 @@ def test_asset_page_shows_the_panorama_report(curator: Any, db: Any, panorama_as
             "source": {"width": 6000, "height": 3000, "format": "jpeg"},
             "field_of_view": {"horizontal": 360.0, "vertical": 180.0},
             "tiles": {"count": 10, "bytes": 5000},
-            "corrections": ["cmyk_converted", "icc_converted", "padded_to_sphere"],
+            "corrections": ["cmyk_converted", "icc_converted", "gpano_placed"],
         },
     }
     db.commit()
