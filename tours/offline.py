@@ -22,7 +22,10 @@ def _panorama_keys(stop: StopView) -> list[str]:
     panorama = stop.panorama or {}
     preview = (panorama.get("preview") or {}).get("key")
     tiles = panorama.get("tiles")
-    return [preview, *(tiles_up_to(tiles, PHONE_PANORAMA_WIDTH) if tiles else [])]
+    return [
+        *([preview] if preview else []),
+        *(tiles_up_to(tiles, PHONE_PANORAMA_WIDTH) if tiles else []),
+    ]
 
 
 def _panorama_bytes(stop: StopView) -> int:

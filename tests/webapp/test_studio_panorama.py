@@ -191,3 +191,19 @@ def test_asset_page_shows_the_panorama_report(curator: Any, db: Any, panorama_as
 def test_stop_model_list_marks_panoramas(curator: Any, panorama_tour: Any) -> None:
     html = curator.get(_url(panorama_tour, panorama_tour.stops[0], "")[:-1]).get_data(as_text=True)
     assert "courtyard.jpg (360° panorama)" in html
+
+
+def test_preview_keeps_the_links_in_the_preview(curator: Any, panorama_tour: Any) -> None:
+    html = curator.get(f"/studio/tours/{panorama_tour.id}/preview/en/3").get_data(as_text=True)
+    found = re.search(r'<script type="application/json" id="panorama-config">(.*?)</script>', html)
+    assert found
+    link = json.loads(unescape(found.group(1)))["links"][0]
+    assert link == {
+        "id": "l1",
+        "yaw": 90.0,
+        "pitch": 0.0,
+        "label": "Into the hall",
+        "href": f"/studio/tours/{panorama_tour.id}/preview/en/4",
+        "config": None,
+    }
+    assert f'<a href="/studio/tours/{panorama_tour.id}/preview/en/4">' in html

@@ -9,6 +9,7 @@ is a panorama too). Every angle is in degrees.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort, json, url_for
@@ -28,17 +29,16 @@ def _media(key: str) -> str:
 
 
 def panorama_config(
-    tour: TourView, stop: StopView, context: Context | dict[str, Any] | None = None
+    tour: TourView, stop: StopView, page: Callable[[int], str] | None = None
 ) -> dict[str, Any]:
     """The viewer's configuration of panorama ``stop`` (see the module's docstring).
 
-    Links go to the public stop pages, in the visitor's mode; a page rendered with
-    ``tour_links`` in its ``context`` (the studio's preview) keeps them there, and its links
-    have no ``config`` (a draft has no public ``panorama.json``)."""
+    Links go to the public stop pages, in the visitor's mode. ``page(number)``, when given
+    (the studio's preview and editor), gives the address of stop ``number`` instead, and the
+    links then have no ``config`` (a draft has no public ``panorama.json``)."""
     panorama = stop.panorama or {}
     tiles = panorama.get("tiles")
-    context = context if context is not None else {}
-    preview = context.get("tour_links") is not None
+    mode: dict[str, Any] = mode_args()
     links = []
     for index, spot in enumerate(stop.links, start=1):
         assert spot.link is not None
@@ -51,9 +51,11 @@ def panorama_config(
                 "yaw": spot.yaw,
                 "pitch": spot.pitch,
                 "label": spot.label.text or target.title.text,
-                "href": tour_url(context, tour.slug, target.number, **mode_args()),
+                "href": page(target.number)
+                if page
+                else url_for("public.stop", slug=tour.slug, number=target.number, **mode),
                 "config": url_for("public.panorama_json", slug=tour.slug, number=target.number)
-                if target.panorama and not preview
+                if target.panorama and page is None
                 else None,
             }
         )
@@ -85,7 +87,13 @@ def panorama_config(
 
 @pass_context
 def _panorama_config(context: Context, tour: TourView, stop: StopView) -> dict[str, Any]:
-    return panorama_config(tour, stop, context)
+    """In a template: a page shown elsewhere (``tour_links``, the studio's preview) keeps its
+    links there."""
+    if context.get("tour_links") is None:
+        return panorama_config(tour, stop)
+    return panorama_config(
+        tour, stop, lambda number: tour_url(context, tour.slug, number, **mode_args())
+    )
 
 
 @bp.app_context_processor

@@ -27,9 +27,7 @@ def editor_config(stop: Stop, lang: str) -> dict[str, Any] | None:
     view = tour_view(tour_document(tour), 0, lang)
     number = tour.stops.index(stop) + 1
 
-    def links(target: int | None, **_args: Any) -> str:
-        return url_for(
-            "studio.preview_stop", tour_id=tour.id, lang=preview_lang, number=target or number
-        )
+    def page(target: int) -> str:
+        return url_for("studio.preview_stop", tour_id=tour.id, lang=preview_lang, number=target)
 
-    return panorama_config(view, view.stops[number - 1], {"tour_links": links})
+    return panorama_config(view, view.stops[number - 1], page)

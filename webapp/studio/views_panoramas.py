@@ -45,7 +45,7 @@ def panorama_view(tour_id: int, stop_id: int) -> Response | tuple[Response, int]
     try:
         set_panorama_view(db.session, stop, form.get("yaw"), form.get("pitch"), form.get("fov"))
     except AuthoringError as error:
-        return _refused(stop, error)  # type: ignore[no-any-return]
+        return _refused(stop, error)
     jobs.queue.stop_posters(stop.id)
     if _wants_json():
         return jsonify(view=stop.panorama_view)
@@ -67,7 +67,7 @@ def panorama_add_hotspot(tour_id: int, stop_id: int) -> Response | tuple[Respons
         if label and lang:
             save_hotspot_text(db.session, hotspot, lang, label, form.get("body", ""))
     except AuthoringError as error:
-        return _refused(stop, error, lang)  # type: ignore[no-any-return]
+        return _refused(stop, error, lang)
     if _wants_json():
         return jsonify(
             hotspot={
@@ -90,7 +90,7 @@ def hotspot_link(tour_id: int, stop_id: int, hotspot_id: int) -> Response | tupl
     try:
         set_hotspot_link(db.session, hotspot, _link_id(request.form.get("link")))
     except AuthoringError as error:
-        return _refused(stop, error, lang)  # type: ignore[no-any-return]
+        return _refused(stop, error, lang)
     if _wants_json():
         return jsonify(hotspot={"id": hotspot.id, "link": hotspot.link_stop_id})
     flash(_("The link is saved."))
