@@ -152,27 +152,23 @@ def stop_metadata(tour: TourView, stop: StopView) -> PageMetadata:
             "url": public_url("public.tour", lang=lang, slug=tour.slug),
         },
     }
+    # what shows the place: the 3D model, or the 360° photograph of a panorama stop
     model_key = stop.level_key("high") if stop.levels else None
-    if model_key:
-        model_rights = next((rights for kind, rights in stop.credits if kind == "model"), None)
-        json_ld["subjectOf"] = {
-            "@type": "3DModel",
-            "name": stop.title.text,
-            "description": stop.model_alt.text,
-            "encodingFormat": "model/gltf-binary",
-            "contentUrl": public_url("media.blob", key=model_key),
-            **({"thumbnailUrl": image} if image else {}),
-            **_license(model_rights),
-        }
     equirect = (stop.panorama or {}).get("equirect")
-    if equirect:
-        rights = next((rights for kind, rights in stop.credits if kind == "panorama"), None)
+    subject = None
+    if model_key:
+        subject = ("3DModel", "model/gltf-binary", model_key, "model")
+    elif equirect:
+        subject = ("Photograph", "image/jpeg", equirect["key"], "panorama")
+    if subject is not None:
+        schema_type, encoding, key, credit = subject
+        rights = next((rights for kind, rights in stop.credits if kind == credit), None)
         json_ld["subjectOf"] = {
-            "@type": "Photograph",
+            "@type": schema_type,
             "name": stop.title.text,
             "description": stop.model_alt.text,
-            "encodingFormat": "image/jpeg",
-            "contentUrl": public_url("media.blob", key=equirect["key"]),
+            "encodingFormat": encoding,
+            "contentUrl": public_url("media.blob", key=key),
             **({"thumbnailUrl": image} if image else {}),
             **_license(rights),
         }
