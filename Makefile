@@ -19,8 +19,9 @@ node_modules/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# model-viewer and every decoder it may ask for, served by the app itself.
-$(VENDOR)/.stamp: node_modules/.stamp $(VENV)/.stamp
+# model-viewer and every decoder it may ask for, served by the app itself; the panorama viewer
+# (Photo Sphere Viewer and its three.js) bundled by the pinned esbuild into one ES module.
+$(VENDOR)/.stamp: node_modules/.stamp $(VENV)/.stamp $(wildcard webapp/static_src/*)
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/draco $(VENDOR)/basis
 	cp node_modules/@google/model-viewer/dist/model-viewer.min.js $(VENDOR)/
 	cp node_modules/meshoptimizer/meshopt_decoder.cjs $(VENDOR)/meshopt_decoder.js
@@ -31,6 +32,7 @@ $(VENDOR)/.stamp: node_modules/.stamp $(VENV)/.stamp
 	   node_modules/three/examples/jsm/libs/basis/basis_transcoder.wasm $(VENDOR)/basis/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/
 	cp node_modules/uppy/dist/uppy.min.js node_modules/uppy/dist/uppy.min.css $(VENDOR)/
+	node webapp/static_src/build-panorama-viewer.mjs $(VENDOR)
 	$(FLASK) static precompress
 	touch $@
 

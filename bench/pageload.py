@@ -145,8 +145,9 @@ def _warm(base: str, paths: list[str]) -> None:
                 urllib.request.urlopen(warm, timeout=60).read()
 
 
-def _visible_run(browser: Any, url: str) -> dict[str, float]:
-    """Load ``url`` throttled; when is the first model visible, and after how many bytes."""
+def _visible_run(browser: Any, url: str, record: str = "heritourViewer") -> dict[str, float]:
+    """Load ``url`` throttled; when is the first model (or panorama) visible, and after how
+    many bytes. ``record`` is the page's event log: ``window.<record>.events``."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -166,19 +167,20 @@ def _visible_run(browser: Any, url: str) -> dict[str, float]:
     try:
         page.goto(url, wait_until="commit")
         page.wait_for_function(
-            "window.heritourViewer && window.heritourViewer.events.some(e => e.type === 'visible')",
+            f"window.{record} && window.{record}.events.some(e => e.type === 'visible')",
             timeout=VISIBLE_TIMEOUT_S * 1000,
             polling=50,
         )
         result = page.evaluate(
-            """() => {
-            const visible = window.heritourViewer.events.find((e) => e.type === 'visible');
+            """(record) => {
+            const visible = window[record].events.find((e) => e.type === 'visible');
             const nav = performance.getEntriesByType('navigation')[0];
             const before = performance.getEntriesByType('resource')
                 .filter((e) => e.responseEnd <= visible.t)
                 .reduce((sum, e) => sum + e.transferSize, nav.transferSize);
             return { seconds: visible.t / 1000, bytes: before, level: visible.level };
-        }"""
+        }""",
+            record,
         )
         result["total_bytes"] = sum(received)
         return result
@@ -186,24 +188,21 @@ def _visible_run(browser: Any, url: str) -> dict[str, float]:
         context.close()
 
 
-def measure_visible(base: str) -> dict[str, dict[str, float]]:
-    """Median time to a visible model and bytes by then, Heritour and baseline alternating."""
+def measure_pages(pages: dict[str, str], record: str = "heritourViewer") -> dict[str, Any]:
+    """Median time to the first visible frame and bytes by then of each page (name: URL),
+    the pages alternating, ``RUNS`` times each."""
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium")
     if executable is None:
         raise SystemExit("Chromium is not installed: apt-get install -y chromium")
-    pages = {
-        "heritour": f"{base}/en/tours/{SLUG}/{STOP}",
-        "baseline": f"{base}/bench/baseline",
-    }
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in pages}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             for _ in range(RUNS):
                 for name, url in pages.items():
-                    runs[name].append(_visible_run(browser, url))
+                    runs[name].append(_visible_run(browser, url, record))
         finally:
             browser.close()
     return {
@@ -214,6 +213,13 @@ def measure_visible(base: str) -> dict[str, dict[str, float]]:
         }
         for name, results in runs.items()
     }
+
+
+def measure_visible(base: str) -> dict[str, dict[str, float]]:
+    """Median time to a visible model and bytes by then, Heritour and baseline alternating."""
+    return measure_pages(
+        {"heritour": f"{base}/en/tours/{SLUG}/{STOP}", "baseline": f"{base}/bench/baseline"}
+    )
 
 
 def _lighthouse_bin() -> Path | None:

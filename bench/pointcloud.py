@@ -14,14 +14,13 @@ memory is read from the kernel (``wait4``, the largest process of its tree):
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+
+from bench._runs import generated, measure
 
 CHUNK = 2_000_000
 GOAL_BYTES = 2 << 30
@@ -109,28 +108,15 @@ def generate_laz(path: Path, points: int, seed: int = 11) -> Path:
 
 def _run(script: str, *args: str) -> tuple[dict, int]:
     """Run ``script`` in a fresh Python; its JSON output and peak RSS in bytes."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    output = proc.stdout.read()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"benchmark process failed ({proc.returncode})")
-    return json.loads(output.strip().splitlines()[-1]), usage.ru_maxrss * 1024
+    run = measure([sys.executable, "-c", script, *args])
+    return run.result(), run.peak_bytes
 
 
 def main() -> None:
     """Generate (once) the LAZ, run Heritour and the baseline, print both."""
     points = int(os.environ.get("BENCH_POINTS", "50000000"))
-    folder = Path("instance/bench")
-    folder.mkdir(parents=True, exist_ok=True)
-    laz = folder / f"courtyard-{points}.laz"
-    if not laz.exists():
-        started = time.monotonic()
-        generate_laz(laz, points)
-        print(f"generated {laz} in {time.monotonic() - started:.0f} s")
+    laz = generated(f"courtyard-{points}.laz", lambda path: generate_laz(path, points))
+    folder = laz.parent
     size = laz.stat().st_size
     print(f"input: {points:,} points, {size / 1e6:.0f} MB LAZ")
     ours, our_peak = _run(HERITOUR, str(laz), str(folder / "pointcloud-out"))

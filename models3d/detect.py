@@ -18,6 +18,10 @@ EXTENSIONS: dict[str, str] = {
     ".las": "las",
     ".laz": "laz",
     ".e57": "e57",
+    ".jpg": "panorama",
+    ".jpeg": "panorama",
+    ".png": "panorama",
+    ".webp": "panorama",
 }
 
 _OBJ_LINE = re.compile(rb"^(v|vn|vt|f|o|g|mtllib|usemtl|s)[ \t]", re.MULTILINE)
@@ -25,8 +29,24 @@ HEAD_BYTES = 65536
 GLTF_KEY = b'"asset"'
 
 
+def image_format(head: bytes) -> str | None:
+    """``jpeg``, ``png`` or ``webp`` from an image's first bytes, else None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
 def sniff_bytes(head: bytes, size: int) -> str | None:
-    """Guess a format from the first bytes of a file and its total size (None if unknown)."""
+    """Guess a format from the first bytes of a file and its total size (None if unknown).
+
+    JPEG, PNG and WebP images are ``panorama`` (see :mod:`models3d.panorama`).
+    """
+    if image_format(head) is not None:
+        return "panorama"
     if head.startswith(b"glTF"):
         return "glb"
     if head.startswith(b"LASF"):
@@ -91,6 +111,8 @@ def detect_format(path: Path, original_name: str | None = None) -> str:
     by_name = extension_format(original_name if original_name is not None else path.name)
     detail = {"name": original_name, "detected": by_magic, "extension": by_name}
     if by_magic is None:
+        if by_name == "panorama":
+            raise ModelError("not_a_panorama", {**detail, "reason": "not a JPEG, PNG or WebP"})
         if by_name:
             raise ModelError("parse_error", {**detail, "reason": f"not a readable {by_name} file"})
         raise ModelError("unsupported_format", detail)

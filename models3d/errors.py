@@ -11,8 +11,8 @@ from typing import Any
 MESSAGES: dict[str, str] = {
     "unsupported_format": (
         "This type of file is not supported. Upload a GLB file, a glTF with its files in a zip, "
-        "an OBJ (with its MTL and textures in a zip), a PLY or an STL file, or a laser scan "
-        "(point cloud) as LAS, LAZ, E57 or PLY."
+        "an OBJ (with its MTL and textures in a zip), a PLY or an STL file, a laser scan "
+        "(point cloud) as LAS, LAZ, E57 or PLY, or a 360° panorama as JPEG, PNG or WebP."
     ),
     "content_mismatch": (
         "The file name says one format but the contents are another. Check that you picked "
@@ -76,6 +76,40 @@ MESSAGES: dict[str, str] = {
         "upper and lower case). Rename or remove one of them and upload again."
     ),
     "multiple_models": ("The zip archive contains more than one model. Upload one model per zip."),
+    "not_a_panorama": (
+        "The file is not an image that can be read as a panorama. Upload the 360° panorama "
+        "as a JPEG, PNG or WebP file."
+    ),
+    "panorama_aspect": (
+        "The image is not a full 360° panorama: its width must be twice its height "
+        "(equirectangular), or it must carry the Photo Sphere (GPano) metadata that tells "
+        "which part of the sphere it covers. Export it again as an equirectangular panorama."
+    ),
+    "panorama_too_large": (
+        "The panorama has more pixels than allowed. Reduce it (for example to 16,384 × 8,192 "
+        "pixels) and upload it again."
+    ),
+    "image_truncated": (
+        "The image file is incomplete: it ends before all its pixels. Upload it again, or "
+        "export it again from your software."
+    ),
+    "image_corrupt": (
+        "The image file is damaged and cannot be read. Export it again from your software and "
+        "upload the new file."
+    ),
+    "unsupported_colour_mode": (
+        "The image uses a colour mode or bit depth that cannot be read. Save it as an 8-bit "
+        "or 16-bit RGB JPEG, PNG or WebP and upload it again."
+    ),
+    "gpano_invalid": (
+        "The panorama's Photo Sphere (GPano) metadata is inconsistent (for example the "
+        "covered area lies outside the full sphere). Export the panorama again, or remove "
+        "the metadata if the image is a full 360° panorama."
+    ),
+    "image_metadata_too_large": (
+        "The image carries too much embedded metadata (text, previews or profiles). Save it "
+        "again without the extra metadata and upload it again."
+    ),
     "processing_timeout": (
         "Processing this model took too long. Upload a lighter version of the model "
         "(fewer triangles or smaller textures)."

@@ -29,6 +29,7 @@ from typing import Any
 
 from models3d.errors import ModelError, ProcessingError
 from models3d.options import DEFAULT_LIMITS, DEFAULT_OPTIONS, LEVELS, Limits, ProcessOptions
+from models3d.panorama import remove_staging
 from models3d.pipeline import ProcessResult
 
 log = logging.getLogger(__name__)
@@ -173,8 +174,15 @@ def process_isolated(
         "options": options.to_dict(),
         "log_level": log_level,
     }
-    result = _run_child(request, options.limits, progress, stderr_sink)
     out = Path(out_dir)
+    try:
+        result = _run_child(request, options.limits, progress, stderr_sink)
+    except BaseException:
+        remove_staging(out)  # a child killed while it wrote a panorama leaves its staging
+        raise
+    if result["report"].get("kind") == "panorama":
+        files = {name: out / f"{name}.jpg" for name in ("preview", "equirect")}
+        return ProcessResult(result["report"], files, out / "poster.webp", out / "tiles")
     return ProcessResult(
         result["report"], {name: out / f"{name}.glb" for name in LEVELS}, out / "poster.webp"
     )

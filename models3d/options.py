@@ -25,6 +25,11 @@ class Limits:
     max_vertices: int = 10_000_000
     max_texture_pixels: int = 8192 * 8192
     max_points: int = 1_000_000_000  # declared in a point cloud's header
+    # Panoramas: the size of the upload (read from its header) and of the full sphere.
+    max_panorama_width: int = 32768
+    max_panorama_height: int = 16384
+    # Text, XMP, EXIF, ICC and other metadata in one image (decompressed), in bytes.
+    max_image_metadata_bytes: int = 16 << 20
     time_limit_s: float = 600.0
     memory_limit_bytes: int = 4 << 30
 

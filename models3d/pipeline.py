@@ -31,6 +31,7 @@ from models3d.materials import convert_spec_gloss
 from models3d.nodetools import run_gltfpack, validate_document, validate_files
 from models3d.normalise import apply_normalisation, plan_normalisation
 from models3d.options import DEFAULT_LIMITS, DEFAULT_OPTIONS, LEVELS, Limits, ProcessOptions
+from models3d.panorama import inspect_panorama, process_panorama
 from models3d.pointpipeline import inspect_points, point_format, process_points
 from models3d.poster import encode_poster, render_poster
 from models3d.repairs import repair_document
@@ -66,11 +67,17 @@ POSTER_LEVEL = "medium"
 
 @dataclass
 class ProcessResult:
-    """What :func:`process_file` produced."""
+    """What :func:`process_file` produced.
+
+    For a model or a scan, ``levels`` maps each level of detail to its GLB; for a panorama
+    (``report["kind"] == "panorama"``) it holds ``preview`` and ``equirect`` (JPEG) and
+    ``tiles`` is the folder of the tile pyramid.
+    """
 
     report: dict[str, Any]
     levels: dict[str, Path] = field(default_factory=dict)
     poster: Path = Path()
+    tiles: Path | None = None
 
 
 def _no_progress(_percent: int, _stage: str) -> None:
@@ -214,6 +221,8 @@ def inspect_file(
     """
     path = Path(path)
     fmt = _checked_format(path, original_name, limits)
+    if fmt == "panorama":
+        return inspect_panorama(path, original_name=original_name, limits=limits)
     points = point_format(path, fmt)
     if points is not None:
         options = ProcessOptions(limits=limits)
@@ -292,6 +301,12 @@ def process_file(
     started = time.monotonic()
     limits = options.limits
     fmt = _checked_format(path, original_name, limits)
+    if fmt == "panorama":
+        report, level_paths, poster_path, tiles = process_panorama(
+            path, out_dir, original_name=original_name, options=options, progress=report_progress
+        )
+        report_progress(100, "done")
+        return ProcessResult(report, level_paths, poster_path, tiles)
     points = point_format(path, fmt)
     if points is not None:
         report, level_paths, poster_path = process_points(

@@ -367,3 +367,131 @@ def iiif_errors() -> Any:
         return results
 
     return check
+
+
+def _panorama_outputs(folder: Path) -> Any:
+    """What the panorama pipeline leaves in its output folder (the contract's layout), drawn
+    with Pillow: a 1024 × 512 preview and equirect, a poster, and two levels of 256-pixel
+    tiles. Returns a ``models3d.ProcessResult``."""
+    from PIL import Image
+
+    import models3d
+
+    levels = [{"width": 512, "cols": 2, "rows": 1}, {"width": 1024, "cols": 4, "rows": 2}]
+    full = Image.new("RGB", (1024, 512))
+    full.putdata([(x // 4, y // 2, (x + y) % 256) for y in range(512) for x in range(1024)])
+    folder.mkdir(parents=True, exist_ok=True)
+    full.save(folder / "preview.jpg", quality=80)
+    full.save(folder / "equirect.jpg", quality=85)
+    full.crop((384, 128, 640, 384)).save(folder / "poster.webp")
+    for number, level in enumerate(levels):
+        image = full.resize((level["width"], level["width"] // 2))
+        for row in range(level["rows"]):
+            for col in range(level["cols"]):
+                tile = image.crop((col * 256, row * 256, col * 256 + 256, row * 256 + 256))
+                (folder / "tiles" / str(number)).mkdir(parents=True, exist_ok=True)
+                tile.save(folder / "tiles" / str(number) / f"{col}_{row}.jpg", quality=80)
+    report = {
+        "kind": "panorama",
+        "panorama": {
+            "projection": "equirectangular",
+            "width": 1024,
+            "height": 512,
+            "tile_size": 256,
+            "levels": levels,
+            "corrections": [],
+            "preview": {"width": 1024, "height": 512},
+        },
+    }
+    return models3d.ProcessResult(
+        report=report,
+        levels={"preview": folder / "preview.jpg", "equirect": folder / "equirect.jpg"},
+        poster=folder / "poster.webp",
+    )
+
+
+@pytest.fixture
+def panorama_outputs(tmp_path: Path) -> Any:
+    """The outputs of the panorama pipeline for a small generated panorama."""
+    return _panorama_outputs(tmp_path / "panorama-out")
+
+
+@pytest.fixture
+def panorama_asset(db: Any, store: Any, panorama_outputs: Any) -> Any:
+    """A ready panorama asset, its images and tiles stored, without running the pipeline."""
+    from tours.models import AssetKind, AssetStatus, ModelAsset
+    from tours.panoramas import store_image, store_tiles
+
+    written: list[str] = []
+    result = panorama_outputs
+    levels = {name: store_image(store, path, written) for name, path in result.levels.items()}
+    tiles = store_tiles(store, result.poster.parent / "tiles", result.report["panorama"], written)
+    with result.poster.open("rb") as poster:
+        poster_key = store.put_content("posters", poster, "webp", "image/webp")
+    asset = ModelAsset(
+        kind=AssetKind.PANORAMA,
+        name="courtyard.jpg",
+        sha256=levels["equirect"]["key"].split("/")[1][:64],
+        original_key=levels["equirect"]["key"],
+        size_bytes=levels["equirect"]["bytes"],
+        status=AssetStatus.READY,
+        levels=levels,
+        tiles=tiles,
+        poster_key=poster_key,
+        report=result.report,
+    )
+    db.add(asset)
+    db.commit()
+    return asset
+
+
+@pytest.fixture
+def panorama_tour(db: Any, draft_tour: Any, panorama_asset: Any) -> Any:
+    """``draft_tour`` with two panorama stops (3 and 4): each has a hotspot and a link, 3 to 4
+    and 4 back to the first (model) stop; texts in Vietnamese and English."""
+    from tours.models import Hotspot, HotspotText, Stop, StopText
+
+    stops = []
+    for vi, en in (("Sân", "The courtyard"), ("Điện", "The hall")):
+        stop = Stop(
+            position=len(draft_tour.stops),
+            model_asset_id=panorama_asset.id,
+            panorama_view={"yaw": 30.0, "pitch": -5.0, "fov": 70.0},
+        )
+        stop.texts = [
+            StopText(locale="vi", title=vi, narration=f"Lời kể {vi}.", model_alt=f"Ảnh 360° {vi}"),
+            StopText(locale="en", title=en, narration=f"About {en}.", model_alt=f"360° of {en}"),
+        ]
+        stop.hotspots = [
+            Hotspot(
+                position=0,
+                surface_position="",
+                surface_normal="",
+                yaw=-40.0,
+                pitch=10.0,
+                texts=[
+                    HotspotText(locale="vi", label="Bia đá", body="Một tấm bia."),
+                    HotspotText(locale="en", label="Stele", body="A stone stele."),
+                ],
+            )
+        ]
+        draft_tour.stops.append(stop)
+        stops.append(stop)
+    db.commit()
+    for stop, target, (vi, en) in (
+        (stops[0], stops[1], ("Vào điện", "Into the hall")),
+        (stops[1], draft_tour.stops[0], ("Ra cổng", "Out to the gate")),
+    ):
+        stop.hotspots.append(
+            Hotspot(
+                position=1,
+                surface_position="",
+                surface_normal="",
+                yaw=90.0,
+                pitch=0.0,
+                link_stop=target,
+                texts=[HotspotText(locale="vi", label=vi), HotspotText(locale="en", label=en)],
+            )
+        )
+    db.commit()
+    return draft_tour

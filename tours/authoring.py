@@ -160,8 +160,12 @@ def _renumber(tour: Tour, stops: list[Stop]) -> None:
 
 
 def remove_stop(session: Session, stop: Stop) -> None:
-    """Delete a stop and close the gap it leaves."""
+    """Delete a stop and close the gap it leaves; links to it from panoramas go with it."""
     tour = stop.tour
+    for other in tour.stops:
+        other.hotspots[:] = [spot for spot in other.hotspots if spot.link_stop_id != stop.id]
+        for index, spot in enumerate(other.hotspots):
+            spot.position = index
     _renumber(tour, [other for other in tour.stops if other.id != stop.id])
     session.commit()
 
@@ -193,6 +197,7 @@ def set_stop_model(session: Session, stop: Stop, model_asset_id: int | None) -> 
         stop.model_asset_id = model_asset_id
         stop.camera_orbit = stop.camera_target = stop.field_of_view = ""
         stop.poster_key = stop.framing = stop.posters = stop.ar_key = None
+        stop.panorama_view = None
     session.commit()
 
 

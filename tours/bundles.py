@@ -26,13 +26,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models3d.camera import check_framing
-from tours.authoring import AuthoringError, check_slug
+from tours.authoring import check_slug
 from tours.blobstore import IMMUTABLE, BlobStore, InvalidKey, check_key
+from tours.bundleparts import (
+    bundle_error,
+    check_panorama_stops,
+    check_tile_sets,
+    checked_rights,
+    hotspot_row,
+    panorama_asset_for,
+    translated_rows,
+)
 from tours.document import model_document, tour_document
 from tours.models import (
     AssetStatus,
-    Hotspot,
-    HotspotText,
     ModelAsset,
     Stop,
     StopAudio,
@@ -41,7 +48,7 @@ from tours.models import (
     TourImage,
     TourText,
 )
-from tours.rights import RightsError, rights_from_document
+from tours.panoramas import check_view, panorama_keys, split_tile_key
 from tours.textlimits import TextTooLong, check_document_texts
 
 FORMAT = "heritour.bundle"
@@ -54,6 +61,8 @@ TYPES = {
     "posters": "image/webp",
     "captions": "text/vtt",
     "images": "image/webp",
+    "panoramas": "image/jpeg",
+    "tiles": "image/jpeg",
 }
 AUDIO_TYPES = {"audio/mpeg", "audio/aac", "audio/mp4", "audio/ogg"}
 LEVEL_ORDER = ("high", "medium", "low", "thumb")
@@ -75,10 +84,6 @@ def bundle_schema() -> dict[str, Any]:
     return schema
 
 
-def _fail(code: str, message: str, **detail: Any) -> AuthoringError:
-    return AuthoringError(code, message, detail)
-
-
 def document_keys(document: dict[str, Any]) -> set[str]:
     """Every blob key a tour document refers to."""
     keys: set[str] = set()
@@ -88,6 +93,7 @@ def document_keys(document: dict[str, Any]) -> set[str]:
         keys.update(k for k in (model.get("poster"), stop.get("poster")) if k)
         keys.update((stop.get("posters") or {}).values())
         keys.update(k for k in (stop.get("ar"),) if k)
+        keys.update(panorama_keys(stop.get("panorama")))
         for audio in stop.get("audio", {}).values():
             keys.update(k for k in (audio["key"], audio.get("captions")) if k)
     for image in (document.get("images") or {}).values():
@@ -108,7 +114,7 @@ def export_bundle(store: BlobStore, tour: Tour, out: IO[bytes]) -> dict[str, Any
         for key in sorted(document_keys(document)):
             info = store.stat(key)
             if info is None:
-                raise _fail("missing_blob", f"The store has no {key}.", key=key)
+                raise bundle_error("missing_blob", f"The store has no {key}.", key=key)
             digest, size = hashlib.sha256(), 0
             entry = zipfile.ZipInfo(f"files/{key}", date_time=(2020, 1, 1, 0, 0, 0))
             entry.compress_type = (
@@ -130,9 +136,9 @@ def _checked_entries(archive: zipfile.ZipFile, limits: BundleLimits) -> dict[str
     entries: dict[str, zipfile.ZipInfo] = {}
     infos = archive.infolist()
     if len(infos) > limits.max_files + 1:
-        raise _fail("bundle_too_large", "The bundle holds too many files.")
+        raise bundle_error("bundle_too_large", "The bundle holds too many files.")
     if sum(info.file_size for info in infos) > limits.max_unpacked_bytes:
-        raise _fail("bundle_too_large", "The bundle unpacks to more than the limit.")
+        raise bundle_error("bundle_too_large", "The bundle unpacks to more than the limit.")
     for info in infos:
         name = info.filename
         if info.is_dir():
@@ -143,12 +149,12 @@ def _checked_entries(archive: zipfile.ZipFile, limits: BundleLimits) -> dict[str
                 if not name.startswith("files/") or check_key(key) != key:
                     raise InvalidKey(name)
             except InvalidKey as error:
-                raise _fail("unsafe_path", f"Unsafe entry {name!r}.", entry=name) from error
+                raise bundle_error("unsafe_path", f"Unsafe entry {name!r}.", entry=name) from error
         if name in entries:
-            raise _fail("invalid_bundle", f"{name!r} appears twice.", entry=name)
+            raise bundle_error("invalid_bundle", f"{name!r} appears twice.", entry=name)
         entries[name] = info
     if MANIFEST not in entries:
-        raise _fail("invalid_bundle", "The zip has no bundle.json.")
+        raise bundle_error("invalid_bundle", "The zip has no bundle.json.")
     return entries
 
 
@@ -158,7 +164,7 @@ def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> b
     with archive.open(info) as stream:
         data = stream.read(limit + 1)
     if len(data) > limit:
-        raise _fail("bundle_too_large", f"{info.filename} is larger than declared.")
+        raise bundle_error("bundle_too_large", f"{info.filename} is larger than declared.")
     return data
 
 
@@ -166,7 +172,7 @@ def _read_manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str,
     try:
         manifest = json.loads(_read_capped(archive, info, MAX_MANIFEST_BYTES))
     except (ValueError, UnicodeDecodeError) as error:
-        raise _fail("invalid_bundle", "bundle.json is not JSON.") from error
+        raise bundle_error("invalid_bundle", "bundle.json is not JSON.") from error
     return check_manifest(manifest)
 
 
@@ -176,12 +182,12 @@ def check_manifest(manifest: Any) -> dict[str, Any]:
     try:
         check_document_texts(manifest.get("tour") if isinstance(manifest, dict) else None)
     except TextTooLong as error:
-        raise _fail(error.code, error.message, **error.detail) from None
+        raise bundle_error(error.code, error.message, **error.detail) from None
     validator = jsonschema.Draft202012Validator(bundle_schema())
     problems = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))
     if problems:
         where = "/".join(str(part) for part in problems[0].absolute_path)
-        raise _fail("schema_invalid", problems[0].message, path=where)
+        raise bundle_error("schema_invalid", problems[0].message, path=where)
     return dict(manifest)
 
 
@@ -191,7 +197,7 @@ def _type_for(key: str, declared: str) -> str:
         return declared
     if kind in TYPES:
         return TYPES[kind]
-    raise _fail("invalid_bundle", f"{key} is not a kind of file a tour uses.", key=key)
+    raise bundle_error("invalid_bundle", f"{key} is not a kind of file a tour uses.", key=key)
 
 
 def _store_files(
@@ -205,12 +211,14 @@ def _store_files(
     for key in sorted(document_keys(manifest["tour"])):
         info = entries.get(f"files/{key}")
         if key not in files or info is None:
-            raise _fail("missing_blob", f"The bundle lacks {key}.", key=key)
+            raise bundle_error("missing_blob", f"The bundle lacks {key}.", key=key)
         data = _read_capped(archive, info, limits.max_unpacked_bytes)
         sha256 = hashlib.sha256(data).hexdigest()
-        stem = key.split("/", 1)[1].split(".", 1)[0]
+        tile = split_tile_key(key)
+        # a tile is named by its set (checked below), any other file by its own hash
+        stem = sha256 if tile else key.split("/", 1)[1].split(".", 1)[0]
         if sha256 != files[key]["sha256"] or sha256 != stem or len(data) != files[key]["bytes"]:
-            raise _fail("blob_mismatch", f"{key} does not match its hash.", key=key)
+            raise bundle_error("blob_mismatch", f"{key} does not match its hash.", key=key)
         if not store.exists(key):
             store.put_bytes(key, data, _type_for(key, files[key]["type"]), IMMUTABLE)
 
@@ -237,30 +245,18 @@ def _asset_for(session: Session, document: dict[str, Any], sha256: str) -> Model
         poster_key=wanted["poster"],
         report={"bounds": wanted.get("bounds")},
         options={},
-        rights=_rights(wanted),
+        rights=checked_rights(wanted),
     )
     session.add(asset)
     session.flush()
     return asset
 
 
-def _texts(factory: type, fields: dict[str, dict[str, str]], defaults: dict[str, str]) -> list[Any]:
-    locales = sorted({locale for texts in fields.values() for locale in texts})
-    return [
-        factory(
-            locale=locale,
-            **{name: texts.get(locale, defaults.get(name, "")) for name, texts in fields.items()},
-        )
-        for locale in locales
-    ]
-
-
-def _rights(item: dict[str, Any]) -> dict[str, str] | None:
-    """The ``rights`` of a document fragment, checked like the studio checks them."""
-    try:
-        return rights_from_document(item.get("rights"))
-    except RightsError as error:
-        raise _fail(error.code, error.message) from error
+def _stop_asset(session: Session, document: dict[str, Any], item: dict[str, Any]) -> int | None:
+    if item.get("panorama"):
+        return panorama_asset_for(session, item["panorama"]).id
+    model = item.get("model")
+    return _asset_for(session, document, model["sha256"]).id if model else None
 
 
 def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
@@ -270,18 +266,19 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
         default_locale=document["default_locale"],
         latitude=location.get("latitude"),
         longitude=location.get("longitude"),
-        rights=_rights(document),
+        rights=checked_rights(document),
     )
-    tour.texts = _texts(
+    tour.texts = translated_rows(
         TourText,
         {k: document[k] for k in ("title", "summary", "site_name")},
         {},
     )
     for position, item in enumerate(document["stops"]):
-        model = item.get("model")
+        view = item.get("view")
         stop = Stop(
             position=position,
-            model_asset_id=_asset_for(session, document, model["sha256"]).id if model else None,
+            model_asset_id=_stop_asset(session, document, item),
+            panorama_view=check_view(view["yaw"], view["pitch"], view["fov"]) if view else None,
             camera_orbit=item["camera"]["orbit"],
             camera_target=item["camera"]["target"],
             field_of_view=item["camera"]["field_of_view"],
@@ -291,28 +288,25 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
             ar_key=item.get("ar"),
             poster_key=item.get("poster"),
         )
-        stop.texts = _texts(StopText, {k: item[k] for k in ("title", "narration", "model_alt")}, {})
+        stop.texts = translated_rows(
+            StopText, {k: item[k] for k in ("title", "narration", "model_alt")}, {}
+        )
         stop.audio = [
             StopAudio(
                 locale=locale,
                 audio_key=audio["key"],
                 content_type=audio["type"],
                 captions_key=audio.get("captions"),
-                rights=_rights(audio),
+                rights=checked_rights(audio),
             )
             for locale, audio in sorted(item["audio"].items())
         ]
-        stop.hotspots = [
-            Hotspot(
-                position=index,
-                surface_position=spot["position"],
-                surface_normal=spot["normal"],
-                view=spot.get("view"),
-                texts=_texts(HotspotText, {"label": spot["label"], "body": spot["body"]}, {}),
-            )
-            for index, spot in enumerate(item["hotspots"])
-        ]
+        stop.hotspots = [hotspot_row(i, spot) for i, spot in enumerate(item["hotspots"])]
         tour.stops.append(stop)
+    for stop, item in zip(tour.stops, document["stops"], strict=True):
+        for hotspot, spot in zip(stop.hotspots, item["hotspots"], strict=True):
+            if spot.get("link"):
+                hotspot.link_stop = tour.stops[spot["link"] - 1]
     tour.images = [
         TourImage(
             ref=ref,
@@ -320,7 +314,7 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
             height=image["height"],
             variants=image["variants"],
             alt=image["alt"],
-            rights=_rights(image),
+            rights=checked_rights(image),
         )
         for ref, image in sorted((document.get("images") or {}).items())
     ]
@@ -339,12 +333,14 @@ def import_bundle(
     try:
         archive = zipfile.ZipFile(data)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise _fail("invalid_bundle", "The file is not a zip.") from error
+        raise bundle_error("invalid_bundle", "The file is not a zip.") from error
     with archive:
         entries = _checked_entries(archive, limits)
         manifest = _read_manifest(archive, entries[MANIFEST])
         document = manifest["tour"]
         slug = check_slug(session, slug or document["slug"])
+        check_panorama_stops(document)
+        check_tile_sets(document, manifest["files"])
         _store_files(archive, entries, manifest, store, limits)
     return _create_tour(session, document, slug)
 
@@ -355,6 +351,7 @@ def import_document(session: Session, document: dict[str, Any], slug: str | None
     This is :func:`import_bundle` without the zip: the caller has checked the document
     (:func:`check_manifest`) and stored every key it names (the demo seed does this).
     """
+    check_panorama_stops(document)
     return _create_tour(session, document, check_slug(session, slug or document["slug"]))
 
 

@@ -34,7 +34,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class HotspotView:
-    """A hotspot in the visitor's language."""
+    """A hotspot in the visitor's language: a point on a model (``position``, ``normal``) or
+    a direction in a panorama (``yaw``, ``pitch``); ``link`` the stop number it leads to."""
 
     position: str
     normal: str
@@ -42,6 +43,9 @@ class HotspotView:
     body: Picked
     body_html: str = ""
     view: dict[str, str] | None = None
+    yaw: float | None = None
+    pitch: float | None = None
+    link: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,19 @@ class StopView:
     credits: tuple[tuple[str, dict[str, str]], ...] = ()
     units_known: bool = False
     ar_key: str | None = None
+    # A panorama stop: the document's ``panorama`` (images, tiles) and its start view.
+    panorama: dict[str, Any] | None = None
+    view: dict[str, float] | None = None
+
+    @property
+    def spots(self) -> list[HotspotView]:
+        """The hotspots that are not links."""
+        return [spot for spot in self.hotspots if spot.link is None]
+
+    @property
+    def links(self) -> list[HotspotView]:
+        """A panorama's links to other stops."""
+        return [spot for spot in self.hotspots if spot.link is not None]
 
     @property
     def lighting_preset(self) -> dict[str, Any] | None:
@@ -199,12 +216,15 @@ def _hotspot_view(spot: dict[str, Any], choose: Choose, images: Images) -> Hotsp
     """A hotspot in the visitor's language; its text is Markdown, rendered like the narration."""
     body = choose(spot["body"])
     return HotspotView(
-        position=spot["position"],
-        normal=spot["normal"],
+        position=spot.get("position", ""),
+        normal=spot.get("normal", ""),
         label=choose(spot["label"]),
         body=body,
         body_html=render_narration(body.text, images),
         view=spot.get("view"),
+        yaw=spot.get("yaw"),
+        pitch=spot.get("pitch"),
+        link=spot.get("link"),
     )
 
 
@@ -213,11 +233,13 @@ def _credits(
     audio: AudioView | None,
     markdown: list[str],
     images: dict[str, Any],
+    kind: str = "model",
 ) -> tuple[tuple[str, dict[str, str]], ...]:
-    """The rights of what a stop shows: its model, its audio, the images its texts show."""
+    """The rights of what a stop shows: its model (or panorama: ``kind``), its audio, the
+    images its texts show."""
     credits: list[tuple[str, dict[str, str]]] = []
     if model.get("rights"):
-        credits.append(("model", model["rights"]))
+        credits.append((kind, model["rights"]))
     if audio is not None and audio.rights:
         credits.append(("audio", audio.rights))
     refs = dict.fromkeys(ref for text in markdown for ref in referenced_images(text))
@@ -236,7 +258,8 @@ def _stop_view(
     image_documents: dict[str, Any],
 ) -> StopView:
     narration = choose(stop["narration"])
-    model = stop.get("model") or {}
+    panorama = stop.get("panorama")
+    model = stop.get("model") or panorama or {}
     hotspots = [_hotspot_view(spot, choose, images) for spot in stop["hotspots"]]
     audio = _audio_view(stop.get("audio") or {}, lang)
     markdown = [narration.text, *(spot.body.text for spot in hotspots)]
@@ -253,9 +276,13 @@ def _stop_view(
         audio=audio,
         lighting=stop.get("lighting"),
         posters=stop.get("posters"),
-        credits=_credits(model, audio, markdown, image_documents),
+        credits=_credits(
+            model, audio, markdown, image_documents, "panorama" if panorama else "model"
+        ),
         units_known=bool(model.get("units_known")),
         ar_key=stop.get("ar"),
+        panorama=panorama,
+        view=stop.get("view"),
     )
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from tours.images import images_document
-from tours.models import ModelAsset, Stop, Tour
+from tours.models import AssetKind, Hotspot, ModelAsset, Stop, Tour
+from tours.panoramas import panorama_document, suggested_view
 from tours.rights import rights_document
 
 FORMAT = "heritour.tour"
@@ -47,9 +48,42 @@ def _camera(stop: Stop) -> dict[str, Any]:
     return camera
 
 
+def _hotspot(hotspot: Hotspot) -> dict[str, Any]:
+    """A hotspot on a model (surface point and normal) or in a panorama (direction, and the
+    number of the stop it links to, counted from 1)."""
+    texts = {
+        "label": _by_locale(hotspot.texts, "label"),
+        "body": _by_locale(hotspot.texts, "body"),
+    }
+    if hotspot.yaw is not None and hotspot.pitch is not None:
+        link = hotspot.link_stop
+        return {
+            "yaw": hotspot.yaw,
+            "pitch": hotspot.pitch,
+            **texts,
+            **({"link": link.position + 1} if link is not None else {}),
+        }
+    return {
+        "position": hotspot.surface_position,
+        "normal": hotspot.surface_normal,
+        **texts,
+        **({"view": hotspot.view} if hotspot.view else {}),
+    }
+
+
+def is_panorama(asset: ModelAsset | None) -> bool:
+    """Whether ``asset`` is a 360° panorama (not a model)."""
+    return asset is not None and asset.kind == AssetKind.PANORAMA
+
+
 def stop_document(stop: Stop) -> dict[str, Any]:
     """One stop as a document fragment. A poster captured for the stop's camera view is
-    preferred over the model's own poster; ``poster`` keeps the stop's own (or null)."""
+    preferred over the model's own poster; ``poster`` keeps the stop's own (or null).
+
+    A panorama stop has ``"model": null``, its ``panorama`` and its start ``view``."""
+    if is_panorama(stop.model):
+        assert stop.model is not None
+        return _panorama_stop_document(stop, stop.model)
     model = model_document(stop.model) if stop.model else None
     if model is not None and stop.poster_key:
         model["poster"] = stop.poster_key
@@ -60,28 +94,40 @@ def stop_document(stop: Stop) -> dict[str, Any]:
         "camera": _camera(stop),
         "poster": stop.poster_key,
         "model": model,
-        "audio": {
-            audio.locale: {
-                "key": audio.audio_key,
-                "type": audio.content_type,
-                "captions": audio.captions_key,
-                **rights_document(audio),
-            }
-            for audio in stop.audio
-        },
-        "hotspots": [
-            {
-                "position": hotspot.surface_position,
-                "normal": hotspot.surface_normal,
-                "label": _by_locale(hotspot.texts, "label"),
-                "body": _by_locale(hotspot.texts, "body"),
-                **({"view": hotspot.view} if hotspot.view else {}),
-            }
-            for hotspot in stop.hotspots
-        ],
+        "audio": _audio(stop),
+        "hotspots": [_hotspot(hotspot) for hotspot in stop.hotspots],
         **({"lighting": stop.lighting} if stop.lighting else {}),
         **({"posters": stop.posters} if stop.posters else {}),
         **({"ar": stop.ar_key} if stop.ar_key else {}),
+    }
+
+
+def _audio(stop: Stop) -> dict[str, Any]:
+    return {
+        audio.locale: {
+            "key": audio.audio_key,
+            "type": audio.content_type,
+            "captions": audio.captions_key,
+            **rights_document(audio),
+        }
+        for audio in stop.audio
+    }
+
+
+def _panorama_stop_document(stop: Stop, asset: ModelAsset) -> dict[str, Any]:
+    """A panorama stop: its panorama, start view, hotspots and links to other stops."""
+    return {
+        "title": _by_locale(stop.texts, "title"),
+        "narration": _by_locale(stop.texts, "narration"),
+        "model_alt": _by_locale(stop.texts, "model_alt"),
+        "camera": {"orbit": "", "target": "", "field_of_view": ""},
+        "poster": stop.poster_key,
+        "model": None,
+        "panorama": panorama_document(asset, rights_document(asset)),
+        "view": dict(stop.panorama_view or suggested_view(asset.report)),
+        "audio": _audio(stop),
+        "hotspots": [_hotspot(hotspot) for hotspot in stop.hotspots],
+        **({"posters": stop.posters} if stop.posters else {}),
     }
 
 

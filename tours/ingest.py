@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import models3d
 from tours.blobstore import BlobStore, BlobStoreError
-from tours.models import AssetStatus, ModelAsset, Stop, StopAudio, TourRevision
+from tours.models import AssetKind, AssetStatus, ModelAsset, Stop, StopAudio, TourRevision
+from tours.panoramas import split_tile_key, store_image, store_tiles
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,23 @@ def _put_file(
     return key
 
 
+def _store_panorama(
+    store: BlobStore, result: models3d.ProcessResult, written: list[str]
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """Store a panorama's images, its tile set and its poster: (levels, tiles, poster key)."""
+    report = result.report.get("panorama") or {}
+    levels = {name: store_image(store, path, written) for name, path in result.levels.items()}
+    preview = report.get("preview") or {}
+    if "preview" in levels and preview.get("width"):
+        levels["preview"].update(width=preview["width"], height=preview.get("height"))
+    if "equirect" in levels and report.get("width"):
+        levels["equirect"].update(width=report["width"], height=report.get("height"))
+    folder = result.tiles or result.poster.parent / "tiles"
+    tiles = store_tiles(store, Path(folder), report, written)
+    poster_key = _put_file(store, "posters", result.poster, "webp", "image/webp", written)
+    return levels, tiles, poster_key
+
+
 def _store_outputs(
     store: BlobStore, result: models3d.ProcessResult, written: list[str]
 ) -> tuple[dict[str, Any], str]:
@@ -125,18 +143,28 @@ def _strings(value: Any) -> set[str]:
 
 
 def keys_in_use(session: Session, keys: set[str]) -> set[str]:
-    """Which of ``keys`` a model asset, a stop or a published tour revision refers to."""
+    """Which of ``keys`` a model asset, a stop or a published tour revision refers to.
+
+    A tile (``tiles/<set>/…``) is in use when its set is: documents and assets name a tile
+    set by its hash, not each tile."""
     used: set[str] = set()
-    for levels, poster, original in session.execute(
-        select(ModelAsset.levels, ModelAsset.poster_key, ModelAsset.original_key)
+    for levels, tiles, poster, original in session.execute(
+        select(ModelAsset.levels, ModelAsset.tiles, ModelAsset.poster_key, ModelAsset.original_key)
     ):
         used.update((poster, original))
         used.update(_strings(levels or {}))
-    used.update(session.scalars(select(Stop.poster_key).where(Stop.poster_key.in_(keys))))
-    for column in (StopAudio.audio_key, StopAudio.captions_key):
-        used.update(session.scalars(select(column).where(column.in_(keys))))
+        used.update(_strings(tiles or {}))
+    plain = {key for key in keys if split_tile_key(key) is None}
+    if plain:
+        used.update(session.scalars(select(Stop.poster_key).where(Stop.poster_key.in_(plain))))
+        for column in (StopAudio.audio_key, StopAudio.captions_key):
+            used.update(session.scalars(select(column).where(column.in_(plain))))
     for document in session.scalars(select(TourRevision.document)):
-        used.update(_strings(document) & keys)
+        used.update(_strings(document))
+    for key in keys - plain:
+        parts = split_tile_key(key)
+        if parts is not None and parts[0] in used:
+            used.add(key)
     return used & keys
 
 
@@ -199,7 +227,11 @@ def _process(
         except models3d.ProcessingError as error:
             log.error("processing asset %s failed on our side: %s", asset.id, error.detail)
             return _record(session, asset, AssetStatus.FAILED, error.code, error.message)
-        levels, poster_key = _store_outputs(settings.store, result, written)
+        if result.report.get("kind") == AssetKind.PANORAMA:
+            levels, tiles, poster_key = _store_panorama(settings.store, result, written)
+            asset.kind, asset.tiles = AssetKind.PANORAMA, tiles
+        else:
+            levels, poster_key = _store_outputs(settings.store, result, written)
     asset.levels, asset.poster_key, asset.report = levels, poster_key, result.report
     asset.status, asset.progress, asset.stage = AssetStatus.READY, 100, "done"
     session.commit()
@@ -212,7 +244,8 @@ def process_asset(settings: IngestSettings, asset_id: int) -> str:
     ``rejected`` (the upload's fault) and ``failed`` (ours) carry a code and a sentence.
     Idempotent: a ready asset is left alone, so a retried job does no harm. Blob store
     errors are recorded as ``failed``, with the blobs this attempt wrote removed, then
-    propagate, so the job queue can retry them.
+    propagate, so the job queue can retry them. Any other exception (a bug) also removes
+    them before it propagates.
     """
     with settings.sessions() as session:
         asset = session.get(ModelAsset, asset_id)
@@ -228,6 +261,10 @@ def process_asset(settings: IngestSettings, asset_id: int) -> str:
             session.rollback()
             _discard(session, settings.store, asset, written)
             _record(session, asset, AssetStatus.FAILED, "processing_failed", STORE_UNAVAILABLE)
+            raise
+        except Exception:
+            session.rollback()  # a bug: the job records it; what this attempt wrote goes
+            _discard(session, settings.store, asset, written)
             raise
 
 

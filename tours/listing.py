@@ -98,11 +98,12 @@ def entry_fields(document: dict[str, Any], revision_number: int) -> dict[str, An
         pick(stop["narration"], default, default).text for stop in stops if stop.get("narration")
     )
     seconds = narration_seconds(narration) + LOOKING_SECONDS_PER_STOP * len(stops)
+    # a model's poster, or a panorama's (a panorama stop has no model)
     poster = next(
         (
-            (stop.get("model") or {}).get("poster")
+            (stop.get("model") or stop.get("panorama") or {}).get("poster")
             for stop in stops
-            if (stop.get("model") or {}).get("poster")
+            if (stop.get("model") or stop.get("panorama") or {}).get("poster")
         ),
         None,
     )

@@ -27,12 +27,29 @@ class AssetStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class AssetKind(enum.StrEnum):
+    """What an upload became: a 3D model (or point cloud) or a 360° panorama."""
+
+    MODEL = "model"
+    PANORAMA = "panorama"
+
+
 class ModelAsset(Base):
-    """An uploaded scan, its original kept unchanged, and the outputs made from it."""
+    """An uploaded scan or panorama, its original kept unchanged, and the outputs made from it.
+
+    For a panorama (``kind == "panorama"``), ``levels`` holds ``preview`` and ``equirect``
+    (equirectangular JPEGs, ``{"key", "bytes", "width", "height"}``) and ``tiles`` the tile
+    pyramid: ``{"set": <sha256 of the set>, "tile_size", "levels": [{"width", "cols",
+    "rows"}, ...] smallest first, "count", "bytes"}``, stored under
+    ``tiles/<set>/<level>/<col>_<row>.jpg`` (see :mod:`tours.panoramas`).
+    """
 
     __tablename__ = "model_assets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(
+        String(16), default=AssetKind.MODEL, server_default=AssetKind.MODEL.value
+    )
     name: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     original_key: Mapped[str] = mapped_column(String(255))
@@ -43,6 +60,7 @@ class ModelAsset(Base):
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     levels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    tiles: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     poster_key: Mapped[str | None] = mapped_column(String(255))
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
@@ -96,7 +114,8 @@ class TourText(Base):
 
 
 class Stop(Base):
-    """One stop of a tour: a model seen from a camera view, with hotspots and narration."""
+    """One stop of a tour: a model seen from a camera view, or a panorama seen from a start
+    view, with hotspots (on a panorama also links to other stops) and narration."""
 
     __tablename__ = "stops"
 
@@ -120,6 +139,9 @@ class Stop(Base):
     # The model for AR apps: plain glTF (no meshopt compression or quantisation), which
     # Scene Viewer can read; made with the posters (tours.stopposters).
     ar_key: Mapped[str | None] = mapped_column(String(255))
+    # A panorama stop's start view: {"yaw", "pitch", "fov"} in degrees (yaw 0 is the image's
+    # centre, growing eastwards; fov is vertical), or None for the panorama's default.
+    panorama_view: Mapped[dict[str, float] | None] = mapped_column(JSON)
 
     tour: Mapped[Tour] = relationship(back_populates="stops")
     model: Mapped[ModelAsset | None] = relationship()
@@ -127,7 +149,10 @@ class Stop(Base):
         back_populates="stop", cascade="all, delete-orphan", order_by="StopText.locale"
     )
     hotspots: Mapped[list[Hotspot]] = relationship(
-        back_populates="stop", cascade="all, delete-orphan", order_by="Hotspot.position"
+        back_populates="stop",
+        cascade="all, delete-orphan",
+        order_by="Hotspot.position",
+        foreign_keys="Hotspot.stop_id",
     )
     audio: Mapped[list[StopAudio]] = relationship(
         back_populates="stop", cascade="all, delete-orphan", order_by="StopAudio.locale"
@@ -169,7 +194,12 @@ class StopAudio(Base):
 
 
 class Hotspot(Base):
-    """A labelled point on a stop's model, in model coordinates (metres)."""
+    """A labelled point on a stop's model, in model coordinates (metres), or a direction in
+    a panorama (``yaw``, ``pitch`` in degrees, ``surface_position`` empty).
+
+    A panorama hotspot with ``link_stop_id`` is a link: it takes the visitor to that stop of
+    the same tour ("through the gate"); its label and text are translated like any hotspot's.
+    """
 
     __tablename__ = "hotspots"
 
@@ -180,8 +210,14 @@ class Hotspot(Base):
     surface_normal: Mapped[str] = mapped_column(String(100), default="0 1 0")
     # Its own camera view, {"orbit", "target", "field_of_view"} as for a stop, or None.
     view: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    yaw: Mapped[float | None]
+    pitch: Mapped[float | None]
+    link_stop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stops.id", ondelete="CASCADE"), index=True
+    )
 
-    stop: Mapped[Stop] = relationship(back_populates="hotspots")
+    stop: Mapped[Stop] = relationship(back_populates="hotspots", foreign_keys=[stop_id])
+    link_stop: Mapped[Stop | None] = relationship(foreign_keys=[link_stop_id])
     texts: Mapped[list[HotspotText]] = relationship(
         back_populates="hotspot", cascade="all, delete-orphan", order_by="HotspotText.locale"
     )

@@ -45,6 +45,8 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "MAX_VERTICES": (_LIMITS.max_vertices, int),
     "MAX_POINTS": (_LIMITS.max_points, int),
     "MAX_TEXTURE_PIXELS": (_LIMITS.max_texture_pixels, int),
+    "MAX_PANORAMA_WIDTH": (_LIMITS.max_panorama_width, int),
+    "MAX_PANORAMA_HEIGHT": (_LIMITS.max_panorama_height, int),
     "PROCESS_TIME_LIMIT_S": (int(_LIMITS.time_limit_s), int),
     "PROCESS_MEMORY_MB": (_LIMITS.memory_limit_bytes // MB, int),
     "SITE_NAME": ("Heritour", str),
@@ -126,6 +128,8 @@ def ingest_limits(config: Mapping[str, Any]) -> Limits:
         max_vertices=config["MAX_VERTICES"],
         max_points=config["MAX_POINTS"],
         max_texture_pixels=config["MAX_TEXTURE_PIXELS"],
+        max_panorama_width=config["MAX_PANORAMA_WIDTH"],
+        max_panorama_height=config["MAX_PANORAMA_HEIGHT"],
         time_limit_s=config["PROCESS_TIME_LIMIT_S"],
         memory_limit_bytes=config["PROCESS_MEMORY_MB"] * MB,
     )

@@ -98,6 +98,13 @@ def _sentences() -> dict[str, str]:
         "invalid_order": _("The new order must list every stop once."),
         "invalid_camera": _("The camera view could not be read. Move the viewer and try again."),
         "invalid_hotspot": _("The hotspot's position could not be read. Click on the model."),
+        # 360° panoramas (issue 12)
+        "not_a_panorama_stop": _("This stop does not show a panorama. Choose a panorama first."),
+        "invalid_view": _(
+            "The view could not be read: yaw and pitch are degrees (pitch from −90 to 90), "
+            "the field of view from 30 to 90 degrees."
+        ),
+        "invalid_link": _("A link must lead to another stop of this tour."),
         "invalid_options": _("Choose an up axis and a unit from the lists."),
         # the 3D viewer (issue 9)
         "invalid_lighting": _("Choose a lighting from the list."),
@@ -216,8 +223,9 @@ def model_error(code: str, fallback: str) -> str:
     sentences = {
         "unsupported_format": _(
             "This type of file is not supported. Upload a GLB file, a glTF with its files in "
-            "a zip, an OBJ (with its MTL and textures in a zip), a PLY or an STL file, or a "
-            "laser scan (point cloud) as LAS, LAZ, E57 or PLY."
+            "a zip, an OBJ (with its MTL and textures in a zip), a PLY or an STL file, a laser "
+            "scan (point cloud) as LAS, LAZ, E57 or PLY, or a 360° panorama as JPEG, PNG or "
+            "WebP."
         ),
         "content_mismatch": _(
             "The file name says one format but the contents are another. Check the file, or "
@@ -281,6 +289,43 @@ def model_error(code: str, fallback: str) -> str:
             "letters). Rename or remove one and upload again."
         ),
         "multiple_models": _("The zip contains more than one model. Upload one model per zip."),
+        # 360° panoramas (issue 12)
+        "not_a_panorama": _(
+            "The image could not be read as a panorama. Upload an equirectangular panorama "
+            "as JPEG, PNG or WebP."
+        ),
+        "panorama_aspect": _(
+            "The image is not twice as wide as it is high, and it carries no Photo Sphere "
+            "(GPano) information saying which part of the sphere it covers. Upload a full "
+            "equirectangular panorama (2:1), or export it again with its GPano metadata."
+        ),
+        "panorama_too_large": _(
+            "The panorama has more pixels than this site accepts (at most %(width)d × "
+            "%(height)d). Reduce it and upload it again.",
+            width=current_app.config["MAX_PANORAMA_WIDTH"],
+            height=current_app.config["MAX_PANORAMA_HEIGHT"],
+        ),
+        "image_truncated": _(
+            "The image file ends before its picture does: the upload or the export was cut "
+            "short. Export it again and upload the whole file."
+        ),
+        "image_corrupt": _(
+            "The image file is damaged and cannot be decoded. Export it again from your "
+            "photo software and upload the new file."
+        ),
+        "unsupported_colour_mode": _(
+            "The image uses a colour mode that cannot be converted for screens. Save it as an "
+            "RGB or greyscale JPEG, PNG or WebP and upload it again."
+        ),
+        "image_metadata_too_large": _(
+            "The image carries too much embedded metadata (text, previews or colour "
+            "profiles). Save it again without them and upload it again."
+        ),
+        "gpano_invalid": _(
+            "The image's Photo Sphere (GPano) information is not consistent: the cropped area "
+            "does not fit in the full panorama. Correct or remove the metadata and upload it "
+            "again."
+        ),
         "processing_timeout": _(
             "Processing this model took too long. Upload a lighter version (fewer triangles "
             "or smaller textures)."
@@ -333,6 +378,31 @@ def phone_reason(code: str, fallback: str) -> str:
         ),
     }
     return sentences.get(code, fallback)
+
+
+def panorama_correction(code: str) -> str:
+    """What the pipeline corrected in an uploaded panorama (a code of its report)."""
+    sentences = {
+        "cmyk_converted": _("The image was in CMYK; it was converted to RGB for screens."),
+        "sixteen_bit_reduced": _("The image had 16 bits per channel; it was reduced to 8 bits."),
+        "orientation_applied": _("The camera's orientation tag was applied to the image."),
+        "icc_converted": _("The image's colour profile was converted to sRGB."),
+        "alpha_flattened": _("Transparent parts were filled with a neutral colour."),
+        "grey_converted": _("The greyscale image was converted to RGB."),
+        "gpano_placed": _(
+            "The image covers part of the sphere (Photo Sphere metadata); it was placed on a "
+            "full panorama and the rest filled with a neutral colour."
+        ),
+        "gpano_heading_applied": _(
+            "The panorama was turned so that the centre of the view faces north, as its "
+            "Photo Sphere metadata says."
+        ),
+        "aspect_adjusted": _(
+            "The image was almost, but not exactly, twice as wide as high (off by less than "
+            "one part in a hundred); it was stretched to exactly 2:1."
+        ),
+    }
+    return sentences.get(code, code)
 
 
 def problem_message(problem: Problem) -> str:

@@ -66,6 +66,7 @@ def credit_kind(kind: str) -> str:
     """What a credit on a stop page is about, in the current language."""
     kinds = {
         "model": _("3D model"),
+        "panorama": _("360° panorama"),
         "audio": _("Audio"),
         "image": _("Image"),
         "tour": _("Tour texts"),

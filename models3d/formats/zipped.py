@@ -28,7 +28,8 @@ def load_zip(path: Path, ctx: LoadContext) -> LoadedModel:
     models = [
         n
         for n in sorted(names)
-        if not _is_junk(n) and EXTENSIONS.get(PurePosixPath(n).suffix.lower()) not in (None, "zip")
+        if not _is_junk(n)
+        and EXTENSIONS.get(PurePosixPath(n).suffix.lower()) not in (None, "zip", "panorama")
     ]
     if not models:
         raise ModelError(

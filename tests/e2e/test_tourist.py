@@ -36,7 +36,7 @@ def test_language_switch_keeps_the_page(page: Any) -> None:
 
 @pytest.mark.parametrize(
     ("lang", "stop_label", "next_label"),
-    [("vi", "Điểm 1 / 5", "Điểm tiếp theo"), ("ko", "5개 중 1번째 지점", "다음 지점")],
+    [("vi", "Điểm 1 / 7", "Điểm tiếp theo"), ("ko", "7개 중 1번째 지점", "다음 지점")],
 )
 def test_pages_show_their_own_language(
     page: Any, lang: str, stop_label: str, next_label: str
@@ -88,4 +88,4 @@ def test_swipe_moves_between_stops(page: Any) -> None:
     y = int(box["y"] + min(box["height"] / 2, 40))
     swipe(60, 320, y)  # left to right: previous stop
     page.wait_for_url("**/en/tours/hue-imperial-city/2")
-    assert page.locator(".progress").inner_text() == "Stop 2 of 5"
+    assert page.locator(".progress").inner_text() == "Stop 2 of 7"

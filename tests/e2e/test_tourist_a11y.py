@@ -15,6 +15,7 @@ PAGES = [
     "/en/tours/hue-imperial-city/",
     "/fr/tours/hue-imperial-city/1",
     "/ja/tours/hue-imperial-city/3",
+    "/en/tours/hue-imperial-city/2",  # a 360° panorama
     "/ko/tours/hue-imperial-city/2?mode=text",
     "/zh/tours/hue-imperial-city/qr",
     "/fr/tours/hue-imperial-city/end",

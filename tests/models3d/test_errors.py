@@ -35,6 +35,14 @@ from m3d_inputs import (
     with_image,
     with_uri,
 )
+from pano_inputs import (
+    big_text_png,
+    jpeg_12bit,
+    pano,
+    partial_jpeg,
+    png_declaring,
+    with_xmp,
+)
 
 from models3d import MESSAGES, Limits, ModelError, inspect_file
 
@@ -385,6 +393,26 @@ CASES: list[tuple[str, str | None, bytes, Limits | None, str]] = [
         make_zip([("a.obj", OBJ), ("b.stl", (TESTDATA / "teapot.stl").read_bytes())]),
         None,
         "multiple_models",
+    ),
+    ("text named as a panorama", "pano.jpg", b"not an image", None, "not_a_panorama"),
+    ("panorama 3:1", "pano.jpg", pano(600, 200), None, "panorama_aspect"),
+    ("panorama bomb", "pano.png", png_declaring(100_000, 50_000), None, "panorama_too_large"),
+    (
+        "jpeg cut in its header",
+        "pano.jpg",
+        with_xmp(pano(64, 32), b"x" * 5000)[:1000],
+        None,
+        "image_truncated",
+    ),
+    ("png of 0 x 0 pixels", "pano.png", png_declaring(0, 0), None, "image_corrupt"),
+    ("12-bit jpeg", "pano.jpg", jpeg_12bit(), None, "unsupported_colour_mode"),
+    ("gpano outside", "p.jpg", partial_jpeg(CroppedAreaTopPixels=500), None, "gpano_invalid"),
+    (
+        "image text over the limit",
+        "pano.png",
+        big_text_png(5000),
+        Limits(max_image_metadata_bytes=4000),
+        "image_metadata_too_large",
     ),
 ]
 

@@ -21,7 +21,9 @@ from tours.narration import render_narration
 Localized = dict[str, str]
 LOCALES = ("vi", "en", "fr", "zh", "ko", "ja")  # every interface language, in this order
 TOUR = demo_manifest()["tour"]
-STOPS = TOUR["stops"]
+ALL_STOPS = TOUR["stops"]
+STOPS = [stop for stop in ALL_STOPS if "panorama" not in stop]  # the model stops
+PANORAMA_STOPS = [stop for stop in ALL_STOPS if "panorama" in stop]
 MODELS = dict(zip(MONUMENTS, STOPS, strict=False))  # checked by the first test
 
 MAX_BYTES = 1_500_000
@@ -58,7 +60,7 @@ def texts() -> Iterator[tuple[str, Localized]]:
     yield "tour.title", TOUR["title"]
     yield "tour.summary", TOUR["summary"]
     yield "tour.site_name", TOUR["site_name"]
-    for n, stop in enumerate(STOPS, start=1):
+    for n, stop in enumerate(ALL_STOPS, start=1):
         yield f"stop{n}.title", stop["title"]
         yield f"stop{n}.narration", stop["narration"]
         yield f"stop{n}.model_alt", stop["model_alt"]
@@ -78,7 +80,7 @@ HOTSPOTS = [
 
 
 def test_one_monument_per_stop() -> None:
-    """Stop n shows monument n: the document leaves the model out, the seed fills it in."""
+    """Model stop n shows monument n: the document leaves the model out, the seed fills it in."""
     assert len(MONUMENTS) == len(STOPS) == 5
     assert len(set(MONUMENTS)) == 5
     assert all(stop["model"] is None for stop in STOPS)
@@ -143,7 +145,7 @@ def test_every_text_is_in_all_six_locales(where: str, text: Localized) -> None:
     assert all(value.strip() == value and value for value in text.values()), where
 
 
-@pytest.mark.parametrize("stop", STOPS, ids=MONUMENTS)
+@pytest.mark.parametrize("stop", ALL_STOPS, ids=[f"stop{n}" for n in range(1, 8)])
 def test_narration_is_plain_markdown_of_tour_length(stop: dict) -> None:
     for locale, narration in stop["narration"].items():
         assert "<" not in narration and "![" not in narration, locale
@@ -214,3 +216,33 @@ def test_hotspot_lies_on_the_model_surface(name: str, hotspot: dict) -> None:
     touching = distances < distances.min() + 1e-4
     alignment = model.face_normals[touching] @ normal
     assert alignment.max() > 0.9, alignment.max()
+
+
+# The panoramas (painted by tours.demo.panorama_art, processed by the seed)
+
+
+def test_two_panorama_stops_linked_to_each_other_and_to_model_stops() -> None:
+    from tours.seed import PANORAMAS
+
+    assert len(PANORAMA_STOPS) == len(PANORAMAS) == 2
+    numbers = [ALL_STOPS.index(stop) + 1 for stop in PANORAMA_STOPS]
+    for number, stop in zip(numbers, PANORAMA_STOPS, strict=True):
+        assert stop["model"] is None and stop["panorama"] is None
+        links = [spot["link"] for spot in stop["hotspots"] if "link" in spot]
+        plain = [spot for spot in stop["hotspots"] if "link" not in spot]
+        assert len(plain) >= 2, "hotspots besides the links"
+        assert number not in links and all(1 <= link <= len(ALL_STOPS) for link in links)
+        assert set(numbers) - {number} <= set(links), "linked to the other panorama"
+        assert any("panorama" not in ALL_STOPS[link - 1] for link in links), "and to a model"
+
+
+@pytest.mark.parametrize("stop", PANORAMA_STOPS, ids=["courtyard", "river-bank"])
+def test_panorama_directions_are_in_range(stop: dict) -> None:
+    from tours.panoramas import check_view
+
+    view = stop["view"]
+    assert check_view(view["yaw"], view["pitch"], view["fov"]) == {
+        key: float(value) for key, value in view.items()
+    }
+    for spot in stop["hotspots"]:
+        assert check_view(spot["yaw"], spot["pitch"]) is not None

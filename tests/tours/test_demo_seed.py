@@ -18,6 +18,7 @@ from tours.demo import DOCUMENT_FILE, demo_manifest
 from tours.demo.monuments import MONUMENTS
 from tours.document import tour_document
 from tours.models import AssetStatus, ModelAsset, Tour, TourRevision
+from tours.seed import PANORAMAS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +42,7 @@ def test_schema_problems_in_a_document_are_reported() -> None:
 def test_demo_manifest_is_a_fresh_copy() -> None:
     first = demo_manifest()
     first["tour"]["stops"].clear()
-    assert len(demo_manifest()["tour"]["stops"]) == len(MONUMENTS)
+    assert len(demo_manifest()["tour"]["stops"]) == len(MONUMENTS) + len(PANORAMAS)
 
 
 @pytest.mark.parametrize(
@@ -67,8 +68,17 @@ def test_seed_imports_the_document_with_the_generated_models(app: Any, db: Any) 
     tour = db.scalars(select(Tour)).one()
     seeded = tour_document(tour)
     expected = copy.deepcopy(demo_manifest()["tour"])
-    assert len(seeded["stops"]) == len(expected["stops"]) == len(MONUMENTS)
-    for name, stop, wanted in zip(MONUMENTS, seeded["stops"], expected["stops"], strict=True):
+    assert len(seeded["stops"]) == len(expected["stops"]) == len(MONUMENTS) + len(PANORAMAS)
+    pairs = list(zip(seeded["stops"], expected["stops"], strict=True))
+    models = [(stop, wanted) for stop, wanted in pairs if "panorama" not in wanted]
+    panoramas = [(stop, wanted) for stop, wanted in pairs if "panorama" in wanted]
+    for name, (stop, wanted) in zip(PANORAMAS, panoramas, strict=True):
+        asset = db.scalars(select(ModelAsset).where(ModelAsset.name == f"{name}.jpg")).one()
+        assert (asset.kind, asset.status) == ("panorama", AssetStatus.READY)
+        assert stop["panorama"]["tiles"] == asset.tiles and asset.tiles["count"] > 2
+        assert stop["model"] is None and wanted["panorama"] is None
+        wanted["panorama"] = stop["panorama"]
+    for name, (stop, wanted) in zip(MONUMENTS, models, strict=True):
         asset = db.scalars(select(ModelAsset).where(ModelAsset.sha256 == stop["model"]["sha256"]))
         ready = asset.one()
         assert (ready.name, ready.status) == (f"{name}.glb", AssetStatus.READY)

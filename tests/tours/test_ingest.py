@@ -317,3 +317,145 @@ def test_jobs_travel_through_the_real_queue(
     db.refresh(asset)
     assert asset.status == AssetStatus.READY
     queue.huey.storage.flush_all()
+
+
+# 360° panoramas (issue 12): the pipeline's outputs stored as images, a poster and a tile set
+
+
+def _panorama_upload(
+    db: Any, store: BlobStore, monkeypatch: pytest.MonkeyPatch, outputs: Any
+) -> ModelAsset:
+    """An uploaded panorama whose processing gives ``outputs`` (the pipeline's own folder
+    layout, see the ``panorama_outputs`` fixture); the pipeline itself is tested in models3d."""
+
+    def process(source: Path, out_dir: Path, **_kwargs: Any) -> Any:
+        return outputs
+
+    monkeypatch.setattr(models3d, "process_isolated", process)
+    return _upload(db, store, outputs.levels["equirect"].read_bytes(), "courtyard.jpg")
+
+
+def _expected_tile_set(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*.jpg"))
+    }
+
+
+def test_panorama_outputs_are_stored_as_images_poster_and_tile_set(
+    db: Any,
+    store: BlobStore,
+    settings: IngestSettings,
+    monkeypatch: pytest.MonkeyPatch,
+    panorama_outputs: Any,
+) -> None:
+    asset = _panorama_upload(db, store, monkeypatch, panorama_outputs)
+    assert process_asset(settings, asset.id) == AssetStatus.READY
+    db.refresh(asset)
+    assert asset.kind == "panorama"
+    folder = panorama_outputs.poster.parent
+    for name in ("preview", "equirect"):
+        data = (folder / f"{name}.jpg").read_bytes()
+        key = f"panoramas/{hashlib.sha256(data).hexdigest()}.jpg"
+        assert asset.levels[name]["key"] == key and store.read(key) == data
+        assert store.stat(key).content_type == "image/jpeg"  # type: ignore[union-attr]
+    tiles = _expected_tile_set(folder / "tiles")
+    listing = "".join(f"{path} {sha}\n" for path, sha in sorted(tiles.items()))
+    set_id = hashlib.sha256(listing.encode()).hexdigest()
+    assert asset.tiles is not None and asset.tiles["set"] == set_id
+    assert (asset.tiles["count"], asset.tiles["tile_size"]) == (10, 256)
+    assert asset.tiles["levels"] == [
+        {"width": 512, "cols": 2, "rows": 1},
+        {"width": 1024, "cols": 4, "rows": 2},
+    ]
+    for path in tiles:
+        assert store.read(f"tiles/{set_id}/{path}") == (folder / "tiles" / path).read_bytes()
+    assert asset.poster_key and store.read(asset.poster_key)[8:12] == b"WEBP"
+
+
+def test_panorama_storage_failure_leaves_no_tile_behind(
+    db: Any,
+    store: BlobStore,
+    settings: IngestSettings,
+    monkeypatch: pytest.MonkeyPatch,
+    panorama_outputs: Any,
+) -> None:
+    asset = _panorama_upload(db, store, monkeypatch, panorama_outputs)
+    failing = FailingStore(store, fail_at=7)  # two images, then the fifth tile fails
+    with pytest.raises(BlobStoreError):
+        process_asset(IngestSettings(settings.sessions, failing, settings.limits), asset.id)
+    db.refresh(asset)
+    assert (asset.status, asset.levels, asset.tiles) == (AssetStatus.FAILED, {}, None)
+    assert [key.split("/")[0] for key in failing.written] == ["panoramas"] * 2 + ["tiles"] * 4
+    assert not any(store.exists(key) for key in failing.written)
+    # The job's retry stores everything again.
+    assert process_asset(settings, asset.id) == AssetStatus.READY
+
+
+def test_tiles_are_in_use_while_an_asset_or_a_revision_names_their_set(
+    db: Any, store: BlobStore, panorama_tour: Any
+) -> None:
+    from tours.ingest import keys_in_use
+    from tours.publishing import publish_tour
+
+    asset = panorama_tour.stops[2].model
+    set_id = asset.tiles["set"]
+    tile, stranger = f"tiles/{set_id}/0/0_0.jpg", f"tiles/{'0' * 64}/0/0_0.jpg"
+    assert keys_in_use(db, {tile, stranger}) == {tile}
+    publish_tour(db, panorama_tour)
+    asset.tiles = None  # say, the asset was re-processed: the published tour still shows them
+    db.commit()
+    assert keys_in_use(db, {tile, stranger}) == {tile}
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _blob_keys(store: BlobStore, db: Any) -> set[str]:
+    """Every key the database names (originals included)."""
+    from tours.panoramas import tile_set_keys
+
+    keys: set[str] = set()
+    for asset in db.query(ModelAsset).all():
+        keys.add(asset.original_key)
+        keys.update(level["key"] for level in asset.levels.values())
+        keys.update(k for k in (asset.poster_key,) if k)
+        keys.update(tile_set_keys(asset.tiles))
+    return keys
+
+
+def test_a_panorama_upload_goes_through_the_real_pipeline(
+    db: Any, store: BlobStore, settings: IngestSettings
+) -> None:
+    asset = _upload(db, store, _jpeg(2048, 1024), "courtyard.jpg")
+    assert process_asset(settings, asset.id) == AssetStatus.READY
+    db.refresh(asset)
+    assert (asset.kind, asset.report["kind"]) == ("panorama", "panorama")
+    assert asset.levels["preview"]["width"] == 1024
+    assert store.read(asset.levels["equirect"]["key"])[:3] == b"\xff\xd8\xff"
+    assert asset.tiles is not None and asset.tiles["count"] >= 2
+    for key in _blob_keys(store, db):
+        assert store.exists(key), key
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (_jpeg(2048, 1024)[:3000], "image_truncated"),
+        (_jpeg(1500, 1000), "panorama_aspect"),
+    ],
+)
+def test_a_broken_panorama_is_rejected_with_nothing_left_behind(
+    db: Any, store: BlobStore, settings: IngestSettings, data: bytes, code: str
+) -> None:
+    asset = _upload(db, store, data, "broken.jpg")
+    assert process_asset(settings, asset.id) == AssetStatus.REJECTED
+    db.refresh(asset)
+    assert (asset.error_code, asset.levels, asset.tiles, asset.poster_key) == (code, {}, None, None)
+    assert asset.kind == "model"  # nothing was made of it

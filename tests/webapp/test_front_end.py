@@ -21,6 +21,7 @@ NOT_PAGE_ENDPOINTS = {
     "studio.set_language",
     "studio.export_tour",
     "public.offline_pack",
+    "public.panorama_json",
     "public.qr_download",
 }
 
@@ -79,6 +80,29 @@ def test_every_aria_reference_points_at_an_element_of_the_page(
         assert response.status_code == 200 and response.mimetype == "text/html", page
         references += _check(page, response.get_data(as_text=True))
     assert references > 20  # the check ran on real references
+
+
+def test_aria_references_of_panorama_pages_resolve(
+    client_as: Any, db: Any, panorama_tour: Any
+) -> None:
+    """A panorama stop for tourists (and in text-only mode), and its editor in the studio."""
+    from tours.publishing import publish_tour
+
+    publish_tour(db, panorama_tour)
+    client = client_as("curator")
+    stop = panorama_tour.stops[2]
+    pages = [
+        "/en/tours/citadel/3",
+        "/en/tours/citadel/4?mode=text",
+        f"/studio/tours/{panorama_tour.id}/stops/{stop.id}",
+        f"/studio/models/{stop.model_asset_id}",
+    ]
+    references = 0
+    for page in pages:
+        response = client.get(page, headers={"Accept-Language": "en"})
+        assert response.status_code == 200, page
+        references += _check(page, response.get_data(as_text=True))
+    assert references > 10
 
 
 def test_aria_references_of_error_states_resolve(

@@ -14,8 +14,10 @@ from webapp.errors import CODES, api_error
 from webapp.messages import error_message
 
 ROOT = Path(__file__).resolve().parents[2]
-# A code is the first argument of a coded error (or of bundles' ``_fail``).
-_RAISED = re.compile(r"\b(?:AuthoringError|AccountError|UploadError|_fail)\(\s*\"([a-z_]+)\"")
+# A code is the first argument of a coded error (or of ``bundle_error``, for bundles).
+_RAISED = re.compile(
+    r"\b(?:AuthoringError|AccountError|UploadError|bundle_error)\(\s*\"([a-z_]+)\""
+)
 
 
 def _raised_codes() -> list[str]:
@@ -68,3 +70,21 @@ def test_sentences_state_the_limits_that_are_configured(app: Any) -> None:
         assert error_message("captions_too_large") == "The captions file is larger than 1 MB."
     with app.test_request_context("/"), force_locale("fr"):
         assert "(à 2048 × 2048 pixels ou moins)" in model_error("texture_too_large", "")
+
+
+def test_every_panorama_correction_has_a_sentence(app: Any) -> None:
+    """Each correction code the panorama pipeline can report is said in words."""
+    import re
+    from pathlib import Path
+
+    import models3d
+    from webapp.messages import panorama_correction
+
+    source = Path(models3d.__file__).with_name("panorama.py").read_text()
+    codes = set(
+        re.findall(r'"((?:cmyk|sixteen|orientation|icc|alpha|grey|gpano|aspect)_\w+)"', source)
+    )
+    assert len(codes) >= 8
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        for code in codes:
+            assert panorama_correction(code) != code, code

@@ -2,8 +2,10 @@
 
 Its texts are data: ``tour.json`` is a ``bundle.json`` manifest (``docs/bundles.md``) in all
 six interface languages, whose stops have no model yet. Its models are code:
-:mod:`tours.demo.monuments` generates one monument per stop, in the stops' order, and
-:func:`tours.seed.seed_demo` ingests them, puts each in its stop and imports the document.
+:mod:`tours.demo.monuments` generates one monument per model stop, in the stops' order, and
+:mod:`tours.demo.panorama_art` paints the two 360° panoramas of the stops that have
+``"panorama": null``; :func:`tours.seed.seed_demo` ingests them like uploads, puts each in its
+stop and imports the document.
 Camera and hotspot strings use model-viewer's syntax, and hotspot positions lie on the
 surface of the generated model (``tests/tours/test_demo_content.py``).
 

@@ -24,4 +24,4 @@ def init_app(app: Flask) -> None:
     init_caching(app)
 
 
-from webapp.public import offline, qr, root, sitemap, social, views  # noqa: E402, F401
+from webapp.public import offline, panorama, qr, root, sitemap, social, views  # noqa: E402, F401

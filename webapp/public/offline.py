@@ -27,6 +27,15 @@ VIEWER_FILES = (
     "icons/icon-192.png",
     "icons/icon-512.png",
 )
+# A panorama stop's viewer (Photo Sphere Viewer, bundled into one module by the vendor rule).
+PANORAMA_FILES = (
+    "vendor/panorama-viewer.js",
+    "vendor/panorama-viewer.css",
+    "css/panorama.css",
+    "js/panorama.js",
+)
+# ... and the modules panorama.js imports by relative path (so under unversioned URLs).
+PANORAMA_MODULES = ("js/levels.js", "js/panorama-levels.js", "js/panorama-xr.js")
 DECODER_FILES = (
     "vendor/draco/draco_decoder.js",
     "vendor/draco/draco_decoder.wasm",
@@ -49,11 +58,18 @@ def offline_pack(slug: str) -> Response:
     for stop in tour.stops:
         pages.append(url_for("public.stop", slug=slug, number=stop.number))
         pages.append(url_for("public.stop", slug=slug, number=stop.number, mode=TEXT_MODE))
+        if stop.panorama is not None:
+            pages.append(url_for("public.panorama_json", slug=slug, number=stop.number))
     pages.append(url_for("public.end", slug=slug))
     pages.append(url_for("public.end", slug=slug, mode=TEXT_MODE))
-    static = [url_for("static", filename=name) for name in VIEWER_FILES]
+    panoramas = any(stop.panorama is not None for stop in tour.stops)
+    static = [
+        url_for("static", filename=name)
+        for name in (*VIEWER_FILES, *(PANORAMA_FILES if panoramas else ()))
+    ]
     # Decoders are fetched by folder + file name, so they are kept under unversioned URLs.
-    static += [f"{current_app.static_url_path}/{name}" for name in DECODER_FILES]
+    unversioned = (*DECODER_FILES, *(PANORAMA_MODULES if panoramas else ()))
+    static += [f"{current_app.static_url_path}/{name}" for name in unversioned]
     media = [url_for("media.blob", key=key) for key in offline_media_keys(tour)]
     body = {
         "tour": slug,

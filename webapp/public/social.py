@@ -132,7 +132,8 @@ def tour_metadata(tour: TourView) -> PageMetadata:
 
 
 def stop_metadata(tour: TourView, stop: StopView) -> PageMetadata:
-    """Metadata of a stop's page: the place, and the 3D model that shows it."""
+    """Metadata of a stop's page: the place, and the 3D model (or the 360° photograph) that
+    shows it."""
     lang = str(g.get("lang") or INTERFACE_LOCALES[0])
     url = public_url("public.stop", lang=lang, slug=tour.slug, number=stop.number)
     image = _poster(stop, tour)
@@ -151,17 +152,25 @@ def stop_metadata(tour: TourView, stop: StopView) -> PageMetadata:
             "url": public_url("public.tour", lang=lang, slug=tour.slug),
         },
     }
+    # what shows the place: the 3D model, or the 360° photograph of a panorama stop
     model_key = stop.level_key("high") if stop.levels else None
+    equirect = (stop.panorama or {}).get("equirect")
+    subject = None
     if model_key:
-        model_rights = next((rights for kind, rights in stop.credits if kind == "model"), None)
+        subject = ("3DModel", "model/gltf-binary", model_key, "model")
+    elif equirect:
+        subject = ("Photograph", "image/jpeg", equirect["key"], "panorama")
+    if subject is not None:
+        schema_type, encoding, key, credit = subject
+        rights = next((rights for kind, rights in stop.credits if kind == credit), None)
         json_ld["subjectOf"] = {
-            "@type": "3DModel",
+            "@type": schema_type,
             "name": stop.title.text,
             "description": stop.model_alt.text,
-            "encodingFormat": "model/gltf-binary",
-            "contentUrl": public_url("media.blob", key=model_key),
+            "encodingFormat": encoding,
+            "contentUrl": public_url("media.blob", key=key),
             **({"thumbnailUrl": image} if image else {}),
-            **_license(model_rights),
+            **_license(rights),
         }
     if stop.audio is not None:
         json_ld["audio"] = {

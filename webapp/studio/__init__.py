@@ -36,6 +36,7 @@ from webapp.studio import (  # noqa: E402, F401
     views_bundles,
     views_images,
     views_models,
+    views_panoramas,
     views_rights,
     views_stops,
     views_tours,

@@ -27,6 +27,7 @@ from webapp.messages import (
     level_name,
     model_error,
     note_message,
+    panorama_correction,
     phone_reason,
     severity_word,
     validator_message,
@@ -98,6 +99,7 @@ def model(asset_id: int) -> str:
         level_name=level_name,
         validator_message=validator_message,
         gpu_megabytes=gpu_megabytes,
+        panorama_correction=panorama_correction,
     )
 
 

@@ -31,6 +31,7 @@ from webapp.errors import api_error
 from webapp.extensions import blobs, db, jobs
 from webapp.messages import error_message, flash_saved
 from webapp.studio import bp
+from webapp.studio.panorama_editor import editor_config
 from webapp.studio.views_tours import editing_language, tour_or_404
 
 MAX_POSTER_BYTES = 8 * 1024 * 1024
@@ -79,6 +80,7 @@ def stop(tour_id: int, stop_id: int) -> str:
         },
         models=[m for m in list_models(db.session) if m.status == AssetStatus.READY],
         lighting_presets=LIGHTING_PRESETS,
+        panorama=editor_config(stop, lang),
     )
 
 

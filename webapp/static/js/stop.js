@@ -13,7 +13,7 @@ document.addEventListener(
   "touchstart",
   (event) => {
     const touch = event.touches[0];
-    const onModel = event.target.closest && event.target.closest("model-viewer, input, audio, details");
+    const onModel = event.target.closest && event.target.closest("model-viewer, .panorama, input, audio, details");
     start = event.touches.length === 1 && !onModel ? { x: touch.clientX, y: touch.clientY } : null;
   },
   { passive: true },
@@ -35,7 +35,7 @@ document.addEventListener(
 
 document.addEventListener("keydown", (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-  if (event.target.closest && event.target.closest("model-viewer, input, select, textarea, audio")) return;
+  if (event.target.closest && event.target.closest("model-viewer, .panorama, input, select, textarea, audio")) return;
   if (event.key === "ArrowRight") follow(next);
   if (event.key === "ArrowLeft") follow(prev);
 });
