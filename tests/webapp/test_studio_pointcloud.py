@@ -50,4 +50,5 @@ def test_unsupported_upload_names_the_scan_formats(curator: Any, db: Any) -> Non
     db.refresh(asset)
     assert asset.error_code == "unsupported_format"
     page = text_of(curator.get(f"/studio/models/{asset.id}").get_data(as_text=True))
-    assert "or a laser scan (point cloud) as LAS, LAZ, E57 or PLY" in page
+    assert "a laser scan (point cloud) as LAS, LAZ, E57 or PLY" in page
+    assert "or a 360° panorama as JPEG, PNG or WebP" in page
