@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import models3d
 from tours.blobstore import BlobStore, BlobStoreError
+from tours.blobstore.multipart import is_incoming_key
 from tours.models import AssetKind, AssetStatus, ModelAsset, Stop, StopAudio, TourRevision
 from tours.panoramas import split_tile_key, store_image, store_tiles
 
@@ -69,6 +70,38 @@ def store_original(
     session.add(asset)
     session.commit()
     return asset
+
+
+def record_incoming(
+    session: Session, key: str, size: int, name: str, options: dict[str, Any] | None = None
+) -> ModelAsset:
+    """Record a new asset for a direct upload still under its ``incoming/`` key, without
+    reading it: the job moves it to its content-addressed place (:func:`_adopt_incoming`)."""
+    asset = ModelAsset(
+        name=name[:255],
+        sha256="",
+        original_key=key,
+        size_bytes=size,
+        status=AssetStatus.UPLOADED,
+        options=options or {},
+    )
+    session.add(asset)
+    session.commit()
+    return asset
+
+
+def _adopt_incoming(store: BlobStore, session: Session, asset: ModelAsset) -> None:
+    """Keep a direct upload under its content hash (in the job, not the web process)."""
+    incoming = asset.original_key
+    if not is_incoming_key(incoming):
+        return
+    with store.open(incoming) as stream:
+        key = store.put_content(
+            "originals", stream, original_extension(asset.name), "application/octet-stream"
+        )
+    asset.original_key, asset.sha256 = key, key.split("/")[1].split(".")[0]
+    session.commit()
+    store.delete(incoming)
 
 
 def _progress_reporter(settings: IngestSettings, asset_id: int) -> Callable[[int, str], None]:
@@ -210,6 +243,7 @@ def _process(
         unit=asset.options.get("unit", "m"),
         limits=settings.limits,
     )
+    _adopt_incoming(settings.store, session, asset)
     with tempfile.TemporaryDirectory(prefix="heritour-ingest-") as work:
         source = Path(work) / "original"
         with source.open("wb") as out:

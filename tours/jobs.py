@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 
 import models3d
 from tours.blobstore import BlobStoreError
 from tours.ingest import STORE_UNAVAILABLE, IngestSettings, mark_failed, process_asset
 from tours.stopposters import render_stop_posters
+from tours.uploads import ChunkedUploads
 
 log = logging.getLogger(__name__)
 RETRIES = 3
@@ -32,6 +33,7 @@ class JobQueue:
     huey: Huey
     process_model: TaskWrapper
     stop_posters: TaskWrapper
+    clean_uploads: TaskWrapper
 
     def start_consumer(self, workers: int = 1) -> Any:
         """Start worker threads in this process (the embedded default); returns the consumer.
@@ -87,4 +89,19 @@ def make_queue(config: Mapping[str, Any], settings: IngestSettings) -> JobQueue:
             log.exception("the posters of stop %s could not be drawn", stop_id)
             return "failed"  # the page keeps the captured poster
 
-    return JobQueue(huey=huey, process_model=process_model, stop_posters=stop_posters)
+    @huey.periodic_task(crontab(minute="17"), name="clean_uploads")
+    def clean_uploads() -> int:
+        """Every hour: remove the resumable uploads nobody touched for a day."""
+        if not config.get("UPLOAD_DIR"):
+            return 0
+        removed = ChunkedUploads(config["UPLOAD_DIR"], 0).remove_stale()
+        if removed:
+            log.info("removed %d abandoned uploads", removed)
+        return removed
+
+    return JobQueue(
+        huey=huey,
+        process_model=process_model,
+        stop_posters=stop_posters,
+        clean_uploads=clean_uploads,
+    )

@@ -58,6 +58,8 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "UPLOAD_CHUNK_MB": (8, int),
     "UPLOAD_DIR": (None, str),
+    # Uploads a curator may have started and not finished at once (0: no limit).
+    "MAX_UNFINISHED_UPLOADS": (20, int),
     "MAX_AUDIO_MB": (50, int),
     # Images in narration and hotspot texts: file size, and pixels (width x height) and
     # longest side checked from the header before anything is decoded.

@@ -6,9 +6,11 @@ code comes from :mod:`webapp.messages`.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
@@ -68,9 +70,31 @@ def handle_http_error(error: HTTPException) -> Response:
     return response
 
 
+def handle_database_error(error: DBAPIError) -> Response:
+    """The database is down or restarting: 503 ``database_unavailable``, with Retry-After.
+
+    Only errors of the connection count (``OperationalError``, or one SQLAlchemy saw as a
+    disconnect); the pool's pre-ping replaces dead connections, so the requests after the
+    outage work again without restarting anything."""
+    from webapp.extensions import db
+
+    with contextlib.suppress(Exception):
+        db.session.rollback()
+    if not (isinstance(error, OperationalError) or error.connection_invalidated):
+        current_app.logger.exception("unhandled database error", exc_info=error)
+        return handle_http_error(InternalServerError())
+    if _wants_json():
+        response = make_response(api_error(503, "database_unavailable"))
+    else:
+        response = make_response(error_page(503, "database_unavailable"))
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DBAPIError, handle_database_error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

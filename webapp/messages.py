@@ -63,6 +63,10 @@ def _http_texts() -> dict[str, tuple[str, str]]:
             _("Please try again"),
             _("The form had expired or was sent from another page. Reload it and try again."),
         ),
+        "database_unavailable": (
+            _("Temporarily unavailable"),
+            _("The database did not answer. Nothing you sent was lost; try again in a moment."),
+        ),
     }
 
 
@@ -124,6 +128,17 @@ def _sentences() -> dict[str, str]:
         "upload_not_found": _("This upload is unknown or has expired. Upload the file again."),
         "offset_mismatch": _("Part of the upload was lost. It will resume from the right place."),
         "upload_incomplete": _("The upload is not finished."),
+        "upload_busy": _(
+            "Another window or tab is sending this file right now. Wait for it to finish."
+        ),
+        "upload_not_stored": _(
+            "The file arrived but could not be stored, so no model was made yet. The upload "
+            "will finish when the file store answers again; keep this page open."
+        ),
+        "too_many_uploads": _(
+            "You have too many unfinished uploads. Wait for them to finish, or cancel one, "
+            "then try again."
+        ),
         "unsupported_tus_version": _("Send the header Tus-Resumable: 1.0.0."),
         "missing_length": _("Send the file's size in the Upload-Length header."),
         "bad_content_type": _("Send each chunk as application/offset+octet-stream."),

@@ -81,3 +81,32 @@ def test_stale_uploads_are_removed(tmp_path: Path) -> None:
     uploads.remove_stale()
     assert _code(lambda: uploads.get(old.id, 1)) == "upload_not_found"
     assert uploads.get(fresh.id, 1).offset == 0
+
+
+def test_one_request_at_a_time_holds_an_upload(tmp_path: Path) -> None:
+    uploads = ChunkedUploads(tmp_path, max_bytes=100)
+    upload = uploads.create(10, "a.glb", 1, {})
+    with uploads.lease(upload.id, 1) as held:
+        # Another request (here the same thread, with its own open file) is refused at once.
+        assert _code(lambda: uploads.append(upload.id, 1, 0, io.BytesIO(b"x"))) == "upload_busy"
+        past = time.time() - 2 * 24 * 3600
+        for suffix in (".json", ".part"):
+            os.utime(tmp_path / f"{upload.id}{suffix}", (past, past))
+        assert uploads.remove_stale() == 0  # held: not abandoned
+        uploads.write(held, 0, io.BytesIO(b"01234"))
+        assert uploads.rewind(held, 2).offset == 2
+    assert uploads.get(upload.id, 1).offset == 2
+    assert uploads.append(upload.id, 1, 2, io.BytesIO(b"x")).offset == 3
+    with uploads.lease(upload.id, 1):
+        uploads.delete(upload.id)
+    assert _code(lambda: uploads.append(upload.id, 1, 3, io.BytesIO(b"x"))) == "upload_not_found"
+
+
+def test_unfinished_uploads_are_capped_per_owner(tmp_path: Path) -> None:
+    uploads = ChunkedUploads(tmp_path, max_bytes=100, max_unfinished=2)
+    first = uploads.create(5, "a", 1, {})
+    uploads.create(5, "b", 1, {})
+    assert _code(lambda: uploads.create(5, "c", 1, {})) == "too_many_uploads"
+    assert uploads.create(5, "c", 2, {}).owner == 2
+    uploads.delete(first.id)
+    assert uploads.create(5, "c", 1, {}).owner == 1

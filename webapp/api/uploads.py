@@ -5,7 +5,8 @@ browser creates an upload, sends it in PATCH chunks, and after a dropped connect
 asks with HEAD where to resume. The last chunk hands the file to ingest.
 
 With an S3 store the bytes go straight from the browser to the bucket: the app starts a
-multipart upload, signs each part, and completes it; then ingest copies it into place.
+multipart upload, signs each part, and completes it; then the background job copies it into
+place (the web process never reads the object).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from __future__ import annotations
 import base64
 
 from flask import current_app, jsonify, request, url_for
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tours.authoring import AuthoringError
-from tours.blobstore import BlobNotFound, BlobStoreError, InvalidKey
+from tours.blobstore import BlobStoreError, InvalidKey
 from tours.blobstore.multipart import (
     UploadRequest,
     check_upload_request,
@@ -24,8 +26,9 @@ from tours.blobstore.multipart import (
     is_incoming_key,
 )
 from tours.errors import CodedError
-from tours.ingest import store_original
+from tours.ingest import record_incoming, store_original
 from tours.library import processing_options
+from tours.models import ModelAsset
 from tours.uploads import ChunkedUploads, Upload, UploadError, sanitize_name
 from webapp.api import bp
 from webapp.config import ingest_limits
@@ -41,14 +44,20 @@ UPLOAD_STATUS = {
     "upload_too_large": 413,
     "offset_mismatch": 409,
     "upload_incomplete": 409,
+    "upload_busy": 423,
+    "too_many_uploads": 403,
     "unsupported_tus_version": 412,
     "bad_content_type": 415,
 }
 
 
 def _uploads() -> ChunkedUploads:
-    root = current_app.config["UPLOAD_DIR"]
-    return ChunkedUploads(root, ingest_limits(current_app.config).max_upload_bytes)
+    config = current_app.config
+    return ChunkedUploads(
+        config["UPLOAD_DIR"],
+        ingest_limits(config).max_upload_bytes,
+        config["MAX_UNFINISHED_UPLOADS"],
+    )
 
 
 def _tus(response: Response, status: int = 204, **headers: str) -> tuple[Response, int]:
@@ -88,14 +97,38 @@ def _owner() -> int:
     return user.id
 
 
-def _finish(upload: Upload) -> int:
-    """Hand a finished upload to ingest and queue its processing; returns the asset id."""
-    chunks = _uploads()
+def _finish(chunks: ChunkedUploads, upload: Upload) -> int:
+    """Hand a finished upload (held with ``chunks.lease``) to ingest and queue its
+    processing; returns the asset id."""
     with chunks.open_complete(upload) as stream:
         asset = store_original(db.session, blobs.store, stream, upload.name, upload.options)
     chunks.delete(upload.id)
     jobs.queue.process_model(asset.id)
     return asset.id
+
+
+def _append(chunks: ChunkedUploads, upload: Upload) -> tuple[Response, int]:
+    """PATCH: write the chunk; the last one hands the file to ingest.
+
+    When the file cannot be stored, the last chunk is dropped again and the answer is
+    ``upload_not_stored`` (503): the client sends that chunk again, and the upload is
+    finished then. Nothing tells the browser "uploaded" before a model exists."""
+    offset = int(request.headers.get("Upload-Offset", "-1"))
+    upload = chunks.write(upload, offset, request.stream)
+    headers = {"Upload_Offset": str(upload.offset)}
+    if upload.complete:
+        try:
+            headers["Heritour_Model_Id"] = str(_finish(chunks, upload))
+        except BlobStoreError:
+            db.session.rollback()
+            current_app.logger.warning("upload %s not stored", upload.id, exc_info=True)
+            chunks.rewind(upload, offset)
+            return _tus(*api_error(503, "upload_not_stored"), Retry_After="5")
+        except BaseException:
+            db.session.rollback()
+            chunks.rewind(upload, offset)
+            raise
+    return _tus(Response(status=204), 204, **headers)
 
 
 @bp.post("/uploads")
@@ -112,6 +145,7 @@ def tus_create() -> tuple[Response, int]:
         400: {description: "No length, or bad options.", schema: Error}
         412: {description: Not tus 1.0.0., schema: Error}
         413: {description: Larger than MAX_UPLOAD_MB., schema: Error}
+        403: {description: Too many unfinished uploads (too_many_uploads)., schema: Error}
     """
     if request.headers.get("Tus-Resumable") != TUS_VERSION:
         return _error("unsupported_tus_version")
@@ -151,34 +185,37 @@ def tus_upload(upload_id: str) -> tuple[Response, int]:
         404: {description: Unknown or expired upload., schema: Error}
         409: {description: The chunk does not start at the offset., schema: Error}
         413: {description: Longer than the declared length., schema: Error}
+        423: {description: Another request is sending this upload (upload_busy)., schema: Error}
+        503: {description: "The last chunk came but the file could not be stored
+          (upload_not_stored); it was dropped, send it again.", schema: Error}
     delete:
       summary: Abandon a tus upload
       operationId: tusDelete
       tags: [studio]
       responses:
         204: {description: Gone.}
+        423: {description: Another request is sending this upload (upload_busy)., schema: Error}
     """
     chunks = _uploads()
     try:
-        upload = chunks.get(upload_id, _owner())
-        if request.method == "DELETE":
-            chunks.delete(upload.id)
-            return _tus(Response(status=204))
         if request.method == "HEAD":
+            upload = chunks.get(upload_id, _owner())
             return _tus(
                 Response(status=200),
                 200,
                 Upload_Offset=str(upload.offset),
                 Upload_Length=str(upload.length),
             )
-        if request.content_type != "application/offset+octet-stream":
+        if request.method == "PATCH" and (
+            request.content_type != "application/offset+octet-stream"
+        ):
+            chunks.get(upload_id, _owner())
             return _error("bad_content_type")
-        offset = int(request.headers.get("Upload-Offset", "-1"))
-        upload = chunks.append(upload.id, upload.owner, offset, request.stream)
-        headers = {"Upload_Offset": str(upload.offset)}
-        if upload.complete:
-            headers["Heritour_Model_Id"] = str(_finish(upload))
-        return _tus(Response(status=204), 204, **headers)
+        with chunks.lease(upload_id, _owner()) as upload:
+            if request.method == "DELETE":
+                chunks.delete(upload.id)
+                return _tus(Response(status=204))
+            return _append(chunks, upload)
     except UploadError as error:
         return _error(error.code)
     except ValueError:
@@ -276,6 +313,7 @@ def s3_finish() -> tuple[Response, int] | Response:
         404: {description: Nothing was uploaded under the key., schema: Error}
         409: {description: The store takes uploads through the app., schema: Error}
         413: {description: Larger than MAX_UPLOAD_MB., schema: Error}
+        503: {description: The store did not answer., schema: Error}
     """
     if not blobs.store.takes_direct_uploads:
         return _unavailable()
@@ -288,21 +326,21 @@ def s3_finish() -> tuple[Response, int] | Response:
         options = processing_options(str(body.get("up_axis", "auto")), str(body.get("unit", "m")))
     except AuthoringError as error:
         return api_error(400, error.code)
-    store = blobs.store
+    if db.session.scalar(select(ModelAsset.id).where(ModelAsset.original_key == key)):
+        return _upload_error("upload_not_found")  # finished already: that model has it
     try:
-        info = store.stat(key)
+        info = blobs.store.stat(key)
         if info is None:
             return _upload_error("upload_not_found")
         if info.size > ingest_limits(current_app.config).max_upload_bytes:
+            blobs.store.delete(key)
             return _upload_error("upload_too_large")
-        with store.open(key) as stream:
-            name = sanitize_name(str(body.get("name", "")))
-            asset = store_original(db.session, store, stream, name, options)
-    except (BlobNotFound, InvalidKey):
+    except InvalidKey:
         return _upload_error("upload_not_found")
     except BlobStoreError:
         return api_error(503, "store_unavailable")
-    finally:
-        store.delete(key)
+    # The job reads the object and keeps it under its hash; this request only records it.
+    name = sanitize_name(str(body.get("name", "")))
+    asset = record_incoming(db.session, key, info.size, name, options)
     jobs.queue.process_model(asset.id)
     return jsonify(model=translated_status(asset))

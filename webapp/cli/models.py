@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from tours.ingest import process_asset, store_original
+from tours.uploads import ChunkedUploads
 from webapp.extensions import db, jobs
 
 group = AppGroup("models", help="Model assets.")
@@ -40,3 +42,10 @@ def import_scan(path: Path, up: str, unit: str, wait: bool) -> None:
         f"Model {asset.id} was {status}: {asset.error_code}: {asset.error_message}", err=True
     )
     raise SystemExit(2)
+
+
+@group.command("clean-uploads")
+def clean_uploads() -> None:
+    """Remove the resumable uploads nobody touched for a day (an hourly job does it too)."""
+    removed = ChunkedUploads(current_app.config["UPLOAD_DIR"], 0).remove_stale()
+    click.echo(f"Removed {removed} abandoned uploads.")
