@@ -109,8 +109,7 @@ def outage_app(cluster: Cluster, tmp_path: Path) -> Iterator[Any]:
             "JOBS_SQLITE_PATH": str(tmp_path / "jobs.db"),
         }
     )
-    with app.app_context():
-        yield app
+    yield app  # no app context held: each request has its own (and its own language)
 
 
 def test_requests_fail_cleanly_while_postgres_restarts(cluster: Cluster, outage_app: Any) -> None:
@@ -127,7 +126,8 @@ def test_requests_fail_cleanly_while_postgres_restarts(cluster: Cluster, outage_
     page = client.get("/en/")
     assert page.status_code == 503
     assert "The database did not answer." in page.get_data(as_text=True)
-    vietnamese = client.get("/api/v1/tours", headers={"Accept-Language": "vi"})
+    fresh = outage_app.test_client()  # no language cookie: Accept-Language decides
+    vietnamese = fresh.get("/api/v1/tours", headers={"Accept-Language": "vi"})
     assert vietnamese.status_code == 503
     assert not vietnamese.json["error"]["message"].startswith("The database")
 
