@@ -290,3 +290,49 @@ def test_abandoned_uploads_are_cleaned_by_a_periodic_job_and_the_cli(
     assert curator.head(fresh, headers=TUS).status_code == 404
     shutil.rmtree(folder)
     assert app.test_cli_runner().invoke(args=["models", "clean-uploads"]).exit_code == 0
+
+
+def test_finishing_a_direct_upload_leaves_the_object_to_the_job(
+    curator: Any, db: Any, store: Any, backend: str, testdata: Path, monkeypatch: Any
+) -> None:
+    """The web process records the upload and queues it; the job reads the object, keeps
+    it under its hash and removes it from ``incoming/``."""
+    from tours.blobstore.multipart import incoming_key
+    from tours.models import ModelAsset
+    from webapp.extensions import jobs
+
+    if backend != "postgres-s3":
+        answer = curator.post("/api/v1/s3-uploads/finish", json={"key": incoming_key()})
+        assert answer.status_code == 409
+        return
+    data = (testdata / "Duck.glb").read_bytes()
+    key = incoming_key()
+    store.put_bytes(key, data, "application/octet-stream")  # as the browser left it
+    huey = jobs.queue.huey
+    huey.immediate = False  # queue the job instead of running it inside the request
+    opened: list[str] = []
+    real_open = type(store).open
+
+    def watched_open(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        opened.append(name)
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(type(store), "open", watched_open)
+    finished = curator.post("/api/v1/s3-uploads/finish", json={"key": key, "name": "Duck.glb"})
+    assert finished.status_code == 200, finished.json
+    assert opened == []  # the request never read the object
+    asset = db.get(ModelAsset, finished.json["model"]["id"])
+    assert (asset.status, asset.original_key, asset.size_bytes) == ("uploaded", key, len(data))
+    again = curator.post("/api/v1/s3-uploads/finish", json={"key": key, "name": "Duck.glb"})
+    assert again.status_code == 404  # one upload, one model
+
+    task = huey.dequeue()
+    assert task is not None
+    huey.execute(task)
+    assert opened and opened[0] == key  # the job did
+    db.expire_all()
+    asset = db.get(ModelAsset, asset.id)
+    assert asset.status == "ready", asset.error_message
+    assert asset.original_key.startswith("originals/") and asset.sha256 in asset.original_key
+    assert store.read(asset.original_key) == data
+    assert store.stat(key) is None
