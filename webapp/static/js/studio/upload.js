@@ -29,6 +29,30 @@ function failure(error) {
   return `${data.msgFailed}: ${data.msgUnknownError}`;
 }
 
+// The app's own sentence in an error answer (a tus request's JSON error), or "".
+function appSentence(error) {
+  const response = error && error.originalResponse;
+  try {
+    const answer = JSON.parse((response && response.getBody ? response.getBody() : "") || "null");
+    return (answer && answer.error && answer.error.message) || "";
+  } catch {
+    return "";
+  }
+}
+
+// While tus sends a chunk again because the app answered with a reason (the file store
+// failing as the last chunk arrived), the file's row shows that reason, not "connection lost".
+function explainRetry(error) {
+  const request = error && error.originalRequest;
+  const url = request && request.getURL ? request.getURL() : "";
+  const sentence = appSentence(error);
+  if (!url || !sentence) return;
+  const path = new URL(url, location.href).pathname;
+  const file = uppy.getFiles().find((f) => f.tus && f.tus.uploadUrl
+    && new URL(f.tus.uploadUrl, location.href).pathname === path);
+  if (file) show(file.id, sentence, "retrying");
+}
+
 // A failure worth another try: no network, a request that never got an answer, or a
 // server that is overloaded or down for a moment. A refusal (4xx) is final.
 function retriable(error) {
@@ -65,6 +89,10 @@ if (data.mode === "tus") {
     allowedMetaFields: ["name", "up_axis", "unit"],
     removeFingerprintOnSuccess: true,
     limit: 2,
+    onShouldRetry: (error, attempt, options, next) => {
+      explainRetry(error);
+      return next(error);
+    },
   });
 } else {
   uppy.use(AwsS3, {
