@@ -15,7 +15,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,11 +26,12 @@ from typing import IO, Any
 
 import jsonschema
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models3d.camera import check_framing
-from tours.authoring import check_slug
-from tours.blobstore import IMMUTABLE, BlobStore, InvalidKey, check_key
+from tours.authoring import AuthoringError, check_slug
+from tours.blobstore import CHUNK, IMMUTABLE, BlobStore, InvalidKey, check_key
 from tours.bundleparts import (
     bundle_error,
     check_panorama_stops,
@@ -55,6 +59,7 @@ FORMAT = "heritour.bundle"
 VERSION = 1
 MANIFEST = "bundle.json"
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+SPOOL_BYTES = 8 * 1024 * 1024  # an entry bigger than this is unpacked to a temporary file
 SCHEMA_FILE = "tour-bundle.schema.json"  # package data of ``tours``, so installs find it
 TYPES = {
     "models": "model/gltf-binary",
@@ -168,6 +173,28 @@ def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> b
     return data
 
 
+@contextmanager
+def _spool_entry(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int
+) -> Iterator[tuple[IO[bytes], str, int]]:
+    """An entry unpacked in chunks into a temporary file (in memory only while small), with
+    its sha256 and size; never more than its declared size or ``cap`` (no zip bombs)."""
+    limit = min(info.file_size, cap)
+    digest, size = hashlib.sha256(), 0
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        with archive.open(info) as stream:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise bundle_error(
+                        "bundle_too_large", f"{info.filename} is larger than declared."
+                    )
+                digest.update(chunk)
+                spool.write(chunk)
+        spool.seek(0)
+        yield spool, digest.hexdigest(), size
+
+
 def _read_manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, Any]:
     try:
         manifest = json.loads(_read_capped(archive, info, MAX_MANIFEST_BYTES))
@@ -212,15 +239,14 @@ def _store_files(
         info = entries.get(f"files/{key}")
         if key not in files or info is None:
             raise bundle_error("missing_blob", f"The bundle lacks {key}.", key=key)
-        data = _read_capped(archive, info, limits.max_unpacked_bytes)
-        sha256 = hashlib.sha256(data).hexdigest()
-        tile = split_tile_key(key)
-        # a tile is named by its set (checked below), any other file by its own hash
-        stem = sha256 if tile else key.split("/", 1)[1].split(".", 1)[0]
-        if sha256 != files[key]["sha256"] or sha256 != stem or len(data) != files[key]["bytes"]:
-            raise bundle_error("blob_mismatch", f"{key} does not match its hash.", key=key)
-        if not store.exists(key):
-            store.put_bytes(key, data, _type_for(key, files[key]["type"]), IMMUTABLE)
+        with _spool_entry(archive, info, limits.max_unpacked_bytes) as (spool, sha256, size):
+            tile = split_tile_key(key)
+            # a tile is named by its set (checked below), any other file by its own hash
+            stem = sha256 if tile else key.split("/", 1)[1].split(".", 1)[0]
+            if sha256 != files[key]["sha256"] or sha256 != stem or size != files[key]["bytes"]:
+                raise bundle_error("blob_mismatch", f"{key} does not match its hash.", key=key)
+            if not store.exists(key):
+                store.put(key, spool, _type_for(key, files[key]["type"]), IMMUTABLE)
 
 
 def _asset_for(session: Session, document: dict[str, Any], sha256: str) -> ModelAsset:
@@ -360,6 +386,13 @@ def _create_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
     try:
         tour = _build_tour(session, document, slug)
         session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        if session.scalar(select(Tour.id).where(Tour.slug == slug)) is not None:
+            # another import (or a curator) took the slug since it was checked
+            message = f"Another tour already uses the slug {slug!r}."
+            raise AuthoringError("slug_taken", message) from error
+        raise
     except Exception:
         session.rollback()
         raise

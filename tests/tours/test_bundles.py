@@ -166,3 +166,79 @@ def test_not_a_bundle(db: Any, store: Any) -> None:
     assert _refused(db, store, _zip({"readme.txt": b"hi"})) == "unsafe_path"
     assert _refused(db, store, _zip({"bundle.json": b"{not json"})) == "invalid_bundle"
     assert db.query(Tour).count() == 0
+
+
+def test_two_imports_taking_one_slug_at_once(app: Any, db: Any, store: Any, rich_tour: Any) -> None:
+    """Both imports find the slug free, then both commit: one gets the slug, the other a
+    ``slug_taken`` conflict (not a database error), and nothing of it is left behind."""
+    import threading
+
+    from sqlalchemy import event
+
+    data = bundle_bytes(store, rich_tour)
+    sessions = app.extensions["database"][1]
+    both_checked = threading.Barrier(2, timeout=60)
+    outcomes: list[tuple[str, str]] = []
+
+    def run() -> None:
+        session = sessions()
+        event.listen(session, "before_commit", lambda _session: both_checked.wait())
+        try:
+            tour = import_bundle(session, store, io.BytesIO(data), LIMITS, slug="twin")
+            outcomes.append(("imported", tour.slug))
+        except AuthoringError as error:
+            outcomes.append(("refused", error.code))
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(outcomes) == [("imported", "twin"), ("refused", "slug_taken")]
+    db.expire_all()
+    assert db.query(Tour).count() == 2
+
+
+def test_a_large_entry_is_unpacked_with_bounded_memory(
+    db: Any, store: Any, rich_tour: Any, tmp_path: Path
+) -> None:
+    """A small bundle holding a 128 MiB entry (zeros, so it compresses to almost nothing):
+    the import streams it to the store and never holds it in memory."""
+    import tracemalloc
+
+    mb = 1024 * 1024
+    size = 128 * mb
+    entries = _entries(store, rich_tour)
+    manifest = json.loads(entries.pop("bundle.json"))
+    old = next(key for key in manifest["files"] if key.startswith("models/"))
+    zeros = b"\0" * mb
+    digest = hashlib.sha256()
+    for _ in range(size // mb):
+        digest.update(zeros)
+    new = f"models/{digest.hexdigest()}.glb"
+    manifest["files"][new] = {**manifest["files"].pop(old), "sha256": digest.hexdigest()}
+    manifest["files"][new]["bytes"] = size
+    text = json.dumps(manifest).replace(old, new)
+    bundle = tmp_path / "big.zip"
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bundle.json", text)
+        for name, data in entries.items():
+            if name != f"files/{old}":
+                archive.writestr(name, data)
+        with archive.open(f"files/{new}", "w", force_zip64=True) as out:
+            for _ in range(size // mb):
+                out.write(zeros)
+    assert bundle.stat().st_size < 2 * mb
+    other = LocalBlobStore(tmp_path / "other")
+    limits = BundleLimits(max_unpacked_bytes=4 * size, max_files=100)
+    tracemalloc.start()
+    try:
+        with bundle.open("rb") as stream:
+            tour = import_bundle(db, other, stream, limits, slug="large")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert tour.slug == "large" and other.stat(new).size == size
+    assert peak < 32 * mb, f"the import held {peak / mb:.0f} MiB at its peak"

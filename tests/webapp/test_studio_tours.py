@@ -250,7 +250,7 @@ def test_export_and_import_through_the_studio(curator: Any, draft_tour: Any, db:
         data={"bundle": (io.BytesIO(data), "citadel.zip")},
         content_type="multipart/form-data",
     )
-    assert taken.status_code == 400 and "Another tour already uses this slug." in taken.get_data(
+    assert taken.status_code == 409 and "Another tour already uses this slug." in taken.get_data(
         as_text=True
     )
     imported = curator.post(

@@ -56,6 +56,7 @@ def import_tour() -> Response | str | tuple[str, int]:
             )
     except AuthoringError as error:
         flash(error_message(error.code, error.message), "error")
-        return render_template("studio/import.html"), 400
+        # a slug taken meanwhile (say, by an import of the same bundle) is a conflict
+        return render_template("studio/import.html"), 409 if error.code == "slug_taken" else 400
     flash(_("Imported the tour %(slug)s as a draft.", slug=tour.slug))
     return redirect(url_for("studio.tour", tour_id=tour.id))
