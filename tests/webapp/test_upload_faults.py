@@ -158,6 +158,7 @@ def test_two_requests_sending_one_upload_at_once(
         "Content-Length": str(len(data)),
         "Cookie": f"{cookie_name}={cookie.value}",
         "X-CSRFToken": curator.environ_base["HTTP_X_CSRFTOKEN"],
+        "Accept-Language": "en",
     }
     # Both requests are under way (headers sent, body not yet): the app takes the first to
     # arrive, and answers the other at once without reading its body.
