@@ -7,6 +7,7 @@ crash or an exception in our own code is a ProcessingError.
 from __future__ import annotations
 
 import resource
+import signal
 
 import pytest
 from m3d_inputs import TESTDATA, make_zip
@@ -16,6 +17,7 @@ from models3d import (
     Limits,
     ModelError,
     ProcessingError,
+    ProcessingInterrupted,
     ProcessOptions,
     inspect_file,
     inspect_isolated,
@@ -78,6 +80,34 @@ def test_child_crash_is_a_processing_error(tmp_path, monkeypatch):
     assert caught.value.code == "processing_failed"
     assert caught.value.detail["returncode"] == 3
     assert "on our side" in caught.value.message
+
+
+@pytest.mark.parametrize("number", [signal.SIGKILL, signal.SIGTERM])
+def test_child_killed_from_outside_is_interrupted_not_out_of_memory(tmp_path, monkeypatch, number):
+    """A signal we did not send (an operator, a service manager, the kernel) is no verdict on
+    the upload: only an allocation refused under our own limit is out of memory."""
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    kill = f"import os\nos.kill(os.getpid(), {int(number)})\n"
+    (tmp_path / "sitecustomize.py").write_text(kill)
+    with pytest.raises(ProcessingInterrupted) as caught:
+        process_isolated(TESTDATA / "Duck.glb", tmp_path / "out")
+    assert caught.value.code == "processing_failed"
+    assert caught.value.detail["returncode"] == -number
+
+
+def test_child_temporary_files_go_to_the_given_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    probe = "import os, tempfile\nos.write(2, ('TMP=' + tempfile.gettempdir()).encode())\n"
+    (tmp_path / "sitecustomize.py").write_text(probe + "os._exit(3)\n")
+    logged = bytearray()
+    with pytest.raises(ProcessingError):
+        process_isolated(
+            TESTDATA / "Duck.glb",
+            tmp_path / "out",
+            tmp_dir=tmp_path / "t",
+            stderr_sink=logged.extend,
+        )
+    assert logged.decode() == f"TMP={tmp_path / 't'}"
 
 
 def test_exception_in_our_code_is_a_processing_error(tmp_path):
