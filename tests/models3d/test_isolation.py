@@ -6,6 +6,7 @@ crash or an exception in our own code is a ProcessingError.
 
 from __future__ import annotations
 
+import os
 import resource
 import signal
 
@@ -138,3 +139,36 @@ def test_gltfpack_short_of_memory_is_out_of_memory_not_invalid(tmp_path):
     with pytest.raises(ModelError) as caught:
         process_isolated(scan, tmp_path / "out", options=options)
     assert caught.value.code == "processing_out_of_memory"
+
+
+def test_tools_die_with_the_process_that_started_them(tmp_path):
+    """What nodetools and the isolation do (models3d.lifeline): a tool started by a process
+    that is then killed with SIGKILL does not stay behind as an orphan."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = (
+        "import subprocess, sys\n"
+        "from models3d import lifeline\n"
+        "tool = subprocess.Popen(['sleep', '600'], preexec_fn=lifeline.preexec())\n"
+        "print(tool.pid, flush=True)\n"
+        "tool.wait()\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    tool = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # wait for the kernel's signal, not a fixed time
+        try:
+            state = Path(f"/proc/{tool}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            break
+        if state in {"Z", "X"}:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(tool, signal.SIGKILL)
+        raise AssertionError("the tool outlived the process that started it")
