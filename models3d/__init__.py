@@ -9,10 +9,11 @@ Pure functions over files: no Flask, no SQL, no S3. Public API::
 Panoramas (JPEG, PNG, WebP) go through the same entry points (see :mod:`models3d.panorama`);
 ``render_view`` draws a rectilinear view of an equirectangular image.
 
-``ModelError`` rejects an upload (its fault); ``ProcessingError`` is a failure on our side.
+``ModelError`` rejects an upload (its fault); ``ProcessingError`` is a failure on our side;
+``ProcessingInterrupted`` (a ``ProcessingError``) says the child was stopped from outside.
 """
 
-from models3d.errors import MESSAGES, ModelError, ProcessingError
+from models3d.errors import MESSAGES, ModelError, ProcessingError, ProcessingInterrupted
 from models3d.isolation import inspect_isolated, process_isolated
 from models3d.options import LEVELS, LevelBudget, Limits, ProcessOptions
 from models3d.panorama import render_view
@@ -27,6 +28,7 @@ __all__ = [
     "ProcessOptions",
     "ProcessResult",
     "ProcessingError",
+    "ProcessingInterrupted",
     "inspect_file",
     "inspect_isolated",
     "process_file",

@@ -170,6 +170,12 @@ class ProcessingError(Exception):
         return {"code": self.code, "message": self.message, "detail": self.detail}
 
 
+class ProcessingInterrupted(ProcessingError):
+    """The child was stopped from outside (a signal we did not send, its parent gone).
+
+    Neither the upload's fault nor a bug: the job is run again (see :mod:`tours.leases`)."""
+
+
 PHONE_READY_REASONS: dict[str, str] = {
     "too_many_triangles": (
         "The model has more triangles than a phone shows smoothly; lighter versions are made "

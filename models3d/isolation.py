@@ -7,8 +7,14 @@ stdout: ``{"progress": [percent, stage]}`` then ``{"result": ...}``, ``{"error":
 ``{"failure": ...}``.
 
 A rejection stays a :class:`ModelError`; running out of time or memory on an upload is one
-too (``processing_timeout``, ``processing_out_of_memory``). A crash or an exception in our
-own code is a :class:`ProcessingError`: it is on our side, not the upload's.
+too (``processing_timeout``, ``processing_out_of_memory``: the time limit we enforce, or an
+allocation refused under our RLIMIT_AS, which the child or its tool reports). A crash or an
+exception in our own code is a :class:`ProcessingError`: it is on our side, not the upload's.
+A child killed by a signal we did not send (SIGKILL, SIGTERM… from an operator, a service
+manager or the kernel) is :class:`ProcessingInterrupted`: the job is run again.
+
+The child dies with its parent (:mod:`models3d.lifeline`), and so do the tools it starts;
+its temporary files go to ``tmp_dir`` when given, so that the caller removes them.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from models3d.errors import ModelError, ProcessingError
+from models3d import lifeline
+from models3d.errors import ModelError, ProcessingError, ProcessingInterrupted
 from models3d.options import DEFAULT_LIMITS, DEFAULT_OPTIONS, LEVELS, Limits, ProcessOptions
 from models3d.panorama import remove_staging
 from models3d.pipeline import ProcessResult
@@ -45,6 +52,11 @@ OOM_MARKERS = (
 )
 
 
+OUTSIDE_SIGNALS = frozenset(
+    {signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT}
+)
+
+
 def _limit_memory(limit: int) -> Callable[[], None]:
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -59,10 +71,17 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _failure(returncode: int, stderr: str) -> ModelError | ProcessingError:
-    """Why the child ended without an answer: out of memory (killed), or it crashed."""
+    """Why the child ended without an answer: short of memory under our limit (it says so
+    on stderr), stopped from outside (a signal we did not send), or it crashed.
+
+    RLIMIT_AS never kills: it refuses an allocation, and the child or its tool reports that.
+    So a SIGKILL is an operator, a service manager or the kernel's OOM killer acting on the
+    whole machine: not the upload's fault, and the job is run again."""
     tail = stderr[-2000:]
-    if any(marker in stderr.lower() for marker in OOM_MARKERS) or returncode == -signal.SIGKILL:
+    if any(marker in stderr.lower() for marker in OOM_MARKERS):
         return ModelError("processing_out_of_memory", {"returncode": returncode, "log": tail})
+    if -returncode in OUTSIDE_SIGNALS:
+        return ProcessingInterrupted({"returncode": returncode, "log": tail})
     return ProcessingError({"returncode": returncode, "log": tail})
 
 
@@ -71,10 +90,12 @@ def _run_child(
     limits: Limits,
     progress: Callable[[int, str], None] | None,
     stderr_sink: Callable[[bytes], None] | None,
+    tmp_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Run the worker on ``request`` within ``limits``; return its result.
 
-    Raises ModelError (a rejection, a timeout, out of memory) or ProcessingError.
+    Raises ModelError (a rejection, a timeout, out of memory) or ProcessingError (among
+    them ProcessingInterrupted).
     """
     env = {
         **os.environ,
@@ -85,12 +106,15 @@ def _run_child(
     }
     package_root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    if tmp_dir is not None:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        env["TMPDIR"] = str(tmp_dir)
     proc = subprocess.Popen(
         [sys.executable, "-m", "models3d.worker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=_limit_memory(limits.memory_limit_bytes),
+        preexec_fn=lifeline.preexec(_limit_memory(limits.memory_limit_bytes)),
         start_new_session=True,
         env=env,
     )
@@ -159,10 +183,12 @@ def process_isolated(
     progress: Callable[[int, str], None] | None = None,
     log_level: str = "INFO",
     stderr_sink: Callable[[bytes], None] | None = None,
+    tmp_dir: Path | None = None,
 ) -> ProcessResult:
     """Like :func:`models3d.process_file`, in a child process with time and memory limits.
 
-    ``stderr_sink`` receives the child's log output as it comes (logged at ``log_level``).
+    ``stderr_sink`` receives the child's log output as it comes (logged at ``log_level``);
+    the child's temporary files go under ``tmp_dir`` when given (the caller removes it).
     Raises ModelError: the child's own code, or ``processing_timeout`` or
     ``processing_out_of_memory``. Raises ProcessingError when our code crashed.
     """
@@ -176,7 +202,7 @@ def process_isolated(
     }
     out = Path(out_dir)
     try:
-        result = _run_child(request, options.limits, progress, stderr_sink)
+        result = _run_child(request, options.limits, progress, stderr_sink, tmp_dir)
     except BaseException:
         remove_staging(out)  # a child killed while it wrote a panorama leaves its staging
         raise

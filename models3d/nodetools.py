@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from models3d import lifeline
 from models3d.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,14 @@ def node_flags() -> tuple[str, ...]:
 def _run(args: list[str], timeout: float | None = None) -> subprocess.CompletedProcess[bytes]:
     log.debug("running %s", " ".join(args))
     env = {**os.environ, "NODE_OPTIONS": ""}
-    return subprocess.run(args, capture_output=True, timeout=timeout, env=env, check=False)
+    return subprocess.run(
+        args,
+        capture_output=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+        preexec_fn=lifeline.preexec(),  # dies with the worker child that runs it
+    )
 
 
 def _is_oom(text: str) -> bool:

@@ -6,26 +6,34 @@ store). Outputs are stored under content-addressed keys and become visible only 
 single commit that marks the asset ready. When storing fails part of the way, the blobs
 this attempt wrote are deleted again unless something else uses them, so a failed or
 rejected job never leaves half a model behind.
+
+Each run holds the asset's lease (:mod:`tours.leases`): the claim, the progress and the
+final commit all name this worker, so a job taken over after its worker died cannot be
+finished twice. It works in a locked folder (:mod:`tours.workdirs`) that a worker starting
+later removes if this one was killed. A child stopped from outside
+(:class:`models3d.ProcessingInterrupted`) leaves the asset ``processing`` without a lease,
+to be run again; a job interrupted ``max_attempts`` times ends ``failed``.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import models3d
 from tours.blobstore import BlobStore, BlobStoreError
 from tours.blobstore.multipart import is_incoming_key
+from tours.leases import Heartbeat, LeasePolicy, claim, new_owner, release
 from tours.models import AssetKind, AssetStatus, ModelAsset, Stop, StopAudio, TourRevision
 from tours.panoramas import split_tile_key, store_image, store_tiles
+from tours.workdirs import workdir
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +49,7 @@ class IngestSettings:
     sessions: sessionmaker
     store: BlobStore
     limits: models3d.Limits
+    lease: LeasePolicy = field(default_factory=LeasePolicy)
 
 
 def original_extension(name: str) -> str:
@@ -104,13 +113,18 @@ def _adopt_incoming(store: BlobStore, session: Session, asset: ModelAsset) -> No
     store.delete(incoming)
 
 
-def _progress_reporter(settings: IngestSettings, asset_id: int) -> Callable[[int, str], None]:
+def _progress_reporter(
+    settings: IngestSettings, asset_id: int, owner: str
+) -> Callable[[int, str], None]:
     def report(percent: int, stage: str) -> None:
         with settings.sessions() as session:
-            asset = session.get(ModelAsset, asset_id)
-            if asset is not None:
-                asset.progress, asset.stage = percent, stage[:64]
-                session.commit()
+            session.execute(
+                update(ModelAsset)
+                .where(ModelAsset.id == asset_id, ModelAsset.lease_owner == owner)
+                .values(progress=percent, stage=stage[:64])
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
 
     return report
 
@@ -229,14 +243,30 @@ def _discard(session: Session, store: BlobStore, asset: ModelAsset, written: lis
             log.warning("asset %s: could not delete unused blob %s", asset.id, key, exc_info=True)
 
 
-def _record(session: Session, asset: ModelAsset, status: str, code: str, message: str) -> str:
-    asset.status, asset.error_code, asset.error_message = status, code, message
+def _finish(session: Session, asset_id: int, owner: str, **values: Any) -> str:
+    """End the run with ``values`` and give the lease up, if ``owner`` still holds it;
+    returns the status, or ``busy`` when another worker took the job over meanwhile."""
+    done = session.execute(
+        update(ModelAsset)
+        .where(ModelAsset.id == asset_id, ModelAsset.lease_owner == owner)
+        .values(lease_owner=None, lease_expires_at=None, **values)
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
-    return asset.status
+    if not done.rowcount:  # type: ignore[attr-defined]
+        log.warning("asset %s: lost the lease, another worker finishes the job", asset_id)
+        return "busy"
+    return str(values["status"])
+
+
+def _record(
+    session: Session, asset: ModelAsset, owner: str, status: str, code: str, message: str
+) -> str:
+    return _finish(session, asset.id, owner, status=status, error_code=code, error_message=message)
 
 
 def _process(
-    settings: IngestSettings, session: Session, asset: ModelAsset, written: list[str]
+    settings: IngestSettings, session: Session, asset: ModelAsset, written: list[str], owner: str
 ) -> str:
     options = models3d.ProcessOptions(
         up_axis=asset.options.get("up_axis", "auto"),
@@ -244,61 +274,80 @@ def _process(
         limits=settings.limits,
     )
     _adopt_incoming(settings.store, session, asset)
-    with tempfile.TemporaryDirectory(prefix="heritour-ingest-") as work:
-        source = Path(work) / "original"
+    with workdir() as work:
+        source = work / "original"
         with source.open("wb") as out:
             settings.store.copy_to(asset.original_key, out)
         try:
             result = models3d.process_isolated(
                 source,
-                Path(work) / "out",
+                work / "out",
                 original_name=asset.name,
                 options=options,
-                progress=_progress_reporter(settings, asset.id),
+                progress=_progress_reporter(settings, asset.id, owner),
+                tmp_dir=work / "tmp",
             )
         except models3d.ModelError as error:
-            return _record(session, asset, AssetStatus.REJECTED, error.code, error.message)
+            return _record(session, asset, owner, AssetStatus.REJECTED, error.code, error.message)
+        except models3d.ProcessingInterrupted:
+            raise
         except models3d.ProcessingError as error:
             log.error("processing asset %s failed on our side: %s", asset.id, error.detail)
-            return _record(session, asset, AssetStatus.FAILED, error.code, error.message)
+            return _record(session, asset, owner, AssetStatus.FAILED, error.code, error.message)
+        values: dict[str, Any] = {}
         if result.report.get("kind") == AssetKind.PANORAMA:
             levels, tiles, poster_key = _store_panorama(settings.store, result, written)
-            asset.kind, asset.tiles = AssetKind.PANORAMA, tiles
+            values.update(kind=AssetKind.PANORAMA, tiles=tiles)
         else:
             levels, poster_key = _store_outputs(settings.store, result, written)
-    asset.levels, asset.poster_key, asset.report = levels, poster_key, result.report
-    asset.status, asset.progress, asset.stage = AssetStatus.READY, 100, "done"
-    session.commit()
-    return asset.status
+    values.update(levels=levels, poster_key=poster_key, report=result.report)
+    return _finish(
+        session, asset.id, owner, status=AssetStatus.READY, progress=100, stage="done", **values
+    )
 
 
 def process_asset(settings: IngestSettings, asset_id: int) -> str:
     """Run the pipeline on one asset and record the outcome; returns the final status.
 
     ``rejected`` (the upload's fault) and ``failed`` (ours) carry a code and a sentence.
-    Idempotent: a ready asset is left alone, so a retried job does no harm. Blob store
-    errors are recorded as ``failed``, with the blobs this attempt wrote removed, then
-    propagate, so the job queue can retry them. Any other exception (a bug) also removes
-    them before it propagates.
+    Idempotent: a ready asset is left alone, and one that another worker holds gives
+    ``busy``, so a job queued twice does no harm. ``interrupted``: the child was stopped
+    from outside; the asset stays ``processing``, free for any worker to run again. Blob
+    store errors are recorded as ``failed``, with the blobs this attempt wrote removed,
+    then propagate, so the job queue can retry them. Any other exception (a bug) also
+    removes them before it propagates.
     """
+    owner = new_owner()
+    outcome, attempts = claim(settings.sessions, asset_id, owner, settings.lease)
+    if outcome != "claimed":
+        return AssetStatus.READY if outcome == "ready" else outcome
     with settings.sessions() as session:
         asset = session.get(ModelAsset, asset_id)
-        if asset is None or asset.status == AssetStatus.READY:
-            return asset.status if asset else "missing"
-        asset.status, asset.progress, asset.stage = AssetStatus.PROCESSING, 0, "queued"
-        asset.error_code = asset.error_message = None
-        session.commit()
+        assert asset is not None  # just claimed; assets are not deleted while processing
+        if attempts > settings.lease.max_attempts:
+            log.error("asset %s: interrupted %d times, giving up", asset_id, attempts - 1)
+            message = models3d.MESSAGES["processing_failed"]
+            return _record(session, asset, owner, AssetStatus.FAILED, "processing_failed", message)
         written: list[str] = []
         try:
-            return _process(settings, session, asset, written)
+            with Heartbeat(settings.sessions, asset_id, owner, settings.lease):
+                return _process(settings, session, asset, written, owner)
+        except models3d.ProcessingInterrupted as error:
+            log.warning("asset %s: processing was interrupted: %s", asset_id, error.detail)
+            session.rollback()
+            release(settings.sessions, asset_id, owner)
+            return "interrupted"
         except BlobStoreError:
             session.rollback()
             _discard(session, settings.store, asset, written)
-            _record(session, asset, AssetStatus.FAILED, "processing_failed", STORE_UNAVAILABLE)
+            _record(
+                session, asset, owner, AssetStatus.FAILED, "processing_failed", STORE_UNAVAILABLE
+            )
             raise
         except Exception:
             session.rollback()  # a bug: the job records it; what this attempt wrote goes
             _discard(session, settings.store, asset, written)
+            release(settings.sessions, asset_id, owner)
             raise
 
 
@@ -315,4 +364,5 @@ def mark_failed(settings: IngestSettings, asset_id: int, reason: str) -> None:
         if asset is not None and asset.status != AssetStatus.READY:
             asset.status, asset.error_code = AssetStatus.FAILED, "processing_failed"
             asset.error_message = reason[:2000]
+            asset.lease_owner = asset.lease_expires_at = None
             session.commit()

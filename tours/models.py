@@ -66,6 +66,11 @@ class ModelAsset(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     # Rights statement, attribution and source (see tours.rights), or None.
     rights: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # The job's lease (see tours.leases): which worker processes the asset, until when it
+    # counts as alive without a heartbeat, and how many times a run of it was started.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -37,6 +37,8 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "JOBS_QUEUE": ("heritour", str),
     "JOBS_SQLITE_PATH": (None, str),
     "JOBS_WORKERS": (1, int),
+    "JOBS_LEASE_SECONDS": (60, int),
+    "JOBS_MAX_ATTEMPTS": (3, int),
     "REDIS_URL": ("redis://127.0.0.1:6379/0", str),
     "MAX_UPLOAD_MB": (_LIMITS.max_upload_bytes // MB, int),
     "MAX_UNPACKED_MB": (_LIMITS.max_unpacked_bytes // MB, int),

@@ -12,6 +12,7 @@ from tours.blobstore import BlobStore, make_blob_store
 from tours.db import make_engine, make_sessionmaker
 from tours.ingest import IngestSettings
 from tours.jobs import JobQueue, make_queue
+from tours.leases import LeasePolicy
 from webapp.config import ingest_limits
 
 
@@ -65,6 +66,10 @@ class Jobs:
             sessions=app.extensions["database"][1],
             store=app.extensions["blob_store"],
             limits=ingest_limits(app.config),
+            lease=LeasePolicy(
+                seconds=app.config["JOBS_LEASE_SECONDS"],
+                max_attempts=app.config["JOBS_MAX_ATTEMPTS"],
+            ),
         )
         app.extensions["ingest"] = settings
         app.extensions["jobs"] = make_queue(app.config, settings)

@@ -6,7 +6,9 @@ crash or an exception in our own code is a ProcessingError.
 
 from __future__ import annotations
 
+import os
 import resource
+import signal
 
 import pytest
 from m3d_inputs import TESTDATA, make_zip
@@ -16,6 +18,7 @@ from models3d import (
     Limits,
     ModelError,
     ProcessingError,
+    ProcessingInterrupted,
     ProcessOptions,
     inspect_file,
     inspect_isolated,
@@ -80,6 +83,34 @@ def test_child_crash_is_a_processing_error(tmp_path, monkeypatch):
     assert "on our side" in caught.value.message
 
 
+@pytest.mark.parametrize("number", [signal.SIGKILL, signal.SIGTERM])
+def test_child_killed_from_outside_is_interrupted_not_out_of_memory(tmp_path, monkeypatch, number):
+    """A signal we did not send (an operator, a service manager, the kernel) is no verdict on
+    the upload: only an allocation refused under our own limit is out of memory."""
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    kill = f"import os\nos.kill(os.getpid(), {int(number)})\n"
+    (tmp_path / "sitecustomize.py").write_text(kill)
+    with pytest.raises(ProcessingInterrupted) as caught:
+        process_isolated(TESTDATA / "Duck.glb", tmp_path / "out")
+    assert caught.value.code == "processing_failed"
+    assert caught.value.detail["returncode"] == -number
+
+
+def test_child_temporary_files_go_to_the_given_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    probe = "import os, tempfile\nos.write(2, ('TMP=' + tempfile.gettempdir()).encode())\n"
+    (tmp_path / "sitecustomize.py").write_text(probe + "os._exit(3)\n")
+    logged = bytearray()
+    with pytest.raises(ProcessingError):
+        process_isolated(
+            TESTDATA / "Duck.glb",
+            tmp_path / "out",
+            tmp_dir=tmp_path / "t",
+            stderr_sink=logged.extend,
+        )
+    assert logged.decode() == f"TMP={tmp_path / 't'}"
+
+
 def test_exception_in_our_code_is_a_processing_error(tmp_path):
     with pytest.raises(ProcessingError) as caught:  # no such file: the caller's mistake
         process_isolated(tmp_path / "missing.glb", tmp_path / "out")
@@ -108,3 +139,36 @@ def test_gltfpack_short_of_memory_is_out_of_memory_not_invalid(tmp_path):
     with pytest.raises(ModelError) as caught:
         process_isolated(scan, tmp_path / "out", options=options)
     assert caught.value.code == "processing_out_of_memory"
+
+
+def test_tools_die_with_the_process_that_started_them(tmp_path):
+    """What nodetools and the isolation do (models3d.lifeline): a tool started by a process
+    that is then killed with SIGKILL does not stay behind as an orphan."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = (
+        "import subprocess, sys\n"
+        "from models3d import lifeline\n"
+        "tool = subprocess.Popen(['sleep', '600'], preexec_fn=lifeline.preexec())\n"
+        "print(tool.pid, flush=True)\n"
+        "tool.wait()\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    tool = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # wait for the kernel's signal, not a fixed time
+        try:
+            state = Path(f"/proc/{tool}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            break
+        if state in {"Z", "X"}:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(tool, signal.SIGKILL)
+        raise AssertionError("the tool outlived the process that started it")

@@ -7,8 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
-from tours.ingest import unfinished_assets
-from webapp.extensions import db, jobs
+from webapp.extensions import jobs
 
 
 @click.command("serve")
@@ -18,9 +17,9 @@ from webapp.extensions import db, jobs
 def command(host: str, port: int) -> None:
     """Serve the app with the job worker in the same process (the embedded default)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if not jobs.queue.huey.immediate:  # immediate jobs run inside each request
+    if jobs.queue.huey.immediate:  # immediate jobs run inside each request
+        jobs.queue.requeue_due(starting=True)
+    else:  # the consumer queues again what a stopped server left unfinished
         jobs.queue.start_consumer(app.config["JOBS_WORKERS"])
-    for asset_id in unfinished_assets(db.session):
-        jobs.queue.process_model(asset_id)
     click.echo(f"Heritour is running at http://{host}:{port}/")
     run_simple(host, port, app, threaded=True)
