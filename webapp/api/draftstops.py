@@ -78,7 +78,7 @@ def _edit_stop(stop: Stop, values: dict[str, Any]) -> None:
 @bp.post("/studio/tours/<int:tour_id>/stops")
 @api_login_required
 def draft_add_stop(tour_id: int) -> Response | tuple[Response, int]:
-    """Append a stop, then apply the same fields as a stop's PATCH.
+    """Append a stop, then apply the same fields as a stop's PATCH (refused: nothing added).
     ---
     post:
       summary: Add a stop to a draft tour
@@ -98,8 +98,12 @@ def draft_add_stop(tour_id: int) -> Response | tuple[Response, int]:
     try:
         values = body()
         stop = add_stop(db.session, tour, _model_id(values))
+    except CodedError as error:
+        return refused(error)
+    try:
         _edit_stop(stop, {key: value for key, value in values.items() if key != "model_id"})
     except CodedError as error:
+        remove_stop(db.session, stop)  # a refused POST adds nothing
         return refused(error)
     return jsonify(stop=draft_stop(stop)), 201
 
@@ -236,9 +240,12 @@ def draft_add_hotspot(tour_id: int, stop_id: int) -> Response | tuple[Response, 
         else:
             position, normal = text(values, "position", ""), text(values, "normal", "")
             hotspot = add_hotspot(db.session, stop, position, normal)
-        rest = {key: value for key, value in values.items() if key in {"view", "texts"}}
-        _edit_hotspot(hotspot, rest)
     except CodedError as error:
+        return refused(error)
+    try:
+        _edit_hotspot(hotspot, {key: values[key] for key in ("view", "texts") if key in values})
+    except CodedError as error:
+        remove_hotspot(db.session, hotspot)  # a refused POST adds nothing
         return refused(error)
     return jsonify(stop=draft_stop(stop), hotspot_id=hotspot.id), 201
 
