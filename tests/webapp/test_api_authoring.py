@@ -259,3 +259,56 @@ def test_the_example_client_in_the_docs_publishes_a_tour(
     assert "published teapot revision 1" in result.stdout
     assert app.test_client().get("/api/v1/tours/teapot").status_code == 200
     assert "docs/examples/heritour_client.py" in (ROOT / "docs" / "api-client.md").read_text()
+
+
+def test_panorama_stops_with_a_token(
+    app: Any, panorama_asset: Any, draft_tour: Any, token: dict[str, str]
+) -> None:
+    client = app.test_client()
+    base = f"/api/v1/studio/tours/{draft_tour.id}/stops"
+    made = client.post(
+        base,
+        json={
+            "model_id": panorama_asset.id,
+            "panorama_view": {"yaw": 45, "pitch": -10, "fov": 60},
+            "texts": {"en": {"title": "The courtyard", "narration": "Stone and sky."}},
+        },
+        headers=token,
+    )
+    assert made.status_code == 201, made.json
+    stop = made.json["stop"]
+    assert stop["kind"] == "panorama" and stop["number"] == 3
+    assert stop["panorama_view"] == {"yaw": 45.0, "pitch": -10.0, "fov": 60.0}
+    gate = draft_tour.stops[0].id
+    link = client.post(
+        f"{base}/{stop['id']}/hotspots",
+        json={"yaw": 120, "pitch": 0, "link_stop_id": gate, "texts": {"en": {"label": "Gate"}}},
+        headers=token,
+    )
+    assert link.status_code == 201
+    hotspot = link.json["stop"]["hotspots"][0]
+    assert hotspot["link_stop_id"] == gate and hotspot["yaw"] == 120.0
+    unlinked = client.patch(
+        f"{base}/{stop['id']}/hotspots/{hotspot['id']}",
+        json={"link_stop_id": None, "texts": {"vi": {"label": "Cổng"}}},
+        headers=token,
+    )
+    assert unlinked.status_code == 200
+    changed = unlinked.json["stop"]["hotspots"][0]
+    assert changed["link_stop_id"] is None
+    assert changed["texts"] == {
+        "en": {"label": "Gate", "body": ""},
+        "vi": {"label": "Cổng", "body": ""},
+    }
+    bad = client.post(f"{base}/{stop['id']}/hotspots", json={"yaw": 10, "pitch": 95}, headers=token)
+    assert bad.status_code == 400 and bad.json["error"]["code"] == "invalid_hotspot"
+    assert len(client.get(f"{base}/{stop['id']}", headers=token).json["stop"]["hotspots"]) == 1
+
+
+def test_the_reference_page_names_token_scopes_and_body_fields(client: Any) -> None:
+    html = client.get("/api/v1/docs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    section = html.split('id="publishDraft"', 1)[1].split("</section>", 1)[0]
+    assert "personal API token (Authorization: Bearer) with the scope publish." in section
+    edit = html.split('id="editStop"', 1)[1].split("</section>", 1)[0]
+    for field in ("camera", "model_id", "panorama_view", "texts"):
+        assert f"<code>{field}</code>" in edit
