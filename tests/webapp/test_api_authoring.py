@@ -312,3 +312,36 @@ def test_the_reference_page_names_token_scopes_and_body_fields(client: Any) -> N
     edit = html.split('id="editStop"', 1)[1].split("</section>", 1)[0]
     for field in ("camera", "model_id", "panorama_view", "texts"):
         assert f"<code>{field}</code>" in edit
+
+
+def test_narration_audio_and_model_rights_with_a_token(
+    app: Any, draft_tour: Any, token: dict[str, str]
+) -> None:
+    import io
+
+    client = app.test_client()
+    stop = draft_tour.stops[0]
+    url = f"/api/v1/studio/tours/{draft_tour.id}/stops/{stop.id}/audio/en"
+    form = {
+        "audio": (io.BytesIO(b"ID3" + bytes(2000)), "gate.mp3"),
+        "captions": (io.BytesIO(b"WEBVTT\n\n00:00.000 --> 00:01.000\nThe gate\n"), "gate.vtt"),
+        "statement": "https://creativecommons.org/publicdomain/zero/1.0/",
+    }
+    answer = client.put(url, data=form, headers=token, content_type="multipart/form-data")
+    assert answer.status_code == 200, answer.json
+    assert answer.json["stop"]["audio"] == ["en"]
+    assert stop.audio[0].rights["statement"].endswith("/zero/1.0/")
+    wrong = {"audio": (io.BytesIO(b"not audio at all"), "x.mp3")}
+    refused = client.put(url, data=wrong, headers=token, content_type="multipart/form-data")
+    assert refused.status_code == 400 and refused.json["error"]["code"] == "unsupported_audio"
+    missing = client.put(url, data={}, headers=token, content_type="multipart/form-data")
+    assert missing.status_code == 400 and missing.json["error"]["detail"] == {"field": "audio"}
+    assert client.delete(url, headers=token).json["stop"]["audio"] == []
+
+    rights_url = f"/api/v1/models/{stop.model_asset_id}/rights"
+    rights = {"statement": "https://creativecommons.org/licenses/by/4.0/", "source": "Scan team"}
+    refused = client.put(rights_url, json=rights, headers=token)
+    assert refused.json["error"]["code"] == "rights_attribution_required"
+    saved = client.put(rights_url, json={**rights, "attribution": "Hue"}, headers=token)
+    assert saved.status_code == 200 and saved.json["model"]["rights"]["attribution"] == "Hue"
+    assert client.put(rights_url, json={"source": 3}, headers=token).status_code == 400

@@ -37,6 +37,9 @@ SCOPES = {
     ("api.draft_add_hotspot", "POST"): "write",
     ("api.draft_hotspot", "PATCH"): "write",
     ("api.draft_hotspot", "DELETE"): "write",
+    ("api.draft_stop_audio", "PUT"): "write",
+    ("api.draft_stop_audio", "DELETE"): "write",
+    ("api.model_rights", "PUT"): "write",
 }
 ALL_SCOPES = ["read:drafts", "write", "publish"]
 _SECRET = re.compile(r"htr_[A-Za-z0-9_-]{43}")
@@ -82,7 +85,7 @@ def _bearer(secret: str) -> dict[str, str]:
 
 def test_every_api_route_has_a_scope(app: Any) -> None:
     values = {name: 1 for name in ("tour_id", "stop_id", "hotspot_id", "asset_id")}
-    calls = _api_calls(app, values | {"upload_id": "x"})
+    calls = _api_calls(app, values | {"upload_id": "x", "lang": "en"})
     found = {(endpoint, method) for endpoint, method, _url in calls}
     assert found == set(SCOPES)
 
@@ -204,6 +207,7 @@ def test_every_api_route_for_every_role_and_scope(
         "hotspot_id": stop.hotspots[0].id,
         "asset_id": stop.model_asset_id,
         "upload_id": "0" * 32,
+        "lang": "en",
     }
     client = app.test_client()
     wrong = []
@@ -228,7 +232,7 @@ def test_every_api_route_refuses_unknown_and_missing_tokens(
 ) -> None:
     values = {"tour_id": draft_tour.id, "stop_id": 1, "hotspot_id": 1, "asset_id": 1}
     client = app.test_client()
-    for endpoint, method, url in _api_calls(app, values | {"upload_id": "0" * 32}):
+    for endpoint, method, url in _api_calls(app, values | {"upload_id": "0" * 32, "lang": "en"}):
         for header in ("Bearer htr_" + "A" * 43, "Bearer nonsense", "Bearer "):
             response = client.open(url, method=method, headers={"Authorization": header})
             assert response.status_code == 401, (endpoint, method, header)

@@ -78,6 +78,8 @@ ACCESS = {
     "api.draft_stop_detail": "curator",
     "api.draft_add_hotspot": "curator",
     "api.draft_hotspot": "curator",
+    "api.draft_stop_audio": "curator",
+    "api.model_rights": "curator",
 }
 PUBLIC_API = {
     "api.index",
@@ -174,6 +176,9 @@ ALLOWED_STATUS = {
     ("api.draft_add_hotspot", "POST"): 404,
     ("api.draft_hotspot", "DELETE"): 404,
     ("api.draft_hotspot", "PATCH"): 404,
+    ("api.draft_stop_audio", "DELETE"): 404,
+    ("api.draft_stop_audio", "PUT"): 404,
+    ("api.model_rights", "PUT"): 404,
 }
 DRAFT_API = {
     "api.drafts",
@@ -184,6 +189,8 @@ DRAFT_API = {
     "api.draft_stop_detail",
     "api.draft_add_hotspot",
     "api.draft_hotspot",
+    "api.draft_stop_audio",
+    "api.model_rights",
 }
 ANONYMOUS_STATUS = {
     ("studio.login", "GET"): 200,
