@@ -64,6 +64,15 @@ def test_upload_process_write_and_publish_with_a_token(
     model = client.get(f"/api/v1/models/{model_id}", headers=token).json["model"]
     assert model["status"] == "ready", model
     assert set(model["levels"]) >= {"thumb", "low"} and model["report"]
+    again = client.post(
+        f"/api/v1/models/{model_id}/reprocess", json={"up_axis": "y", "unit": "cm"}, headers=token
+    )
+    assert again.status_code == 202 and again.json["model"]["options"]["unit"] == "cm"
+    model = client.get(f"/api/v1/models/{model_id}", headers=token).json["model"]
+    assert model["status"] == "ready", model
+    bad = {"up_axis": "w", "unit": "cm"}
+    refused = client.post(f"/api/v1/models/{model_id}/reprocess", json=bad, headers=token)
+    assert refused.status_code == 400 and refused.json["error"]["code"] == "invalid_options"
 
     made = client.post(
         "/api/v1/studio/tours",

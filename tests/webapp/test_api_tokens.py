@@ -40,6 +40,7 @@ SCOPES = {
     ("api.draft_stop_audio", "PUT"): "write",
     ("api.draft_stop_audio", "DELETE"): "write",
     ("api.model_rights", "PUT"): "write",
+    ("api.model_reprocess", "POST"): "write",
 }
 ALL_SCOPES = ["read:drafts", "write", "publish"]
 _SECRET = re.compile(r"htr_[A-Za-z0-9_-]{43}")

@@ -80,6 +80,7 @@ ACCESS = {
     "api.draft_hotspot": "curator",
     "api.draft_stop_audio": "curator",
     "api.model_rights": "curator",
+    "api.model_reprocess": "curator",
 }
 PUBLIC_API = {
     "api.index",
@@ -179,6 +180,7 @@ ALLOWED_STATUS = {
     ("api.draft_stop_audio", "DELETE"): 404,
     ("api.draft_stop_audio", "PUT"): 404,
     ("api.model_rights", "PUT"): 404,
+    ("api.model_reprocess", "POST"): 404,
 }
 DRAFT_API = {
     "api.drafts",
@@ -191,6 +193,7 @@ DRAFT_API = {
     "api.draft_hotspot",
     "api.draft_stop_audio",
     "api.model_rights",
+    "api.model_reprocess",
 }
 ANONYMOUS_STATUS = {
     ("studio.login", "GET"): 200,

@@ -1,5 +1,6 @@
-"""Narration audio of a stop and the rights of a model through the API, with the studio's
-services (``tours.stopmedia``, ``tours.rights``). See :mod:`webapp.api.drafts`."""
+"""Narration audio of a stop, and a model's rights and processing options, through the API,
+with the studio's services (``tours.stopmedia``, ``tours.rights``, ``tours.library``).
+See :mod:`webapp.api.drafts`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from tours.drafts import draft_stop
 from tours.errors import CodedError
+from tours.library import prepare_reprocess
 from tours.models import ModelAsset, Stop
 from tours.rights import check_rights, set_rights
 from tours.stopmedia import MAX_CAPTIONS_BYTES, remove_audio, set_audio
@@ -17,12 +19,12 @@ from webapp.api import bp
 from webapp.api.drafts import BodyError, body, refused, text
 from webapp.config import MB
 from webapp.errors import api_error
-from webapp.extensions import blobs, db
+from webapp.extensions import blobs, db, jobs
 from webapp.messages import translated_status
 from webapp.studio.security import api_login_required
 
 RIGHTS_FIELDS = ("statement", "attribution", "source", "digitised")
-STATUS = {"audio_too_large": 413, "captions_too_large": 413}
+STATUS = {"audio_too_large": 413, "captions_too_large": 413, "model_busy": 409}
 
 
 def _rights(values: Any) -> dict[str, str] | None:
@@ -122,3 +124,42 @@ def model_rights(asset_id: int) -> Response | tuple[Response, int]:
     except CodedError as error:
         return refused(error)
     return jsonify(model={**translated_status(asset), "rights": asset.rights})
+
+
+@bp.post("/models/<int:asset_id>/reprocess")
+@api_login_required
+def model_reprocess(asset_id: int) -> Response | tuple[Response, int]:
+    """Process a model again with other options (its up axis and unit).
+    ---
+    post:
+      summary: Process a model again with other options
+      operationId: reprocessModel
+      tags: [studio]
+      requestBody:
+        required: true
+        schema:
+          type: object
+          required: [up_axis, unit]
+          properties:
+            up_axis: {enum: [auto, y, z]}
+            unit: {enum: [m, cm, mm]}
+      responses:
+        202:
+          description: "Queued: follow it at /api/v1/models/{asset_id}."
+          schema: {type: object}
+        400: {description: Options not in the lists., schema: Error}
+        404: {description: No such model., schema: Error}
+        409: {description: The model is being processed., schema: Error}
+    """
+    asset = db.session.get(ModelAsset, asset_id)
+    if asset is None:
+        return api_error(404, "model_not_found")
+    try:
+        values = body()
+        prepare_reprocess(db.session, asset, text(values, "up_axis"), text(values, "unit"))
+    except CodedError as error:
+        if error.code in STATUS:
+            return api_error(STATUS[error.code], error.code, error.detail)
+        return refused(error)
+    jobs.queue.process_model(asset.id)
+    return jsonify(model=translated_status(asset)), 202
