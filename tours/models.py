@@ -286,6 +286,25 @@ class User(Base):
     last_login_at: Mapped[datetime | None]
 
 
+class ApiToken(Base):
+    """A personal API token of a studio user: only its SHA-256 is kept, with its scopes
+    (``read:drafts``, ``write``, ``publish``), when it was last used and when revoked."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
 class TourRevision(Base):
     """An immutable published snapshot of a tour: the whole tour document as JSON."""
 

@@ -57,6 +57,7 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "PUBLIC_URL": ("", str),
     "SESSION_COOKIE_SECURE": (True, bool),
     "LOGIN_RATE_LIMIT": ("10 per minute", str),
+    "API_TOKEN_RATE_LIMIT": ("600 per minute", str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "UPLOAD_CHUNK_MB": (8, int),
     "UPLOAD_DIR": (None, str),

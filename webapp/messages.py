@@ -153,6 +153,24 @@ def _sentences() -> dict[str, str]:
         **_image_sentences(),
         **_rights_sentences(),
         **_scale_sentences(),
+        **_token_sentences(),
+    }
+
+
+def _token_sentences() -> dict[str, str]:
+    """Personal API tokens and the API's writing routes."""
+    return {
+        "invalid_token": _("The API token is unknown or revoked."),
+        "insufficient_scope": _("The API token does not have the scope this request needs."),
+        "token_name_invalid": _("Name the token (at most 100 characters)."),
+        "token_scopes_invalid": _("Choose at least one scope from the list."),
+        "too_many_tokens": _("You have too many tokens. Revoke one before making another."),
+        "token_not_found": _("No such token."),
+        "draft_not_found": _("No tour has this number."),
+        "stop_not_found": _("This tour has no such stop."),
+        "hotspot_not_found": _("This stop has no such hotspot."),
+        "invalid_field": _("A field of the request is missing or has the wrong type."),
+        "not_ready_to_publish": _("The tour is not ready to be published."),
     }
 
 

@@ -31,10 +31,15 @@ def test_every_method_of_every_route_is_documented_and_nothing_else(app: Any, cl
         assert names == sorted(rule.arguments), path
 
 
-def test_studio_routes_say_they_need_a_session_and_the_csrf_token(client: Any) -> None:
+def test_studio_routes_need_a_session_with_csrf_or_a_token_with_a_scope(client: Any) -> None:
     paths = client.get("/api/v1/openapi.json").json["paths"]
     delete = paths["/api/v1/models/{asset_id}"]["delete"]
-    assert delete["security"] == [{"session": [], "csrf": []}]
+    assert delete["security"] == [{"session": [], "csrf": []}, {"bearer": ["write"]}]
+    publish = paths["/api/v1/studio/tours/{tour_id}/publication"]["post"]
+    assert publish["security"][1] == {"bearer": ["publish"]}
+    assert paths["/api/v1/models"]["get"]["security"][1] == {"bearer": ["read:drafts"]}
+    for status in ("401", "403", "429"):
+        assert status in publish["responses"]
     assert delete["responses"]["401"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }

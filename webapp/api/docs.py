@@ -17,6 +17,14 @@ from webapp.api.openapi import openapi_document
 METHODS = ("get", "post", "put", "patch", "delete", "head")
 
 
+def _body_fields(document: dict[str, Any], body: dict[str, Any] | None) -> list[str]:
+    """The names of a JSON request body's fields (a named schema looked up), sorted."""
+    schema = ((body or {}).get("content") or {}).get("application/json", {}).get("schema", {})
+    if "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return sorted(schema.get("properties", {}))
+
+
 def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
     """One entry per (path, method), in path order, with the path's own parameters merged in."""
     found = []
@@ -34,6 +42,7 @@ def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
                         "operation": operation,
                         "parameters": parameters,
                         "body": operation.get("requestBody"),
+                        "fields": _body_fields(document, operation.get("requestBody")),
                         "responses": sorted(operation.get("responses", {}).items()),
                     }
                 )

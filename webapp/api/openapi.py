@@ -3,7 +3,9 @@
 Paths and their path parameters come from the app's URL map; each view's operations come
 from its docstring, after a ``---`` line (YAML), beside the code they describe. There a
 JSON body is written ``schema: ...`` (the plugin below puts it under ``application/json``),
-and the studio's routes (tag ``studio``) gain their 401 answer and security here.
+and the studio's routes (tag ``studio``) gain their security here: a studio session with
+its CSRF token, or a personal token (``bearer``) carrying the scope the operation needs, and
+the answers 401 (neither), 403 (a scope missing) and 429 (a token over its rate limit).
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from apispec import APISpec, BasePlugin
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 from werkzeug.routing import Rule
+
+from webapp.api.schemas import body_schemas
+from webapp.studio.security import needed_scope
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -40,22 +45,32 @@ def _as_json(part: dict[str, Any]) -> None:
         part["content"] = {"application/json": {"schema": part.pop("schema")}}
 
 
+_STUDIO_ANSWERS = {
+    401: "Not signed in, or the token is unknown or revoked.",
+    403: "The token lacks the scope this operation needs.",
+    429: "Too many requests with this token; Retry-After says when to try again.",
+}
+
+
 class HouseConventions(BasePlugin):
-    """JSON bodies written ``schema: ...``; the studio's 401 answer and security."""
+    """JSON bodies written ``schema: ...``; the studio's security and its refusals."""
 
     def operation_helper(
         self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
     ) -> None:
-        for operation in (operations or {}).values():
+        view = kwargs.get("view")
+        for method, operation in (operations or {}).items():
             for response in operation.get("responses", {}).values():
                 _as_json(response)
             if "requestBody" in operation:
                 _as_json(operation["requestBody"])
             if "studio" in operation.get("tags", []):
-                unauthorised = {"description": "Not signed in.", "schema": "Error"}
-                _as_json(unauthorised)
-                operation["responses"].setdefault(401, unauthorised)
-                operation["security"] = [{"session": [], "csrf": []}]
+                for status, description in _STUDIO_ANSWERS.items():
+                    answer = {"description": description, "schema": "Error"}
+                    _as_json(answer)
+                    operation["responses"].setdefault(status, answer)
+                scope = getattr(view, "token_scope", None) or needed_scope(method.upper())
+                operation["security"] = [{"session": [], "csrf": []}, {"bearer": [scope]}]
 
 
 def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
@@ -81,10 +96,25 @@ def openapi_document(app: Flask) -> dict[str, Any]:
         plugins=[FlaskPlugin(), HouseConventions()],
     )
     spec.components.schema("Error", ERROR_SCHEMA)
+    for name, schema in body_schemas().items():
+        spec.components.schema(name, schema)
     cookie = app.config["SESSION_COOKIE_NAME"]
     spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": cookie})
     spec.components.security_scheme(
         "csrf", {"type": "apiKey", "in": "header", "name": "X-CSRFToken"}
+    )
+    spec.components.security_scheme(
+        "bearer",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": (
+                "A personal API token made in the studio (Studio, API tokens), sent as "
+                "`Authorization: Bearer htr_...`. Its scopes: `read:drafts` (read drafts, "
+                "models and their processing), `write` (create and edit tours, stops and "
+                "uploads), `publish` (publish and unpublish)."
+            ),
+        },
     )
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         if rule.endpoint.startswith(("api.", "iiif.")) and rule.endpoint not in PAGES_FOR_PEOPLE:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from werkzeug.wrappers import Response
 
+from tours.apitokens import READ_DRAFTS
 from tours.authoring import AuthoringError
 from tours.catalogue import shown_images
 from tours.images import images_document
@@ -80,7 +81,7 @@ def model_detail(asset_id: str) -> Response | tuple[Response, int]:
 
 
 @bp.post("/narration/preview")
-@api_login_required
+@api_login_required(scope=READ_DRAFTS)
 def narration_preview() -> Response | tuple[Response, int]:
     """Markdown narration rendered exactly as the tourist page renders it.
     ---

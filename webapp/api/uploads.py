@@ -17,6 +17,7 @@ from flask import current_app, jsonify, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from tours.apitokens import WRITE
 from tours.authoring import AuthoringError
 from tours.blobstore import BlobStoreError, InvalidKey
 from tours.blobstore.multipart import (
@@ -165,9 +166,10 @@ def tus_create() -> tuple[Response, int]:
 
 
 @bp.route("/uploads/<upload_id>", methods=["HEAD", "PATCH", "DELETE"])
-@api_login_required
+@api_login_required(scope=WRITE)  # HEAD too: asking where to resume is part of uploading
 def tus_upload(upload_id: str) -> tuple[Response, int]:
-    """HEAD: where to resume. PATCH: the next chunk. DELETE: give up the upload.
+    """HEAD: where to resume. PATCH: the next chunk. DELETE: give up the upload. A token
+    needs the ``write`` scope for all three.
     ---
     head:
       summary: Where a tus upload stands

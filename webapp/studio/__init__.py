@@ -39,5 +39,6 @@ from webapp.studio import (  # noqa: E402, F401
     views_panoramas,
     views_rights,
     views_stops,
+    views_tokens,
     views_tours,
 )

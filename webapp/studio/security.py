@@ -6,11 +6,18 @@ CSRF protection (Flask-WTF) covers every POST, PUT, PATCH and DELETE of the whol
 scripts send the token in the ``X-CSRFToken`` header. Sign-in attempts are rate-limited
 per client address with the ``limits`` library: in memory by default, in Redis (shared by
 every worker) when ``RATELIMIT_STORAGE_URI`` names one.
+
+Programs use the API with a personal token instead (``Authorization: Bearer htr_...``,
+:mod:`tours.apitokens`). A request that carries one is judged by the token alone: cookies
+are not read, CSRF does not apply (a browser never adds the header on its own), the
+token's scopes must cover the route, and each token has its own rate limit
+(``API_TOKEN_RATE_LIMIT``), answered by 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -22,13 +29,24 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.wrappers import Response
 
-from tours.models import User, UserRole
+from tours.apitokens import READ_DRAFTS, WRITE, TokenError, allows, authenticate
+from tours.models import ApiToken, User, UserRole
 from webapp.errors import api_error, error_page
 from webapp.extensions import db
 
-csrf = CSRFProtect()
+
+class _CSRFProtect(CSRFProtect):
+    """CSRF protection that leaves API requests carrying a token to the token check."""
+
+    def _is_exempt(self) -> bool:
+        return bearer_secret() is not None or bool(super()._is_exempt())
+
+
+csrf = _CSRFProtect()
 F = TypeVar("F", bound=Callable[..., Any])
 _USER = "heritour.studio_user"
+_TOKEN = "heritour.api_token"
+_BEARER = "bearer "
 
 
 def _session_stamp(user: User) -> str:
@@ -57,9 +75,35 @@ def logout_user() -> None:
     _forget_request_state()
 
 
+def bearer_secret() -> str | None:
+    """The token of an API request sent with ``Authorization: Bearer``, else None."""
+    if not request.path.startswith("/api/"):
+        return None
+    header = request.headers.get("Authorization", "")
+    if header[: len(_BEARER)].lower() != _BEARER:
+        return None
+    return header[len(_BEARER) :].strip()
+
+
+def current_token() -> ApiToken | None:
+    """The valid API token this request carries, or None."""
+    current_user()
+    return cast(ApiToken | None, request.environ.get(_TOKEN))
+
+
 def current_user() -> User | None:
-    """The signed-in, active user of this request, or None (looked up once per request)."""
+    """The signed-in, active user of this request, or None (looked up once per request).
+
+    An API request with a token acts as the token's user; its cookies are ignored."""
     cache = request.environ
+    secret = bearer_secret()
+    if secret is not None and _USER not in cache:
+        try:
+            token = authenticate(db.session, secret)
+        except TokenError:
+            cache[_USER] = None
+        else:
+            cache[_TOKEN], cache[_USER] = token, token.user
     if _USER not in cache:
         user = None
         user_id = session.get("user_id")
@@ -91,16 +135,46 @@ def admin_required(view: F) -> F:
     return cast(F, wrapper)
 
 
-def api_login_required(view: F) -> F:
-    """A JSON route for signed-in studio users: 401 for anyone else."""
+def needed_scope(method: str) -> str:
+    """The token scope a method needs by default: reads ``read:drafts``, changes ``write``."""
+    return READ_DRAFTS if method in {"GET", "HEAD"} else WRITE
 
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if current_user() is None:
-            return api_error(401, "login_required")
-        return view(*args, **kwargs)
 
-    return cast(F, wrapper)
+def _token_refusal(scope: str) -> tuple[Response, int] | None:
+    """Why this token request may not go on (no token, a scope missing, too many requests)."""
+    token = current_token()
+    if token is None:
+        return api_error(401, "invalid_token")
+    if not allows(token, scope):
+        return api_error(403, "insufficient_scope", {"needed": scope, "granted": token.scopes})
+    throttle: LoginThrottle = current_app.extensions["token_throttle"]
+    if not throttle.allow(str(token.id)):
+        response, status = api_error(429, "too_many_requests")
+        response.headers["Retry-After"] = str(throttle.retry_after(str(token.id)))
+        return response, status
+    return None
+
+
+def api_login_required(view: F | None = None, *, scope: str | None = None) -> Any:
+    """A JSON route for signed-in studio users (401 for anyone else), or for programs with
+    a token that carries ``scope`` (by default :func:`needed_scope` of the method; 403
+    without it). ``@api_login_required`` or ``@api_login_required(scope=PUBLISH)``."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if bearer_secret() is not None:
+                refusal = _token_refusal(scope or needed_scope(request.method))
+                if refusal is not None:
+                    return refusal
+            elif current_user() is None:
+                return api_error(401, "login_required")
+            return view(*args, **kwargs)
+
+        wrapper.token_scope = scope  # type: ignore[attr-defined]  # read by the OpenAPI plugin
+        return cast(F, wrapper)
+
+    return decorate(view) if view is not None else decorate
 
 
 def require_studio_login() -> Response | None:
@@ -121,15 +195,22 @@ def safe_next(target: str | None) -> str:
 
 
 class LoginThrottle:
-    """At most ``rate`` (e.g. "10 per minute") sign-in attempts per client address."""
+    """At most ``rate`` (e.g. "10 per minute") sign-in attempts per client address (or, in
+    the ``heritour-token`` namespace, API requests per token)."""
 
-    def __init__(self, storage_uri: str, rate: str) -> None:
+    def __init__(self, storage_uri: str, rate: str, namespace: str = "heritour-login") -> None:
         self.limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
         self.rate = parse(rate)
+        self.namespace = namespace
 
     def allow(self, address: str) -> bool:
         """Count one attempt from ``address``; False when it is over the limit."""
-        return bool(self.limiter.hit(self.rate, "heritour-login", address))
+        return bool(self.limiter.hit(self.rate, self.namespace, address))
+
+    def retry_after(self, address: str) -> int:
+        """Whole seconds until ``address`` may try again (at least 1)."""
+        reset, _remaining = self.limiter.get_window_stats(self.rate, self.namespace, address)
+        return max(1, int(reset - time.time()) + 1)
 
 
 def login_allowed() -> bool:
@@ -144,6 +225,9 @@ def init_security(app: Flask) -> None:
     csrf.init_app(app)
     app.extensions["login_throttle"] = LoginThrottle(
         app.config["RATELIMIT_STORAGE_URI"], app.config["LOGIN_RATE_LIMIT"]
+    )
+    app.extensions["token_throttle"] = LoginThrottle(
+        app.config["RATELIMIT_STORAGE_URI"], app.config["API_TOKEN_RATE_LIMIT"], "heritour-token"
     )
 
     @app.errorhandler(CSRFError)
