@@ -68,6 +68,8 @@ ACCESS = {
     "api.tus_upload": "curator",
     "api.s3_sign": "curator",
     "api.s3_finish": "curator",
+    "studio.tour_insight": "curator",
+    "studio.tour_insight_export": "curator",
 }
 PUBLIC_API = {
     "api.index",
@@ -77,6 +79,7 @@ PUBLIC_API = {
     "api.docs",
     "api.dump_json",
     "api.dump_csv",
+    "api.count_event",
 }
 # What a signed-in role that may use a route gets from it in test_roles_on_every_route's sweep
 # (empty forms, ids of the draft tour): the exact status, so that a 500 cannot pass for
@@ -145,6 +148,8 @@ ALLOWED_STATUS = {
     ("studio.stop_audio_rights", "POST"): 404,
     ("studio.tour_image_rights", "POST"): 404,
     ("studio.users", "GET"): 200,
+    ("studio.tour_insight", "GET"): 200,
+    ("studio.tour_insight_export", "GET"): 200,
 }
 ANONYMOUS_STATUS = {
     ("studio.login", "GET"): 200,
@@ -204,6 +209,7 @@ def test_roles_on_every_route(
         "number": 1,
         "upload_id": "0" * 32,
         "image_id": 1,
+        "kind": "csv",
     }
     client = client_as(role)
     rank = {None: 0, "curator": 1, "admin": 2}[role]

@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 iiif_bp = Blueprint("iiif", __name__, url_prefix="/iiif")
 
-from webapp.api import docs, exports, studio, uploads, views  # noqa: E402, F401
+from webapp.api import docs, exports, insight, studio, uploads, views  # noqa: E402, F401
