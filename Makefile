@@ -32,6 +32,7 @@ $(VENDOR)/.stamp: node_modules/.stamp $(VENV)/.stamp $(wildcard webapp/static_sr
 	   node_modules/three/examples/jsm/libs/basis/basis_transcoder.wasm $(VENDOR)/basis/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/
 	cp node_modules/uppy/dist/uppy.min.js node_modules/uppy/dist/uppy.min.css $(VENDOR)/
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
 	node webapp/static_src/build-panorama-viewer.mjs $(VENDOR)
 	$(FLASK) static precompress
 	touch $@

@@ -136,10 +136,20 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _wrk(url: str) -> tuple[float, float, int]:
+def _wrk(url: str, *options: str) -> tuple[float, float, int]:
     """Requests per second, p99 in milliseconds, and errors (non-2xx/3xx, socket errors)."""
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-H", COOKIE, url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION}",
+            "--latency",
+            "-H",
+            COOKIE,
+            *options,
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,

@@ -8,7 +8,7 @@ language can be added without a schema change. A published tour is an immutable
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
@@ -366,3 +366,25 @@ class CatalogueLanguage(Base):
     locale: Mapped[str] = mapped_column(String(35), primary_key=True)
     # The primary language subtag (``en`` for ``en-GB``): the filter matches on it.
     language: Mapped[str] = mapped_column(String(8), index=True)
+
+
+class VisitCount(Base):
+    """How often something happened on one day, in one tour (and stop), language and device
+    class: the only thing visitor insight keeps (see tours.insight). No row names a visitor."""
+
+    __tablename__ = "visit_counts"
+    __table_args__ = (
+        UniqueConstraint(
+            "day", "tour_id", "stop_number", "language", "event", "device", name="uq_visit_counts"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date]
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"), index=True)
+    # 0 for the tour's own pages (its overview and its end), n for stop n.
+    stop_number: Mapped[int]
+    language: Mapped[str] = mapped_column(String(35))
+    event: Mapped[str] = mapped_column(String(20))
+    device: Mapped[str] = mapped_column(String(10))
+    count: Mapped[int]

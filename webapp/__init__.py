@@ -10,7 +10,7 @@ from flask import Flask, url_for
 from werkzeug.wrappers import Response
 
 from webapp.config import load_config
-from webapp.extensions import babel, blobs, db, jobs
+from webapp.extensions import babel, blobs, db, insight, jobs
 from webapp.i18n import init_i18n, language_redirect, preferred_locale, select_locale
 from webapp.rights import init_rights
 from webapp.urls import init_converters
@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     blobs.init_app(app)
     jobs.init_app(app)
+    insight.init_app(app)
     init_i18n(app)
     init_rights(app)
 

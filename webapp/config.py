@@ -75,6 +75,11 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "PAGE_MAX_AGE": (0, int),
     "PAGE_SHARED_MAX_AGE": (10, int),
     "PAGE_STALE_WHILE_REVALIDATE": (60, int),
+    # Visitor insight (counts without tracking, see tours.insight): on or off, and when the
+    # counts gathered in a web process are written (after this many events or seconds).
+    "INSIGHT": (True, bool),
+    "INSIGHT_BATCH": (200, int),
+    "INSIGHT_FLUSH_SECONDS": (10, int),
 }
 
 

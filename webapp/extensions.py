@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+from collections import Counter
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 from tours.blobstore import BlobStore, make_blob_store
 from tours.db import make_engine, make_sessionmaker
 from tours.ingest import IngestSettings
+from tours.insight import CountBuffer, CountKey, write_counts
 from tours.jobs import JobQueue, make_queue
 from tours.leases import LeasePolicy
 from webapp.config import ingest_limits
@@ -85,7 +88,36 @@ class Jobs:
         return settings
 
 
+class Insight:
+    """The visitor counts gathered by this process, written in batches. Bind after ``db``."""
+
+    def init_app(self, app: Flask) -> None:
+        sessions = app.extensions["database"][1]
+
+        def write(counts: Counter[CountKey]) -> None:
+            with sessions() as session:
+                write_counts(session, counts)
+
+        buffer = CountBuffer(
+            write, app.config["INSIGHT_BATCH"], app.config["INSIGHT_FLUSH_SECONDS"]
+        )
+        app.extensions["insight"] = (buffer, {})
+        atexit.register(buffer.flush)
+
+    @property
+    def buffer(self) -> CountBuffer:
+        buffer: CountBuffer = current_app.extensions["insight"][0]
+        return buffer
+
+    @property
+    def published(self) -> dict[str, Any]:
+        """Published tours the beacon has looked up: slug -> (when, (id, stops) or None)."""
+        known: dict[str, Any] = current_app.extensions["insight"][1]
+        return known
+
+
 babel = Babel()
 db = Database()
 blobs = Blobs()
 jobs = Jobs()
+insight = Insight()

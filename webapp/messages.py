@@ -80,6 +80,10 @@ def _sentences() -> dict[str, str]:
         **{code: sentence for code, (_title, sentence) in _http_texts().items()},
         "login_required": _("Sign in to the studio first."),
         "invalid_json": _("Send a JSON object."),
+        "invalid_event": _(
+            "This is not an event the app counts: send a tour, a stop, a language, an event "
+            "and a device class from the lists in the API documentation."
+        ),
         "missing_markdown": _('Send {"markdown": "..."}.'),
         "narration_too_long": _("The narration is too long to preview."),
         "direct_upload_unavailable": _("This site's store takes uploads through the app."),

@@ -20,6 +20,7 @@ NOT_PAGE_ENDPOINTS = {
     "root",
     "studio.set_language",
     "studio.export_tour",
+    "studio.tour_insight_export",
     "public.offline_pack",
     "public.panorama_json",
     "public.qr_download",

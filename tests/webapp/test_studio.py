@@ -81,6 +81,8 @@ ACCESS = {
     "api.draft_stop_audio": "curator",
     "api.model_rights": "curator",
     "api.model_reprocess": "curator",
+    "studio.tour_insight": "curator",
+    "studio.tour_insight_export": "curator",
 }
 PUBLIC_API = {
     "api.index",
@@ -90,6 +92,7 @@ PUBLIC_API = {
     "api.docs",
     "api.dump_json",
     "api.dump_csv",
+    "api.count_event",
 }
 # What a signed-in role that may use a route gets from it in test_roles_on_every_route's sweep
 # (empty forms, ids of the draft tour): the exact status, so that a 500 cannot pass for
@@ -161,6 +164,8 @@ ALLOWED_STATUS = {
     ("studio.tokens", "GET"): 200,
     ("studio.tokens", "POST"): 400,  # no name, no scope
     ("studio.revoke_api_token", "POST"): 404,
+    ("studio.tour_insight", "GET"): 200,
+    ("studio.tour_insight_export", "GET"): 200,
     # The draft API runs after the studio's sweep has deleted the stops (404) and the model
     # (publishing is refused with 409); bodies are missing (400).
     ("api.drafts", "GET"): 200,
@@ -255,6 +260,7 @@ def test_roles_on_every_route(
         "upload_id": "0" * 32,
         "image_id": 1,
         "token_id": 1,
+        "kind": "csv",
     }
     client = client_as(role)
     rank = {None: 0, "curator": 1, "admin": 2}[role]

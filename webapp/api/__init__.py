@@ -6,4 +6,14 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 iiif_bp = Blueprint("iiif", __name__, url_prefix="/iiif")
 
-from webapp.api import docs, draftmedia, drafts, draftstops, exports, studio, uploads, views  # noqa: E402, F401
+from webapp.api import (  # noqa: E402, F401
+    docs,
+    draftmedia,
+    drafts,
+    draftstops,
+    exports,
+    insight,
+    studio,
+    uploads,
+    views,
+)

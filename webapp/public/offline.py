@@ -22,6 +22,7 @@ VIEWER_FILES = (
     "js/offline.js",
     "js/offline-page.js",
     "js/share.js",
+    "js/insight.js",
     "css/app.css",
     "icons/icon.svg",
     "icons/icon-192.png",

@@ -35,6 +35,7 @@ from webapp.studio import (  # noqa: E402, F401
     views,
     views_bundles,
     views_images,
+    views_insight,
     views_models,
     views_panoramas,
     views_rights,
