@@ -114,3 +114,63 @@ def test_tour_page_gives_directions_in_the_phones_maps_app(
     assert '<a href="https://maps.apple.com/?daddr=16.4698,107.5786&amp;q=hue">' in html
     assert "tile" not in html.split('class="directions"')[1].split("</p>")[0]
     assert 'class="directions"' not in client.get("/en/tours/nowhere/").get_data(as_text=True)
+
+
+def test_curator_places_a_stop_and_tourists_get_directions_to_it(
+    curator: Any, db: Any, draft_tour: Any, client: Any
+) -> None:
+    from tours.publishing import publish_tour
+
+    stop = draft_tour.stops[1]
+    url = f"/studio/tours/{draft_tour.id}/stops/{stop.id}"
+    editor = curator.get(url).get_data(as_text=True)
+    assert 'action="' + url + '/location"' in editor and 'id="stop-latitude"' in editor
+    refused = curator.post(f"{url}/location", data={"latitude": "95", "longitude": "1"})
+    assert refused.status_code == 302
+    assert "Latitude and longitude must be numbers" in curator.get(url).get_data(as_text=True)
+    saved = curator.post(f"{url}/location", data={"latitude": "16.4533", "longitude": "107.5447"})
+    assert saved.status_code == 302
+    assert "The stop&#39;s location is saved." in curator.get(url).get_data(as_text=True)
+    db.refresh(stop)
+    assert (stop.latitude, stop.longitude) == (16.4533, 107.5447)
+    publish_tour(db, draft_tour)
+
+    overview = client.get("/en/tours/citadel/").get_data(as_text=True)
+    assert '<li data-latitude="16.4533" data-longitude="107.5447">' in overview
+    assert overview.count('<p class="directions">') == 1  # the tour itself has no location
+    assert 'href="geo:16.4533,107.5447?q=16.4533,107.5447(The%20tower)"' in overview
+    assert 'id="near-stops-button" hidden' in overview and "js/near-me.js" in overview
+    page = client.get("/en/tours/citadel/2").get_data(as_text=True)
+    assert "Directions to this stop:" in page and "maps.apple.com/?daddr=16.4533,107.5447" in page
+    assert "Directions to this stop:" not in client.get("/en/tours/citadel/1").get_data(
+        as_text=True
+    )
+
+    curator.post(f"{url}/location", data={"latitude": "", "longitude": ""})
+    db.refresh(stop)
+    assert stop.latitude is None and stop.longitude is None
+
+
+def test_stop_locations_travel_in_bundles(db: Any, draft_tour: Any) -> None:
+    from tours.document import tour_document
+
+    draft_tour.stops[0].latitude, draft_tour.stops[0].longitude = 16.4668, 107.579
+    db.commit()
+    document = tour_document(draft_tour)
+    assert document["stops"][0]["location"] == {"latitude": 16.4668, "longitude": 107.579}
+    assert "location" not in document["stops"][1]
+
+
+def test_the_demo_places_each_of_its_stops() -> None:
+    import json
+    from pathlib import Path
+
+    import tours.demo
+
+    bundle = json.loads((Path(tours.demo.__file__).parent / "tour.json").read_text())
+    places = [stop.get("location") for stop in bundle["tour"]["stops"]]
+    tour = location_point(bundle["tour"]["location"])
+    assert tour is not None and all(places)
+    for place in places:  # every stop lies within 15 km of the tour's site
+        point = location_point(place)
+        assert point is not None and distance_km(tour, point) < 15
