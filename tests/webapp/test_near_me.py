@@ -86,7 +86,10 @@ def test_catalogue_sorts_tours_by_distance_from_the_visitor(
     newest = client.get("/en/").get_data(as_text=True)
     assert _slugs(newest) == ["nowhere", "ha-noi", "hoi-an", "hue"]
     assert 'id="near-me-button" hidden' in newest and "js/near-me.js" in newest
-    in_hanoi = client.get("/en/?near=21.03,105.85").get_data(as_text=True)
+    answer = client.get("/en/?near=21.03,105.85")
+    assert answer.headers["Cache-Control"] == "private, no-cache"  # no shared cache keeps it
+    assert client.get("/en/").headers["Cache-Control"].startswith("public")
+    in_hanoi = answer.get_data(as_text=True)
     assert _slugs(in_hanoi) == ["ha-noi", "hue", "hoi-an", "nowhere"]
     distances = re.findall(r'<p class="meta distance">([^<]+)</p>', in_hanoi)
     assert distances == ["0.5 km away", "539 km away", "630 km away"]
