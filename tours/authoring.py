@@ -251,6 +251,12 @@ def set_lighting(session: Session, stop: Stop, preset: str) -> None:
     session.commit()
 
 
+def set_stop_location(session: Session, stop: Stop, latitude: str, longitude: str) -> None:
+    """Where the stop is on the ground (typed as text; both empty: nowhere in particular)."""
+    stop.latitude, stop.longitude = parse_location(latitude, longitude)
+    session.commit()
+
+
 def set_hotspot_view(
     session: Session, hotspot: Hotspot, orbit: str, target: str, field_of_view: str
 ) -> None:

@@ -301,6 +301,7 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
     )
     for position, item in enumerate(document["stops"]):
         view = item.get("view")
+        place = item.get("location") or {}
         stop = Stop(
             position=position,
             model_asset_id=_stop_asset(session, document, item),
@@ -313,6 +314,8 @@ def _build_tour(session: Session, document: dict[str, Any], slug: str) -> Tour:
             posters=item.get("posters"),
             ar_key=item.get("ar"),
             poster_key=item.get("poster"),
+            latitude=place.get("latitude"),
+            longitude=place.get("longitude"),
         )
         stop.texts = translated_rows(
             StopText, {k: item[k] for k in ("title", "narration", "model_alt")}, {}

@@ -82,6 +82,7 @@ class StopView:
     # A panorama stop: the document's ``panorama`` (images, tiles) and its start view.
     panorama: dict[str, Any] | None = None
     view: dict[str, float] | None = None
+    location: dict[str, float] | None = None  # where the stop is on the ground, if known
 
     @property
     def spots(self) -> list[HotspotView]:
@@ -283,6 +284,7 @@ def _stop_view(
         ar_key=stop.get("ar"),
         panorama=panorama,
         view=stop.get("view"),
+        location=stop.get("location"),
     )
 
 

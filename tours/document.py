@@ -76,6 +76,13 @@ def is_panorama(asset: ModelAsset | None) -> bool:
     return asset is not None and asset.kind == AssetKind.PANORAMA
 
 
+def _location(stop: Stop) -> dict[str, Any]:
+    """``{"location": {...}}`` when the stop has a place on the ground, else nothing."""
+    if stop.latitude is None or stop.longitude is None:
+        return {}
+    return {"location": {"latitude": stop.latitude, "longitude": stop.longitude}}
+
+
 def stop_document(stop: Stop) -> dict[str, Any]:
     """One stop as a document fragment. A poster captured for the stop's camera view is
     preferred over the model's own poster; ``poster`` keeps the stop's own (or null).
@@ -99,6 +106,7 @@ def stop_document(stop: Stop) -> dict[str, Any]:
         **({"lighting": stop.lighting} if stop.lighting else {}),
         **({"posters": stop.posters} if stop.posters else {}),
         **({"ar": stop.ar_key} if stop.ar_key else {}),
+        **_location(stop),
     }
 
 
@@ -128,6 +136,7 @@ def _panorama_stop_document(stop: Stop, asset: ModelAsset) -> dict[str, Any]:
         "audio": _audio(stop),
         "hotspots": [_hotspot(hotspot) for hotspot in stop.hotspots],
         **({"posters": stop.posters} if stop.posters else {}),
+        **_location(stop),
     }
 
 

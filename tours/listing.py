@@ -5,14 +5,15 @@ catalogue card shows, and ``search_text``, its titles, summaries and site names 
 language folded (case and accents removed), so that a search is one ``LIKE`` per word over a
 narrow table. PostgreSQL keeps a trigram (``pg_trgm``) index on that column; SQLite scans it,
 which stays fast for the tens of thousands of tours a site has. Nothing here loads a tour
-document on a request.
+document on a request. "Near me" (:func:`catalogue_page` with ``near``) sorts the matching
+tours by the distance of their site in Python: each card carries its tour's location.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, exists, func, select
@@ -22,6 +23,7 @@ from tours.catalogue import fold, narration_seconds
 from tours.document import document_locales
 from tours.locales import Picked, pick
 from tours.models import CatalogueEntry, CatalogueLanguage, Tour, TourRevision
+from tours.nearby import Point, distance_km, location_point
 
 PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100
@@ -44,6 +46,8 @@ class CatalogueCard:
     stop_count: int
     minutes: int
     rights: dict[str, str] | None = None
+    location: dict[str, float] | None = None
+    distance_km: float | None = None  # from the visitor, when they asked for tours near them
 
     @property
     def fell_back(self) -> bool:
@@ -121,6 +125,7 @@ def entry_fields(document: dict[str, Any], revision_number: int) -> dict[str, An
             "stops": len(stops),
             "minutes": max(1, round(seconds / 60)),
             "rights": document.get("rights"),
+            "location": document.get("location"),
         },
     }
 
@@ -166,6 +171,7 @@ def _card(entry: CatalogueEntry, lang: str, preferences: Sequence[str]) -> Catal
         stop_count=card["stops"],
         minutes=card["minutes"],
         rights=card.get("rights"),
+        location=card.get("location"),
     )
 
 
@@ -196,9 +202,13 @@ def catalogue_page(
     number: int = 1,
     size: int = PAGE_SIZE,
     preferences: Sequence[str] = (),
+    near: Point | None = None,
 ) -> Page:
-    """Page ``number`` (from 1) of the published tours matching ``criteria``, newest first."""
+    """Page ``number`` (from 1) of the published tours matching ``criteria``, newest first,
+    or nearest first from ``near`` (tours without a location last, newest first)."""
     size = max(1, min(size, MAX_PAGE_SIZE))
+    if near is not None:
+        return _nearest_page(session, lang, criteria, number, size, preferences, near)
     total = session.scalar(
         select(func.count()).select_from(CatalogueEntry).where(*_conditions(criteria))
     )
@@ -210,6 +220,34 @@ def catalogue_page(
     )
     cards = [_card(entry, lang, preferences) for entry in entries]
     return Page(cards=cards, number=number, size=size, total=total or 0)
+
+
+def _nearest_page(
+    session: Session,
+    lang: str,
+    criteria: Criteria,
+    number: int,
+    size: int,
+    preferences: Sequence[str],
+    near: Point,
+) -> Page:
+    """Every matching tour, sorted by the distance of its site from ``near``; one page of them."""
+    entries = session.scalars(
+        _matching(criteria).order_by(
+            CatalogueEntry.published_at.desc(), CatalogueEntry.tour_id.desc()
+        )
+    ).all()
+    measured = []
+    for entry in entries:
+        point = location_point(entry.card.get("location"))
+        measured.append((entry, distance_km(near, point) if point else None))
+    measured.sort(key=lambda item: (item[1] is None, item[1] or 0.0))  # stable: newest first
+    start = (number - 1) * size
+    cards = [
+        replace(_card(entry, lang, preferences), distance_km=distance)
+        for entry, distance in measured[start : start + size]
+    ]
+    return Page(cards=cards, number=number, size=size, total=len(measured))
 
 
 def catalogue_total(session: Session) -> int:

@@ -144,6 +144,9 @@ class Stop(Base):
     # The model for AR apps: plain glTF (no meshopt compression or quantisation), which
     # Scene Viewer can read; made with the posters (tours.stopposters).
     ar_key: Mapped[str | None] = mapped_column(String(255))
+    # Where the stop is on the ground (WGS 84 degrees), for "near me" and directions; or None.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     # A panorama stop's start view: {"yaw", "pitch", "fov"} in degrees (yaw 0 is the image's
     # centre, growing eastwards; fov is vertical), or None for the panorama's default.
     panorama_view: Mapped[dict[str, float] | None] = mapped_column(JSON)

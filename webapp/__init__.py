@@ -30,9 +30,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_i18n(app)
     init_rights(app)
 
-    from webapp import api, cli, errors, health, media, public, studio
+    from webapp import api, cli, embed, errors, health, media, public, studio
 
     public.init_app(app)
+    embed.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.iiif_bp)
     app.register_blueprint(media.bp)

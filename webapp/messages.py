@@ -148,6 +148,12 @@ def _sentences() -> dict[str, str]:
         "bad_content_type": _("Send each chunk as application/offset+octet-stream."),
         "bad_offset": _("Send the chunk's position in the Upload-Offset header."),
         "tour_not_found": _("No published tour has this address."),
+        "oembed_format": _("Only the JSON format is offered: ask with format=json."),
+        "oembed_bad_request": _(
+            "Give the address of a stop or tour in url, and maxwidth and maxheight as whole "
+            "numbers of pixels."
+        ),
+        "oembed_not_found": _("No published stop or tour of this site has this address."),
         "invalid_bundle": _("This file is not a Heritour tour bundle."),
         "bundle_too_large": _("The bundle is larger than this site accepts."),
         "unsafe_path": _("The bundle contains a file with an unsafe name."),

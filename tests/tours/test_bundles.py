@@ -43,6 +43,7 @@ def rich_tour(db: Any, store: Any, draft_tour: Any, add_image: Any) -> Any:
         "field_of_view": "20deg",
     }
     draft_tour.latitude, draft_tour.longitude = 16.4698, 107.5786
+    stop.latitude, stop.longitude = 16.4668, 107.579
     db.commit()
     image = add_image(draft_tour, size=(900, 600))
     stop.texts[0].narration += f"\n\n{image_markdown(image.ref)}"
@@ -65,8 +66,10 @@ def test_export_import_export_is_byte_identical(
     assert first_stop["audio"]["vi"]["captions"].startswith("captions/")
     assert first_stop["camera"]["framing"] == {"half_width": 1.5, "half_height": 0.75}
     assert first_stop["lighting"] == "clay"
+    assert first_stop["location"] == {"latitude": 16.4668, "longitude": 107.579}
     assert first_stop["hotspots"][0]["view"]["orbit"] == "40deg 60deg 1m"
     assert "framing" not in manifest["tour"]["stops"][1]["camera"]  # optional fields
+    assert "location" not in manifest["tour"]["stops"][1]
     (image,) = manifest["tour"]["images"].values()
     assert sorted(image["variants"], key=int) == ["320", "640", "1280"]  # 1280: 900 wide
     assert image["alt"] == {"vi": "Ảnh"}

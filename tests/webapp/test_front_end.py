@@ -24,6 +24,9 @@ NOT_PAGE_ENDPOINTS = {
     "public.offline_pack",
     "public.panorama_json",
     "public.qr_download",
+    "embed.oembed",
+    "embed.missing",
+    "embed.stop_any_language",
 }
 
 

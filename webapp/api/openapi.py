@@ -37,6 +37,8 @@ ERROR_SCHEMA = {
 }
 # Routes of the API blueprint that are not part of the JSON API itself.
 PAGES_FOR_PEOPLE = ("api.openapi", "api.docs")
+# Routes outside ``/api/v1/`` that are part of the document.
+OTHER_OPERATIONS = ("embed.oembed",)
 _TYPES = {"IntegerConverter": "integer", "FloatConverter": "number"}
 
 
@@ -87,8 +89,8 @@ def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
 
 
 def openapi_document(app: Flask) -> dict[str, Any]:
-    """The API's OpenAPI document: every ``/api/v1/`` route of ``app``, and the IIIF
-    manifests (``/iiif/``)."""
+    """The API's OpenAPI document: every ``/api/v1/`` route of ``app``, the IIIF
+    manifests (``/iiif/``) and oEmbed (``/oembed``)."""
     spec = APISpec(
         title="Heritour API",
         version="1",
@@ -117,7 +119,10 @@ def openapi_document(app: Flask) -> dict[str, Any]:
         },
     )
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
-        if rule.endpoint.startswith(("api.", "iiif.")) and rule.endpoint not in PAGES_FOR_PEOPLE:
+        documented = (
+            rule.endpoint.startswith(("api.", "iiif.")) or rule.endpoint in OTHER_OPERATIONS
+        )
+        if documented and rule.endpoint not in PAGES_FOR_PEOPLE:
             view = app.view_functions[rule.endpoint]
             spec.path(view=view, app=app, parameters=_path_parameters(rule))
     return spec.to_dict()

@@ -112,7 +112,8 @@ def _mark_cacheable(response: Response) -> Response:
     response.set_etag(etag, weak=True)
     if request.endpoint in SAVE_DATA_ENDPOINTS:
         response.vary.add("Save-Data")
-    if "Set-Cookie" in response.headers:
+    # A page made for the visitor's position ("near me") is kept out of shared caches.
+    if "Set-Cookie" in response.headers or "near" in request.args:
         response.headers["Cache-Control"] = "private, no-cache"
     else:
         response.headers["Cache-Control"] = page_cache_control()

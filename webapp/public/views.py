@@ -18,6 +18,7 @@ from tours.listing import (
     catalogue_total,
     tours_at_site,
 )
+from tours.nearby import parse_point
 from webapp.extensions import db
 from webapp.i18n import visitor_languages
 from webapp.public import bp
@@ -82,17 +83,22 @@ def catalogue() -> str:
     site = request.args.get("site", "")
     site = site if site in dict(sites) else ""
     criteria = Criteria(query, language, site)
+    near = parse_point(request.args.get("near", ""))  # "near me": lat,lon from the browser
     page = catalogue_page(
-        db.session, g.lang, criteria, page_number(), preferences=visitor_languages()
+        db.session, g.lang, criteria, page_number(), preferences=visitor_languages(), near=near
     )
     if page.number > page.pages:
         abort(404)
     searched = bool(query or language or site)
+    search_args = {k: v for k, v in {"q": query, "language": language, "site": site}.items() if v}
+    near_arg = {"near": f"{near.latitude},{near.longitude}"} if near else {}
     return render_template(
         "public/catalogue.html",
         tours=page.cards,
         page=page,
-        page_args={k: v for k, v in {"q": query, "language": language, "site": site}.items() if v},
+        page_args={**search_args, **near_arg},
+        search_args=search_args,
+        near=near_arg.get("near", ""),
         total=catalogue_total(db.session) if searched else page.total,
         query=query,
         tour_languages=languages,

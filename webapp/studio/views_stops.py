@@ -20,6 +20,7 @@ from tours.authoring import (
     set_camera,
     set_hotspot_view,
     set_lighting,
+    set_stop_location,
     set_stop_model,
     tour_languages,
 )
@@ -175,6 +176,21 @@ def stop_lighting(tour_id: int, stop_id: int) -> Response:
         return _back(stop)
     jobs.queue.stop_posters(stop.id)
     flash(_("The lighting is saved."))
+    return _back(stop)
+
+
+@bp.post("/tours/<int:tour_id>/stops/<int:stop_id>/location")
+def stop_location(tour_id: int, stop_id: int) -> Response:
+    """Where the stop is on the ground: tourists nearby get it sorted and directions to it."""
+    stop = stop_or_404(tour_id, stop_id)
+    try:
+        set_stop_location(
+            db.session, stop, request.form.get("latitude", ""), request.form.get("longitude", "")
+        )
+    except AuthoringError as error:
+        flash(error_message(error.code), "error")
+        return _back(stop)
+    flash(_("The stop's location is saved."))
     return _back(stop)
 
 

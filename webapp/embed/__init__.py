@@ -1,0 +1,46 @@
+"""Embeds: one stop of a published tour in an iframe on another site, and its oEmbed answer.
+
+``/<lang>/embed/<slug>/<n>`` (endpoint ``embed.stop``) is the only page another site may
+frame: every endpoint of this blueprint answers with ``frame-ancestors *``, every other
+response is refused in a frame (see :mod:`webapp.embed.framing`). ``/embed/<slug>/<n>``
+redirects to the visitor's language; ``/oembed`` describes a stop or tour page as an oEmbed
+``rich`` item whose HTML is the iframe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, g
+
+from tours.locales import DEFAULT_LOCALE, INTERFACE_LOCALES
+
+bp = Blueprint("embed", __name__)
+
+
+@bp.url_value_preprocessor
+def _pull_lang(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """The language in the URL, when the route has one (no cookie is set: in another site's
+    frame the visitor has not chosen this site's language)."""
+    if values is not None and "lang" in values:
+        lang = values.pop("lang")
+        if lang not in INTERFACE_LOCALES:
+            abort(404)
+        g.lang = lang
+
+
+@bp.url_defaults
+def _add_lang(endpoint: str, values: dict[str, Any]) -> None:
+    if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values.setdefault("lang", g.get("lang") or DEFAULT_LOCALE)
+
+
+def init_app(app: Flask) -> None:
+    """Register the embed pages, the oEmbed endpoint and the framing rules."""
+    from webapp.embed.framing import init_framing
+
+    app.register_blueprint(bp)
+    init_framing(app)
+
+
+from webapp.embed import oembed, views  # noqa: E402, F401
