@@ -1,6 +1,6 @@
 """Job leases on model assets: owner, expiry and attempts
 
-Revision ID: 0009_jobs
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-05 16:40:00
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-05 16:40:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_jobs"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

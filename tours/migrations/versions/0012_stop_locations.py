@@ -1,15 +1,15 @@
 """Stop locations: where a stop is on the ground, for "near me" and directions
 
-Revision ID: 0009_stop_locations
-Revises: 0008
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05 16:45:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_stop_locations"
-down_revision = "0008"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

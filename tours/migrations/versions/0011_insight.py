@@ -1,15 +1,15 @@
 """visit counts: visitor insight per day, tour, stop, language, event and device class
 
-Revision ID: 0009_insight
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-05 17:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_insight"
-down_revision = "0008"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

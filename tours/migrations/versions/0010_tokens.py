@@ -1,15 +1,15 @@
 """Personal API tokens of studio users (hashed, scoped, revocable)
 
-Revision ID: 0009_tokens
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-05 16:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_tokens"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
