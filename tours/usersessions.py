@@ -102,10 +102,7 @@ def find_session(session: Session, token: str) -> UserSession | None:
     if row is None:
         return None
     now = utcnow()
-    if (
-        now - _aware(row.last_seen_at) > IDLE_LIMIT
-        or now - _aware(row.created_at) > ABSOLUTE_LIMIT
-    ):
+    if now - _aware(row.last_seen_at) > IDLE_LIMIT or now - _aware(row.created_at) > ABSOLUTE_LIMIT:
         session.delete(row)
         session.commit()
         return None

@@ -18,7 +18,8 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -102,3 +103,8 @@ def init_proxies(app: Flask) -> None:
             )
     elif proxies:
         app.wsgi_app = TrustedProxies(app.wsgi_app, proxies)  # type: ignore[method-assign]
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_error: SecurityError) -> Response:
+        # No page: every page writes the host it was asked for, which is the wrong one here.
+        return Response("400 Bad Request\n", status=400, mimetype="text/plain")

@@ -397,6 +397,20 @@ def test_users_cli(app: Any, db: Any) -> None:
     assert short.exit_code != 0 and "at least 15 characters" in short.output
 
 
+def test_users_cli_resets_two_factor(app: Any, db: Any, studio_users: Any, studio: Any) -> None:
+    from tours.usersessions import list_sessions, start_session
+
+    admin = studio_users["admin"]
+    start_session(db, admin)
+    result = app.test_cli_runner().invoke(args=["users", "reset-two-factor", "Admin@example.org"])
+    assert result.exit_code == 0, result.output
+    db.refresh(admin)
+    assert (admin.totp_secret, admin.totp_enabled_at) == (None, None)
+    assert list_sessions(db, admin.id) == []
+    missing = app.test_cli_runner().invoke(args=["users", "reset-two-factor", "no@example.org"])
+    assert missing.exit_code != 0
+
+
 def test_demo_account_prints_its_password(app: Any, db: Any, backend: str) -> None:
     from tours.accounts import authenticate
 

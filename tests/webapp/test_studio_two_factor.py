@@ -25,7 +25,9 @@ def _enrol(client: Any) -> tuple[str, list[str]]:
     secret = _secret(page.get_data(as_text=True))
     done = client.post("/studio/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
     assert done.status_code == 200 and done.headers["Cache-Control"] == "no-store"
-    codes = re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", done.get_data(as_text=True))
+    codes = re.findall(
+        r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", done.get_data(as_text=True)
+    )
     return secret, codes
 
 
@@ -90,7 +92,9 @@ def test_curator_turns_two_factor_off_with_a_code(curator: Any, db: Any, studio:
     refused = curator.post("/studio/account/two-factor/disable", data={"code": "000000"})
     assert refused.status_code == 302
     code = studio.totp_code("curator@example.org")
-    assert curator.post("/studio/account/two-factor/disable", data={"code": code}).status_code == 302
+    assert (
+        curator.post("/studio/account/two-factor/disable", data={"code": code}).status_code == 302
+    )
     user = db.scalar(select(User).where(User.email == "curator@example.org"))
     db.refresh(user)
     assert (user.totp_secret, user.totp_enabled_at, user.recovery_code_hashes) == (None, None, None)
@@ -108,7 +112,9 @@ def test_admin_without_two_factor_must_enrol_first(
         assert client.get(path).headers["Location"] == "/studio/account/two-factor", path
     page = client.get("/studio/account/two-factor").get_data(as_text=True)
     assert "Administrators must use two-factor sign-in." in page
-    client.environ_base["HTTP_X_CSRFTOKEN"] = studio.csrf_token(client, "/studio/account/two-factor")
+    client.environ_base["HTTP_X_CSRFTOKEN"] = studio.csrf_token(
+        client, "/studio/account/two-factor"
+    )
     _enrol(client)
     assert client.get("/studio/users").status_code == 200
     assert client.post("/studio/account/two-factor/disable", data={"code": "1"}).status_code == 403

@@ -2,8 +2,9 @@
 
 Sessions live on the server (:mod:`tours.usersessions`); the signed cookie carries only the
 session's random token (and Flask-WTF's CSRF token), so signing out or an admin ending a
-session makes a copied cookie useless. ``current_user()`` reads the session once per request. Studio pages send anonymous people
-to the login page; the studio's JSON routes answer 401 or 403 in the house error shape.
+session makes a copied cookie useless. ``current_user()`` reads the session once per
+request. Studio pages send anonymous people to the login page; the studio's JSON routes
+answer 401 or 403 in the house error shape.
 CSRF protection (Flask-WTF) covers every POST, PUT, PATCH and DELETE of the whole app;
 scripts send the token in the ``X-CSRFToken`` header. Sign-in attempts are rate-limited
 per client address with the ``limits`` library: in memory by default, in Redis (shared by
