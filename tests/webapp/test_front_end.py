@@ -23,6 +23,8 @@ NOT_PAGE_ENDPOINTS = {
     "public.offline_pack",
     "public.panorama_json",
     "public.qr_download",
+    "studio.login_code",  # only between the password and the code (test_studio_two_factor)
+    "studio.two_factor_qr",
 }
 
 
