@@ -37,8 +37,8 @@ from werkzeug.wrappers import Response
 FRAMEABLE_ENDPOINT_PREFIX = "embed."
 HSTS = "max-age=31536000; includeSubDomains"
 REFERRER_POLICY = "strict-origin-when-cross-origin"
-# Sensors and XR for the panorama viewer and model-viewer, fullscreen and sharing for the
-# pages; the rest is switched off.
+# Sensors and XR for the panorama viewer and model-viewer, and fullscreen; the rest is
+# switched off. (web-share is left to its default, self: Chromium warns about the name.)
 PERMISSIONS_POLICY = ", ".join(
     [
         "accelerometer=(self)",
@@ -46,7 +46,6 @@ PERMISSIONS_POLICY = ", ".join(
         "magnetometer=(self)",
         "xr-spatial-tracking=(self)",
         "fullscreen=(self)",
-        "web-share=(self)",
         "camera=()",
         "microphone=()",
         "geolocation=()",
@@ -68,12 +67,15 @@ def _store_origins(app: Flask) -> list[str]:
     """The origins the browser fetches media from and uploads to, besides the app's own."""
     if app.config.get("BLOB_STORE") != "s3":
         return []
-    urls = [str(app.config.get("S3_PUBLIC_URL") or ""), str(app.config.get("S3_ENDPOINT_URL") or "")]
+    urls = [
+        str(app.config.get("S3_PUBLIC_URL") or ""),
+        str(app.config.get("S3_ENDPOINT_URL") or ""),
+    ]
     from webapp.extensions import blobs
 
     try:  # the address boto3 really signs (virtual-hosted bucket names, AWS regions)
         urls.append(blobs.store.delivery_url("csp/origin") or "")
-    except Exception:  # noqa: BLE001 - a store that cannot sign adds no origin
+    except Exception:  # a store that cannot sign adds no origin
         current_app.logger.warning("could not learn the blob store's origin for the CSP")
     origins: list[str] = []
     for url in urls:

@@ -1,4 +1,4 @@
-"""Security headers on every response: the CSP, framing, nosniff, referrer, HSTS (webapp.security_headers)."""
+"""Security headers on every response (webapp.security_headers): CSP, framing, nosniff, HSTS."""
 
 from __future__ import annotations
 
@@ -81,9 +81,7 @@ def test_scripts_in_pages_are_external_or_allowed_by_their_hash(
             assert f"'sha256-{digest}'" in allowed, (path, kind)
 
 
-def test_the_stop_pages_import_map_is_allowed_by_its_hash(
-    client: Any, published_tour: Any
-) -> None:
+def test_the_stop_pages_import_map_is_allowed_by_its_hash(client: Any, published_tour: Any) -> None:
     response = client.get("/en/tours/citadel/1")
     page = response.get_data(as_text=True)
     (body,) = re.findall(r'<script type="importmap">(.*?)</script>', page, re.S)
