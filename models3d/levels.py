@@ -23,12 +23,13 @@ import hashlib
 import itertools
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from models3d.basis import Ktx2Encoder
 from models3d.errors import ModelError
 from models3d.glb import read_glb, write_glb_file
 from models3d.gltfscene import count_geometry
@@ -85,6 +86,7 @@ class Level:
     params: LevelParams
     geometry: Geometry
     unpacked: Path  # the geometry with this level's textures, before compression
+    ktx2: bool = False  # textures are KTX2 (models3d.basis); ``unpacked`` keeps JPEG/PNG
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able figures for the report."""
@@ -92,6 +94,7 @@ class Level:
             "triangles": self.triangles,
             "bytes": len(self.data),
             "max_texture_px": self.texture_px,
+            "ktx2": self.ktx2,
         }
 
 
@@ -155,6 +158,8 @@ class LevelBuilder:
         self._packed: dict[tuple[Path, int, int], tuple[bytes, Path]] = {}
         self._runs = itertools.count(1)
         self._background = ThreadPoolExecutor(max_workers=1)  # simplification runs
+        self.ktx2 = Ktx2Encoder(workdir)
+        self._ktx2_levels: dict[bytes, bytes] = {}
         self._source_lock = threading.Lock()  # both threads may need the source written
 
     def _written(self, geometry: Geometry) -> Path:
@@ -235,6 +240,15 @@ class LevelBuilder:
             run_gltfpack(src, dst, GLTFPACK_BASE)
             self._packed[key] = (dst.read_bytes(), src)
         return self._packed[key]
+
+    def with_ktx2(self, level: Level) -> Level:
+        """``level`` with KTX2 textures (cached by its bytes: equal levels stay equal)."""
+        if not self.images:
+            return level
+        digest = hashlib.sha256(level.data).digest()
+        if digest not in self._ktx2_levels:
+            self._ktx2_levels[digest] = self.ktx2.level(level.data)
+        return replace(level, data=self._ktx2_levels[digest], ktx2=True)
 
     def effective_texture_px(self, max_px: int) -> int:
         """Longest texture side actually produced for ``max_px`` (never enlarged)."""
@@ -320,11 +334,13 @@ def build_levels(
     budgets: dict[str, LevelBudget],
     progress: Callable[[str], None] | None = None,
     built: Callable[[str, Level], None] | None = None,
+    ktx2_levels: Collection[str] = (),
 ) -> dict[str, Level]:
     """Build all levels from high down to thumb, each simplified from the one above.
 
     ``progress`` is called with each level's name before it is built, ``built`` with the
-    name and the level once it is.
+    name and the level once it is (before its textures become KTX2). The levels named in
+    ``ktx2_levels`` get KTX2 textures (:meth:`LevelBuilder.with_ktx2`).
     """
     levels: dict[str, Level] = {}
     above: Level | None = None
@@ -338,6 +354,8 @@ def build_levels(
             log.info("level %s: %d triangles, %d bytes", name, above.triangles, len(above.data))
             if built:
                 built(name, above)
+            if name in ktx2_levels:
+                levels[name] = builder.with_ktx2(above)
     finally:
         builder.close()
     return {name: levels[name] for name in LEVELS}
