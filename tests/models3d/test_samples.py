@@ -92,10 +92,14 @@ def test_deterministic(processed, name):
 
 
 def test_identical_levels_share_bytes(processed):
-    """Duck fits every budget: all four levels are the same bytes (stored once)."""
+    """Duck fits every budget: the KTX2 levels are the same bytes (stored once); thumb keeps
+    its JPEG texture, so it differs from them in its texture only."""
     result, _ = processed["Duck.glb/a"]
-    blobs = {result.levels[level].read_bytes() for level in LEVELS}
+    blobs = {result.levels[level].read_bytes() for level in ("low", "medium", "high")}
     assert len(blobs) == 1
+    thumb = result.levels["thumb"].read_bytes()
+    assert thumb not in blobs
+    assert result.report["levels"]["thumb"]["triangles"] == 4212
     assert result.report["levels"]["high"]["triangles"] == 4212
 
 

@@ -46,7 +46,12 @@ REPORT: dict[str, Any] = {
         "thumb": {"triangles": 12, "texture_gpu_bytes": 349525, "same_as": "low"},
         "low": {"triangles": 12, "texture_gpu_bytes": 349525},
         "medium": {"triangles": 12, "texture_gpu_bytes": 349525},
-        "high": {"triangles": 12, "texture_gpu_bytes": 349525},
+        "high": {
+            "triangles": 12,
+            "texture_gpu_bytes": 6 << 20,
+            "texture_rgba8_bytes": 48 << 20,
+            "ktx2": True,
+        },
     },
 }
 
@@ -80,6 +85,8 @@ def test_report_in_french(curator: Any, db: Any, ready_asset: Any) -> None:
     # level names translated, the identical level said to be stored once
     assert "Vignette Même fichier que le niveau Basse, stocké une seule fois" in page
     assert "0,3 MiB" in page
+    # a KTX2 level: its GPU memory and what plain images would take
+    assert "6,0 MiB, compressée sur le GPU (KTX2) ; 48,0 MiB en images ordinaires" in page
 
 
 @pytest.mark.parametrize(
@@ -127,7 +134,8 @@ def test_unpadded_upload_is_accepted_and_the_page_says_so(
     assert asset.report["notes"] == [{"code": "glb_padding_repaired", "detail": {}}]
     page = text_of(curator.get(f"/studio/models/{asset.id}").get_data(as_text=True))
     assert "were not aligned to 4 bytes as the standard asks" in page
-    assert "Thumbnail Same file as Low, stored once" in page  # 12 triangles: one file
+    # 12 triangles: one file for the KTX2 levels; thumb keeps its PNG/JPEG texture
+    assert "Low Same file as Medium, stored once" in page
     assert "Warning: An image uses features" in page  # BoxTextured's own validator warning
 
 
