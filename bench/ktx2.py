@@ -82,7 +82,7 @@ class Recorder:
         self.runs: list[tuple[str, list[Path]]] = []
         self.seconds = 0.0
         self._run = basis.run_encoder
-        self._level = basis.Ktx2Encoder.level
+        self._levels = basis.Ktx2Encoder.levels
 
     def __enter__(self) -> Recorder:
         recorder = self
@@ -93,20 +93,20 @@ class Recorder:
             copy.mkdir()
             recorder.runs.append((kind, [Path(shutil.copy(f, copy)) for f in files]))
 
-        def level(encoder: basis.Ktx2Encoder, data: bytes) -> bytes:
+        def levels(encoder: basis.Ktx2Encoder, datas: list[bytes]) -> list[bytes]:
             started = time.monotonic()
             try:
-                return recorder._level(encoder, data)
+                return recorder._levels(encoder, datas)
             finally:
                 recorder.seconds += time.monotonic() - started
 
         basis.run_encoder = run_encoder  # type: ignore[assignment]
-        basis.Ktx2Encoder.level = level  # type: ignore[method-assign]
+        basis.Ktx2Encoder.levels = levels  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *_exc: object) -> None:
         basis.run_encoder = self._run  # type: ignore[assignment]
-        basis.Ktx2Encoder.level = self._level  # type: ignore[method-assign]
+        basis.Ktx2Encoder.levels = self._levels  # type: ignore[method-assign]
 
     def cli_seconds(self) -> float:
         """The same encoder runs on the same images, from the command line alone."""

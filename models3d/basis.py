@@ -211,22 +211,19 @@ class Ktx2Encoder:
         self.seconds += time.monotonic() - started
         return [self._cache[key] for key in keys]
 
+    def levels(self, datas: list[bytes]) -> list[bytes]:
+        """:meth:`level` of each GLB in ``datas``, with one encoder run per kind for all."""
+        plans = [_plan(data) for data in datas]
+        self.encode_images([image for plan in plans if plan for image in plan[3]])
+        return [self.level(data) for data in datas]
+
     def level(self, data: bytes) -> bytes:
         """GLB bytes of a level with every texture image as KTX2 (``KHR_texture_basisu``)."""
-        doc, binary = read_glb(data)
-        kinds = image_kinds(doc)
-        if not kinds:
+        plan = _plan(data)
+        if plan is None:
             return data
-        view_kind: dict[int, str] = {}
-        for image, kind in sorted(kinds.items()):
-            view = doc["images"][image]["bufferView"]
-            known = view_kind.get(view)  # a view shared by images: colour wins, with alpha
-            view_kind[view] = min(kind, known, key=_rank) if known else kind
-        views = sorted(view_kind)
-        first_image = {doc["images"][i]["bufferView"]: i for i in sorted(kinds, reverse=True)}
-        encoded = self.encode_images(
-            [(image_bytes(doc, binary or b"", first_image[v]), view_kind[v]) for v in views]
-        )
+        doc, binary, kinds, images, views = plan
+        encoded = self.encode_images(images)
         new_binary = replace_views(doc, binary or b"", dict(zip(views, encoded, strict=True)))
         for image in kinds:
             doc["images"][image]["mimeType"] = "image/ktx2"
@@ -237,6 +234,27 @@ class Ktx2Encoder:
         doc["extensionsUsed"] = [*doc.get("extensionsUsed", []), BASISU]
         doc["extensionsRequired"] = [*doc.get("extensionsRequired", []), BASISU]
         return write_glb(doc, new_binary)
+
+
+Plan = tuple[dict[str, Any], bytes, dict[int, str], list[tuple[bytes, str]], list[int]]
+
+
+def _plan(data: bytes) -> Plan | None:
+    """The document, binary, image kinds, images to encode and their buffer views of a
+    level (None when no texture uses an image)."""
+    doc, binary = read_glb(data)
+    kinds = image_kinds(doc)
+    if not kinds:
+        return None
+    view_kind: dict[int, str] = {}
+    for image, kind in sorted(kinds.items()):
+        view = doc["images"][image]["bufferView"]
+        known = view_kind.get(view)  # a view shared by images: colour wins, with alpha
+        view_kind[view] = min(kind, known, key=_rank) if known else kind
+    views = sorted(view_kind)
+    first_image = {doc["images"][i]["bufferView"]: i for i in sorted(kinds, reverse=True)}
+    images = [(image_bytes(doc, binary or b"", first_image[v]), view_kind[v]) for v in views]
+    return doc, binary or b"", kinds, images, views
 
 
 def _rank(kind: str) -> int:

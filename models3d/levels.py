@@ -159,7 +159,6 @@ class LevelBuilder:
         self._runs = itertools.count(1)
         self._background = ThreadPoolExecutor(max_workers=1)  # simplification runs
         self.ktx2 = Ktx2Encoder(workdir)
-        self._ktx2_levels: dict[bytes, bytes] = {}
         self._source_lock = threading.Lock()  # both threads may need the source written
 
     def _written(self, geometry: Geometry) -> Path:
@@ -241,14 +240,22 @@ class LevelBuilder:
             self._packed[key] = (dst.read_bytes(), src)
         return self._packed[key]
 
-    def with_ktx2(self, level: Level) -> Level:
-        """``level`` with KTX2 textures (cached by its bytes: equal levels stay equal)."""
-        if not self.images:
-            return level
-        digest = hashlib.sha256(level.data).digest()
-        if digest not in self._ktx2_levels:
-            self._ktx2_levels[digest] = self.ktx2.level(level.data)
-        return replace(level, data=self._ktx2_levels[digest], ktx2=True)
+    def with_ktx2(self, levels: dict[str, Level], names: Collection[str]) -> dict[str, Level]:
+        """``levels`` with KTX2 textures in those named (see :mod:`models3d.basis`).
+
+        All their images are encoded together (one encoder run per kind of image); levels
+        with equal bytes stay equal. Call it once nothing else runs (the levels are built,
+        the poster drawn): the encoder uses every core.
+        """
+        chosen = [name for name in levels if name in names]
+        if not self.images or not chosen:
+            return levels
+        distinct = list(dict.fromkeys(levels[name].data for name in chosen))
+        converted = dict(zip(distinct, self.ktx2.levels(distinct), strict=True))
+        return {
+            name: replace(level, data=converted[level.data], ktx2=True) if name in chosen else level
+            for name, level in levels.items()
+        }
 
     def effective_texture_px(self, max_px: int) -> int:
         """Longest texture side actually produced for ``max_px`` (never enlarged)."""
@@ -334,13 +341,12 @@ def build_levels(
     budgets: dict[str, LevelBudget],
     progress: Callable[[str], None] | None = None,
     built: Callable[[str, Level], None] | None = None,
-    ktx2_levels: Collection[str] = (),
 ) -> dict[str, Level]:
     """Build all levels from high down to thumb, each simplified from the one above.
 
     ``progress`` is called with each level's name before it is built, ``built`` with the
-    name and the level once it is (before its textures become KTX2). The levels named in
-    ``ktx2_levels`` get KTX2 textures (:meth:`LevelBuilder.with_ktx2`).
+    name and the level once it is. Textures become KTX2 afterwards
+    (:meth:`LevelBuilder.with_ktx2`).
     """
     levels: dict[str, Level] = {}
     above: Level | None = None
@@ -354,8 +360,6 @@ def build_levels(
             log.info("level %s: %d triangles, %d bytes", name, above.triangles, len(above.data))
             if built:
                 built(name, above)
-            if name in ktx2_levels:
-                levels[name] = builder.with_ktx2(above)
     finally:
         builder.close()
     return {name: levels[name] for name in LEVELS}

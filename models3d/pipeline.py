@@ -351,12 +351,11 @@ def process_file(
                     posters.append(background.submit(_render_poster_of, level, options.poster_px))
 
             levels = build_levels(
-                builder,
-                dict(options.budgets),
-                _level_progress(report_progress),
-                start_poster,
-                options.ktx2_levels,
+                builder, dict(options.budgets), _level_progress(report_progress), start_poster
             )
+            poster_image = posters[0].result()
+            report_progress(75, "ktx2 textures")
+            levels = builder.with_ktx2(levels, options.ktx2_levels)
             stage = work / "out"
             stage.mkdir()
             for name, level in levels.items():
@@ -364,7 +363,7 @@ def process_file(
             report_progress(85, "validating outputs")
             report["levels"] = _validated_levels(levels, stage, limits.max_texture_pixels)
             report_progress(92, "poster")
-            poster = encode_poster(posters[0].result(), options.poster_max_bytes)
+            poster = encode_poster(poster_image, options.poster_max_bytes)
         publish_outputs(stage, out_dir, report, poster, options.poster_px)
     report_progress(100, "done")
     log.info("processed %s in %.1f s", original_name or path.name, time.monotonic() - started)
