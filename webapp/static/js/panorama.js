@@ -293,6 +293,8 @@ export function mountPanorama(element, config, { editable = false, assets = page
     gyroscopeButton(element, viewer, gyroscope);
     vrButton(element, viewer, library, {
       links: () => current.config.links || [],
+      hotspots: () => current.config.hotspots || [],
+      opened: (spot) => note("hotspot", { id: spot.id, headset: true }),
       startYaw: () => getView().yaw,
       follow: (link) => followInHeadset(link),
       enter: () =>
