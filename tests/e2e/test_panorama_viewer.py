@@ -220,6 +220,25 @@ def test_a_hotspot_opens_its_text_by_touch_and_keyboard(
     assert note.locator("h3").inner_text() == "Bronze urn"
     assert note.locator(".panorama-note-body").inner_html() == "<p>Cast in <em>1835</em>.</p>"
     assert note.get_attribute("aria-live") == "polite"
+    # A round button a finger can hit, and the open text drawn over the markers, not under.
+    box = spot.bounding_box()
+    assert box["width"] == box["height"] >= 44
+    # Looking up, the markers (on the horizon) slide down under the text.
+    page.evaluate("window.heritourPanorama.panorama.setView({ yaw: 0, pitch: 30 })")
+    under_the_note = """() => {
+        const note = document.querySelector('#panorama .panorama-note');
+        const n = note.getBoundingClientRect();
+        let covered = 0, shown = 0;
+        for (const marker of document.querySelectorAll('#panorama .psv-marker')) {
+            const m = marker.getBoundingClientRect();
+            const x = Math.max(m.left, n.left) + 1, y = Math.max(m.top, n.top) + 1;
+            if (x >= Math.min(m.right, n.right) || y >= Math.min(m.bottom, n.bottom)) continue;
+            if (document.elementFromPoint(x, y).closest('.panorama-note')) covered += 1;
+            else shown += 1;
+        }
+        return covered > 0 && shown === 0;
+    }"""
+    page.wait_for_function(under_the_note)
     spot.focus()
     page.keyboard.press("Enter")
     assert note.is_hidden() and spot.get_attribute("aria-expanded") == "false"
