@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import weakref
 from collections import Counter
 from typing import Any
 
@@ -88,6 +89,12 @@ class Jobs:
         return settings
 
 
+def _flush_at_exit(buffer: weakref.ref[CountBuffer]) -> None:
+    alive = buffer()
+    if alive is not None:
+        alive.flush()
+
+
 class Insight:
     """The visitor counts gathered by this process, written in batches. Bind after ``db``."""
 
@@ -102,7 +109,8 @@ class Insight:
             write, app.config["INSIGHT_BATCH"], app.config["INSIGHT_FLUSH_SECONDS"]
         )
         app.extensions["insight"] = (buffer, {})
-        atexit.register(buffer.flush)
+        # A weak reference: the exit hook must not keep an app (and its connections) alive.
+        atexit.register(_flush_at_exit, weakref.ref(buffer))
 
     @property
     def buffer(self) -> CountBuffer:
