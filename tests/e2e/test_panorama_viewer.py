@@ -185,6 +185,19 @@ def test_keyboard_turns_the_focused_picture(new_context: Any, panorama_url: str)
     assert page.url.endswith("/stops/a.html"), "arrow keys on the picture must not change stop"
 
 
+# The view's yaw once it has not moved for ten animation frames.
+SETTLED_YAW = f"""() => new Promise((resolve) => {{
+    let last = null, same = 0;
+    const tick = () => {{
+        const yaw = {PANORAMA}.panorama.getView().yaw;
+        same = yaw === last ? same + 1 : 0;
+        last = yaw;
+        if (same >= 10) resolve(yaw); else requestAnimationFrame(tick);
+    }};
+    tick();
+}})"""
+
+
 def test_device_orientation_turns_the_view_after_the_button(
     new_context: Any, panorama_url: str
 ) -> None:
@@ -196,7 +209,8 @@ def test_device_orientation_turns_the_view_after_the_button(
     assert button.get_attribute("aria-pressed") == "false"
     button.click()
     page.wait_for_function(GYROSCOPE_PRESSED.format("true"))
-    start = page.evaluate(VIEW)["yaw"]
+    # The view first turns to the phone's present orientation: start once it has settled.
+    start = page.evaluate(SETTLED_YAW)
     # The phone turns 60 degrees to the left (alpha grows counter-clockwise): so does the view.
     cdp.send(
         "DeviceOrientation.setDeviceOrientationOverride", {"alpha": 60, "beta": 90, "gamma": 0}
