@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -41,9 +41,21 @@ def backend_unavailable(service: str, url: str, error: BaseException) -> NoRetur
     The reason starts with ``UNAVAILABLE`` so that the summary hook can gather it."""
     reason = f"{UNAVAILABLE}{service} at {_safe_url(url)} ({type(error).__name__}: {error})"
     reason = " ".join(reason.split())  # one line, whatever the driver's message looks like
+    missing(reason, "start it with `make services`")
+
+
+def missing(reason: str, remedy: str) -> NoReturn:
+    """Skip the test for ``reason``; under ``CI=true``, fail it: CI never skips."""
     if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; CI=true, so it must run (start it with `make services`)")
+        pytest.fail(f"{reason}; CI=true, so it must run ({remedy})")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def unavailable() -> Callable[[str, str], NoReturn]:
+    """``unavailable(reason, remedy)``: :func:`missing`, for test modules (which cannot import
+    this file)."""
+    return missing
 
 
 def _safe_url(url: str) -> str:
