@@ -234,6 +234,25 @@ def test_a_hotspot_opens_its_text_by_touch_and_keyboard(
     assert note.locator("h3").inner_text() == "Bronze urn"
     assert note.locator(".panorama-note-body").inner_html() == "<p>Cast in <em>1835</em>.</p>"
     assert note.get_attribute("aria-live") == "polite"
+    # A round button a finger can hit, and the open text drawn over the markers, not under.
+    box = spot.bounding_box()
+    assert box["width"] == box["height"] >= 44
+    # Looking up, the markers (on the horizon) slide down under the text.
+    page.evaluate("window.heritourPanorama.panorama.setView({ yaw: 0, pitch: 30 })")
+    under_the_note = """() => {
+        const note = document.querySelector('#panorama .panorama-note');
+        const n = note.getBoundingClientRect();
+        let covered = 0, shown = 0;
+        for (const marker of document.querySelectorAll('#panorama .psv-marker')) {
+            const m = marker.getBoundingClientRect();
+            const x = Math.max(m.left, n.left) + 1, y = Math.max(m.top, n.top) + 1;
+            if (x >= Math.min(m.right, n.right) || y >= Math.min(m.bottom, n.bottom)) continue;
+            if (document.elementFromPoint(x, y).closest('.panorama-note')) covered += 1;
+            else shown += 1;
+        }
+        return covered > 0 && shown === 0;
+    }"""
+    page.wait_for_function(under_the_note)
     spot.focus()
     page.keyboard.press("Enter")
     assert note.is_hidden() and spot.get_attribute("aria-expanded") == "false"
@@ -265,6 +284,35 @@ def test_no_headset_button_without_webxr(new_context: Any, panorama_url: str) ->
     assert page.locator("[data-panorama=vr]").is_hidden()
 
 
+def aim(page: Any, yaw: float, pitch: float) -> None:
+    """Point the emulated right controller from the headset's place towards ``yaw`` (to the
+    right) and ``pitch`` (up), in degrees, relative to the start view."""
+    turn, tilt = math.radians(-yaw) / 2, math.radians(pitch) / 2
+    # Turn about the vertical axis, then tilt about the turned horizontal axis.
+    w = math.cos(turn) * math.cos(tilt)
+    x = math.cos(turn) * math.sin(tilt)
+    y = math.sin(turn) * math.cos(tilt)
+    z = -math.sin(turn) * math.sin(tilt)
+    page.evaluate(
+        f"""() => {{
+        const device = window.xrDevice, hand = device.controllers.right;
+        hand.position.set(device.position.x, device.position.y, device.position.z);
+        hand.quaternion.set({x}, {y}, {z}, {w});
+    }}"""
+    )
+
+
+def pull_trigger(page: Any) -> None:
+    """Press and release the right controller's trigger (a WebXR select), a few frames each."""
+    for value in (1, 0):
+        page.evaluate(
+            "(value) => { window.pressedAt = window.heritourPanorama.xr.frames;"
+            " window.xrDevice.controllers.right.updateButtonValue('trigger', value); }",
+            value,
+        )
+        page.wait_for_function("window.heritourPanorama.xr.frames > window.pressedAt + 2")
+
+
 def test_headset_steps_in_and_follows_a_link_inside_the_session(
     new_context: Any, panorama_url: str
 ) -> None:
@@ -283,23 +331,23 @@ def test_headset_steps_in_and_follows_a_link_inside_the_session(
     }""")
     assert min(ahead, 2 * math.pi - ahead) < 0.05
     assert page.evaluate("window.heritourPanorama.xr.links.children.length") == 1
+    assert page.evaluate("window.heritourPanorama.xr.hotspots.children.length") == 1
+
+    # The hotspot (15 degrees to the left, 5 down): selecting it opens its text on a panel in
+    # the scene; selecting it again closes it.
+    aim(page, yaw=-15, pitch=-5)
+    pull_trigger(page)
+    page.wait_for_function("window.heritourPanorama.xr.open === 'h1'")
+    opened = page.evaluate(
+        "window.heritourPanorama.events.filter((e) => e.type === 'hotspot' && e.headset)"
+    )
+    assert [event["id"] for event in opened] == ["h1"]
+    pull_trigger(page)
+    page.wait_for_function("window.heritourPanorama.xr.open === null")
 
     # Point the right controller at the link (20 degrees to the right), then pull the trigger.
-    half = math.radians(-20) / 2
-    page.evaluate(
-        f"""() => {{
-        const device = window.xrDevice, hand = device.controllers.right;
-        hand.position.set(device.position.x, device.position.y, device.position.z);
-        hand.quaternion.set(0, {math.sin(half)}, 0, {math.cos(half)});
-    }}"""
-    )
-    for value in (1, 0):
-        page.evaluate(
-            "(value) => { window.pressedAt = window.heritourPanorama.xr.frames;"
-            " window.xrDevice.controllers.right.updateButtonValue('trigger', value); }",
-            value,
-        )
-        page.wait_for_function("window.heritourPanorama.xr.frames > window.pressedAt + 2")
+    aim(page, yaw=20, pitch=0)
+    pull_trigger(page)
     page.wait_for_function("window.heritourPanorama.events.some((e) => e.type === 'navigate')")
     navigate = page.evaluate("window.heritourPanorama.events.find((e) => e.type === 'navigate')")
     assert navigate["href"] == "/stops/b.html"
@@ -309,6 +357,8 @@ def test_headset_steps_in_and_follows_a_link_inside_the_session(
     page.wait_for_function(
         "window.heritourPanorama.xr.links.children.length === 1"
         " && window.heritourPanorama.xr.links.children[0].children[0].userData.link.id === 'l2'"
+        " && window.heritourPanorama.xr.hotspots.children[0].children[0].userData.hotspot.id"
+        " === 'h2'"
     )
     # Leaving the headset shows the stop the visitor walked to.
     page.evaluate("() => window.heritourPanorama.xr.session.end()")

@@ -27,7 +27,10 @@ def test_editor_mounts_the_live_viewer(curator: Any, panorama_tour: Any) -> None
     config = json.loads(unescape(found.group(1)))
     assert config["view"] == {"yaw": 30.0, "pitch": -5.0, "fov": 70.0}
     assert config["links"][0]["href"] == f"/studio/tours/{panorama_tour.id}/preview/en/4"
-    assert config["links"][0]["config"] is None  # a draft has no public panorama.json
+    # A draft has no public panorama.json: the preview's own one.
+    assert config["links"][0]["config"] == (
+        f"/studio/tours/{panorama_tour.id}/preview/en/4/panorama.json"
+    )
     assert [spot["label"] for spot in config["hotspots"]] == ["Stele"]
     assert 'id="link-target"' in html and "Place a link" in html
     model_stop = curator.get(_url(panorama_tour, panorama_tour.stops[0], "")[:-1])
@@ -204,6 +207,30 @@ def test_preview_keeps_the_links_in_the_preview(curator: Any, panorama_tour: Any
         "pitch": 0.0,
         "label": "Into the hall",
         "href": f"/studio/tours/{panorama_tour.id}/preview/en/4",
-        "config": None,
+        "config": f"/studio/tours/{panorama_tour.id}/preview/en/4/panorama.json",
     }
     assert f'<a href="/studio/tours/{panorama_tour.id}/preview/en/4">' in html
+
+
+def test_preview_gives_the_draft_panorama_json(
+    curator: Any, client: Any, panorama_tour: Any
+) -> None:
+    """What a link followed inside a headset loads in the preview: the draft's configuration,
+    as the tourist's panorama.json gives it (tiles, preview, hotspots, links)."""
+    url = f"/studio/tours/{panorama_tour.id}/preview/en/3/panorama.json"
+    config = curator.get(url).get_json()
+    page = curator.get(f"/studio/tours/{panorama_tour.id}/preview/en/3").get_data(as_text=True)
+    found = re.search(r'<script type="application/json" id="panorama-config">(.*?)</script>', page)
+    assert found and json.loads(unescape(found.group(1))) == config
+    assert config["tiles"]["levels"] and config["preview"] and config["equirect"]
+    assert [spot["label"] for spot in config["hotspots"]] == ["Stele"]
+    assert config["links"][0]["config"].endswith("/preview/en/4/panorama.json")
+    assert (
+        curator.get(f"/studio/tours/{panorama_tour.id}/preview/en/1/panorama.json").status_code
+        == 404
+    )
+    assert (
+        curator.get(f"/studio/tours/{panorama_tour.id}/preview/xx/3/panorama.json").status_code
+        == 404
+    )
+    assert client.get(url).status_code in (302, 401, 403)

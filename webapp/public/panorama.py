@@ -28,14 +28,31 @@ def _media(key: str) -> str:
     return url_for("media.blob", key=key)
 
 
+def _config_url(
+    tour: TourView,
+    number: int,
+    page: Callable[[int], str] | None,
+    config: Callable[[int], str] | None,
+) -> str | None:
+    if config is not None:
+        return config(number)
+    if page is None:
+        return url_for("public.panorama_json", slug=tour.slug, number=number)
+    return None
+
+
 def panorama_config(
-    tour: TourView, stop: StopView, page: Callable[[int], str] | None = None
+    tour: TourView,
+    stop: StopView,
+    page: Callable[[int], str] | None = None,
+    config: Callable[[int], str] | None = None,
 ) -> dict[str, Any]:
     """The viewer's configuration of panorama ``stop`` (see the module's docstring).
 
     Links go to the public stop pages, in the visitor's mode. ``page(number)``, when given
-    (the studio's preview and editor), gives the address of stop ``number`` instead, and the
-    links then have no ``config`` (a draft has no public ``panorama.json``)."""
+    (the studio's preview and editor), gives the address of stop ``number`` instead, and
+    ``config(number)`` that of its configuration (the preview's ``panorama.json`` of the
+    draft); without ``config`` such links have none."""
     panorama = stop.panorama or {}
     tiles = panorama.get("tiles")
     mode: dict[str, Any] = mode_args()
@@ -54,8 +71,8 @@ def panorama_config(
                 "href": page(target.number)
                 if page
                 else url_for("public.stop", slug=tour.slug, number=target.number, **mode),
-                "config": url_for("public.panorama_json", slug=tour.slug, number=target.number)
-                if target.panorama and page is None
+                "config": _config_url(tour, target.number, page, config)
+                if target.panorama
                 else None,
             }
         )
@@ -88,11 +105,14 @@ def panorama_config(
 @pass_context
 def _panorama_config(context: Context, tour: TourView, stop: StopView) -> dict[str, Any]:
     """In a template: a page shown elsewhere (``tour_links``, the studio's preview) keeps its
-    links there."""
+    links there, and gives its own ``panorama.json`` addresses (``panorama_links``)."""
     if context.get("tour_links") is None:
         return panorama_config(tour, stop)
     return panorama_config(
-        tour, stop, lambda number: tour_url(context, tour.slug, number, **mode_args())
+        tour,
+        stop,
+        lambda number: tour_url(context, tour.slug, number, **mode_args()),
+        context.get("panorama_links"),
     )
 
 

@@ -11,6 +11,7 @@ export { GyroscopePlugin } from "@photo-sphere-viewer/gyroscope-plugin";
 export { MarkersPlugin } from "@photo-sphere-viewer/markers-plugin";
 export {
   CanvasTexture,
+  CircleGeometry,
   Group,
   Mesh,
   MeshBasicMaterial,

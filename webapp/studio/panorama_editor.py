@@ -16,8 +16,8 @@ from webapp.public.panorama import panorama_config
 
 def editor_config(stop: Stop, lang: str) -> dict[str, Any] | None:
     """The viewer configuration of a panorama stop as it is in the draft, in ``lang`` (its
-    links open the studio's preview of their stop); None when the stop shows no ready
-    panorama."""
+    links open the studio's preview of their stop, and its ``panorama.json``); None when the
+    stop shows no ready panorama."""
     if not is_panorama(stop.model) or stop.model is None:
         return None
     if stop.model.status != AssetStatus.READY:
@@ -30,4 +30,9 @@ def editor_config(stop: Stop, lang: str) -> dict[str, Any] | None:
     def page(target: int) -> str:
         return url_for("studio.preview_stop", tour_id=tour.id, lang=preview_lang, number=target)
 
-    return panorama_config(view, view.stops[number - 1], page)
+    def config(target: int) -> str:
+        return url_for(
+            "studio.preview_panorama_json", tour_id=tour.id, lang=preview_lang, number=target
+        )
+
+    return panorama_config(view, view.stops[number - 1], page, config)

@@ -33,6 +33,7 @@ from webapp.errors import api_error
 from webapp.extensions import db
 from webapp.i18n import language_name, visitor_languages
 from webapp.messages import error_message, flash_saved, problem_message
+from webapp.public.panorama import panorama_config
 from webapp.public.views import mode_args, text_mode
 from webapp.studio import bp, get_or_404
 
@@ -212,6 +213,9 @@ def _preview(tour: Tour, lang: str, number: int | None) -> str:
             return url_for("studio.preview_tour", tour_id=tour.id, lang=lang, **args)
         return url_for("studio.preview_stop", tour_id=tour.id, lang=lang, number=number, **args)
 
+    def panorama_links(number: int) -> str:
+        return url_for("studio.preview_panorama_json", tour_id=tour.id, lang=lang, number=number)
+
     banner = Markup(render_template("studio/_preview_banner.html", tour=tour, lang=lang))
     page = {
         "tour": view,
@@ -219,6 +223,7 @@ def _preview(tour: Tour, lang: str, number: int | None) -> str:
         "mode_args": mode_args(),
         "preview_banner": banner,
         "tour_links": links,
+        "panorama_links": panorama_links,
     }
     if number is None:
         return render_template("public/tour.html", **page)
@@ -236,3 +241,24 @@ def preview_tour(tour_id: int, lang: str) -> str:
 @bp.get("/tours/<int:tour_id>/preview/<lang>/<int:number>")
 def preview_stop(tour_id: int, lang: str, number: int) -> str:
     return _preview(tour_or_404(tour_id), lang, number)
+
+
+@bp.get("/tours/<int:tour_id>/preview/<lang>/<int:number>/panorama.json")
+def preview_panorama_json(tour_id: int, lang: str, number: int) -> Response:
+    """The draft's viewer configuration of panorama stop ``number``, as the tourist's
+    ``panorama.json`` gives it, its links kept inside the preview (a link followed inside a
+    headset loads the next panorama there); 404 for a model stop."""
+    tour = tour_or_404(tour_id)
+    if lang not in INTERFACE_LOCALES and lang not in tour_languages(tour):
+        abort(404)
+    view = tour_view(tour_document(tour), 0, lang, visitor_languages())
+    if not 1 <= number <= len(view.stops) or view.stops[number - 1].panorama is None:
+        abort(404)
+
+    def page(target: int) -> str:
+        return url_for("studio.preview_stop", tour_id=tour.id, lang=lang, number=target)
+
+    def config(target: int) -> str:
+        return url_for("studio.preview_panorama_json", tour_id=tour.id, lang=lang, number=target)
+
+    return jsonify(panorama_config(view, view.stops[number - 1], page, config))

@@ -78,7 +78,8 @@ function hotspotMarker(spot, index, note) {
   button.setAttribute("aria-expanded", "false");
   button.setAttribute("aria-controls", note.id);
   button.dataset.id = spot.id;
-  return { id: `spot-${spot.id}`, element: button, position: position(spot), anchor: "center center" };
+  // Above the links' labels, so that a label near a hotspot never hides its button.
+  return { id: `spot-${spot.id}`, element: button, position: position(spot), anchor: "center center", zIndex: 20 };
 }
 
 function linkMarker(link) {
@@ -89,7 +90,7 @@ function linkMarker(link) {
   const label = document.createElement("span");
   label.textContent = link.label;
   anchor.append(label);
-  return { id: `link-${link.id}`, element: anchor, position: position(link), anchor: "center center" };
+  return { id: `link-${link.id}`, element: anchor, position: position(link), anchor: "center center", zIndex: 10 };
 }
 
 // The text of the open hotspot, under the picture (a live region, so screen readers hear it).
@@ -293,6 +294,8 @@ export function mountPanorama(element, config, { editable = false, assets = page
     gyroscopeButton(element, viewer, gyroscope);
     vrButton(element, viewer, library, {
       links: () => current.config.links || [],
+      hotspots: () => current.config.hotspots || [],
+      opened: (spot) => note("hotspot", { id: spot.id, headset: true }),
       startYaw: () => getView().yaw,
       follow: (link) => followInHeadset(link),
       enter: () =>
