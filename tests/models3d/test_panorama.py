@@ -215,6 +215,26 @@ def test_corrections_are_made_and_reported(tmp_path: Path, data, name, codes, so
         assert bottom[1] - top[1] > 100  # green grows downwards: not turned
 
 
+REAL = [  # real panoramas no one here made (tests/data/README.md)
+    ("mars-husband-hill.png", "rgb+alpha", ["alpha_flattened"]),
+    ("apollo17-taurus-littrow.png", "grey+alpha", ["grey_converted", "alpha_flattened"]),
+]
+
+
+@pytest.mark.parametrize(("name", "colour", "codes"), REAL, ids=[r[0] for r in REAL])
+def test_real_panorama_photographs(tmp_path: Path, testdata: Path, name, colour, codes):
+    """Stitched 360° photographs from the Mars rover Spirit and Apollo 17, with a transparent
+    sky as planetarium software keeps them: tiled, flattened over grey, their ground intact."""
+    info = run(tmp_path, (testdata / name).read_bytes(), name).report["panorama"]
+    assert info["source"]["colour"] == colour and info["corrections"] == codes
+    assert (info["width"], info["height"]) == (2048, 1024)
+    check_layout(tmp_path / "out", info)
+    equirect = pixels(tmp_path / "out" / "equirect.jpg")
+    sky, ground = equirect[:200], equirect[600:900]
+    assert np.abs(sky - 128).max() < 12  # the transparent sky became neutral grey
+    assert ground.std() > 20  # the photographed ground is all there, not flattened away
+
+
 def test_partial_panorama_is_placed_on_the_sphere(tmp_path: Path):
     info = run(tmp_path, partial_jpeg()).report["panorama"]
     assert info["corrections"] == ["gpano_placed"]
