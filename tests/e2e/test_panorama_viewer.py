@@ -18,16 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from panorama_site import ROOT, STOPS, site, site_app
+from headset import INSTALL_HEADSET, IWER
+from panorama_site import STOPS, site, site_app
 from PIL import Image
 
 pytestmark = pytest.mark.e2e
 
-IWER = ROOT / "node_modules" / "iwer" / "build" / "iwer.min.js"
-INSTALL_HEADSET = (
-    "window.xrDevice = new IWER.XRDevice(IWER.metaQuest3);"
-    "window.xrDevice.installRuntime({ forceInstall: true });"
-)
 VISIBLE = "() => (window.heritourPanorama?.events || []).some((e) => e.type === 'visible')"
 VIEW = "() => window.heritourPanorama.panorama.getView()"
 DESKTOP = {
