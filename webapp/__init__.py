@@ -13,6 +13,7 @@ from webapp.config import load_config
 from webapp.extensions import babel, blobs, db, insight, jobs
 from webapp.i18n import init_i18n, language_redirect, preferred_locale, select_locale
 from webapp.rights import init_rights
+from webapp.security_headers import init_security_headers
 from webapp.urls import init_converters
 
 
@@ -29,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     insight.init_app(app)
     init_i18n(app)
     init_rights(app)
+    init_security_headers(app)
 
     from webapp import api, cli, embed, errors, health, media, public, studio
 
