@@ -79,6 +79,9 @@ class Watch:
     console: list[str] = field(default_factory=list)
     pages: list[Any] = field(default_factory=list)
 
+    # Page functions are given as ``() => ...``: Playwright evaluates a bare expression with
+    # eval(), which the policy (rightly) refuses.
+
     def attach(self, page: Any) -> Any:
         self.pages.append(page)
         page.on("console", self._console)
@@ -179,7 +182,7 @@ def test_the_policy_is_enforced_not_reported(site: Site, new_context: Any, watch
         """() => { const script = document.createElement('script');
         script.textContent = 'window.injected = true'; document.head.append(script); }"""
     )
-    page.wait_for_function("window.cspViolations.length > 0")
+    page.wait_for_function("() => window.cspViolations.length > 0")
     assert page.evaluate("window.injected") is None
     (violation,) = watch.violations(page)
     assert violation["directive"] == "script-src-elem"
@@ -199,7 +202,7 @@ def test_tourist_pages_have_no_violation(
 
     page.goto(TOUR + "2")
     page.wait_for_function(
-        "document.getElementById('panorama')?.classList.contains('drawn')", timeout=60_000
+        "() => document.getElementById('panorama')?.classList.contains('drawn')", timeout=60_000
     )
     watch.assert_none(page, "panorama stop")
 
@@ -223,9 +226,9 @@ def test_saving_a_tour_offline_has_no_violation(
     page.goto(TOUR)
     page.click("#save-offline")
     page.wait_for_function(
-        "document.getElementById('offline').dataset.state === 'saved'", timeout=120_000
+        "() => document.getElementById('offline').dataset.state === 'saved'", timeout=120_000
     )
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
     watch.assert_none(page, "saving")
     page.context.set_offline(True)
     page.goto(TOUR + "1")
@@ -262,7 +265,7 @@ def test_studio_pages_have_no_violation(
         watch.assert_none(page, path)
 
     page.goto(f"{tour}/insight")
-    page.wait_for_function("window.Chart && Chart.getChart('chart-devices')")
+    page.wait_for_function("() => window.Chart && Chart.getChart('chart-devices')")
     assert page.evaluate("Chart.getChart('chart-devices').data.datasets[0].data") == [6, 3]
     watch.assert_none(page, "insight dashboard, Chart.js")
 
@@ -274,7 +277,8 @@ def test_studio_pages_have_no_violation(
     watch.assert_none(page, "model stop editor")
     page.goto(f"{tour}/stops/{site.panorama_stop}")
     page.wait_for_function(
-        "document.getElementById('stop-panorama')?.classList.contains('drawn')", timeout=60_000
+        "() => document.getElementById('stop-panorama')?.classList.contains('drawn')",
+        timeout=60_000,
     )
     watch.assert_none(page, "panorama stop editor")
 
@@ -383,7 +387,7 @@ def test_other_pages_refuse_to_be_framed(
     page.wait_for_load_state("load")
     (child,) = [frame for frame in page.frames if frame is not page.main_frame]
     assert child.url.startswith("chrome-error://")  # Chromium's error page, not ours
-    assert page.frame_locator("#framed").locator("h1, form").count() == 0
+    assert page.frame_locator("#framed").locator(".site-header, figure.viewer, #email").count() == 0
     assert any("frame-ancestors" in line for line in watch.console)  # refused by the policy
 
 
