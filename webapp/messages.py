@@ -657,3 +657,17 @@ def gpu_megabytes(value: Any) -> str:
     """Bytes of GPU memory in MiB (the IEC symbol) with one decimal, in the curator's format."""
     number = value / (1 << 20) if isinstance(value, int | float) else 0.0
     return format_decimal(number, format="#,##0.0") + "\u00a0MiB"
+
+
+def level_texture_memory(figures: dict[str, Any]) -> str:
+    """A level's texture memory on a phone's GPU; for KTX2 textures (which stay compressed
+    there) also what the same textures would take as plain images (RGBA8)."""
+    memory = gpu_megabytes(figures.get("texture_gpu_bytes"))
+    plain = figures.get("texture_rgba8_bytes")
+    if figures.get("ktx2") and plain:
+        return _(
+            "%(memory)s, compressed on the GPU (KTX2); %(plain)s as plain images",
+            memory=memory,
+            plain=gpu_megabytes(plain),
+        )
+    return memory
