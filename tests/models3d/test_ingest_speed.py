@@ -154,12 +154,19 @@ def test_check_geometry_data_accepts_real_models():
         check_geometry_data(doc, binary or b"")
 
 
-def test_level_never_larger_than_the_upload(processed):
-    """AlphaBlendModeTest shares one PNG among five images; it is stored once per level."""
+def test_phone_levels_never_larger_than_the_upload(processed):
+    """AlphaBlendModeTest shares one PNG among five images; it is stored once per level.
+
+    thumb and low, the levels for phones, are never larger than the upload. medium and high
+    keep its 2048 px textures as KTX2, which costs more to download than its JPEGs (ETC1S
+    about 1 bit a pixel, the UASTC normal map more) for a sixth of their GPU memory: they
+    stay under 1.5 times the upload (1.42 measured).
+    """
     result, _ = processed["AlphaBlendModeTest.glb/a"]
     upload = (TESTDATA / "AlphaBlendModeTest.glb").stat().st_size
     for level in LEVELS:
-        assert result.report["levels"][level]["bytes"] <= upload, level
+        limit = upload if level in ("thumb", "low") else upload * 1.5
+        assert result.report["levels"][level]["bytes"] <= limit, level
         doc, _ = read_glb(result.levels[level].read_bytes())
         assert len(doc["images"]) == 4, level
 
