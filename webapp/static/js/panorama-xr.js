@@ -167,7 +167,7 @@ function linkObject(library, viewer, link) {
   const { Mesh, MeshBasicMaterial, RingGeometry } = library;
   const group = placed(library, viewer, link, LINK_DISTANCE);
   const disc = new Mesh(new RingGeometry(0, LINK_RADIUS, 48), new MeshBasicMaterial({ color: 0xffffff, opacity: 0.85, ...OVERLAY }));
-  const ring = new Mesh(new RingGeometry(LINK_RADIUS, LINK_RADIUS * 1.2, 48), new MeshBasicMaterial({ color: 0xa33b20, ...OVERLAY }));
+  const ring = new Mesh(new RingGeometry(LINK_RADIUS, LINK_RADIUS * 1.2, 48), new MeshBasicMaterial({ color: ACCENT, ...OVERLAY }));
   const label = labelMesh(library, link.label, LINK_RADIUS * 1.2);
   for (const mesh of [disc, ring, label]) {
     mesh.renderOrder = 10;
