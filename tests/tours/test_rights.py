@@ -78,13 +78,15 @@ def test_rights_are_kept_normalised() -> None:
         (CC0, "", "", "2024-13", "rights_date_invalid"),
         (CC0, "", "", "2024-02-30", "rights_date_invalid"),
         (CC0, "", "", "9999", "rights_date_invalid"),
-        (CC0, "", "", (date.today() + timedelta(days=1)).isoformat(), "rights_date_invalid"),
+        (CC0, "", "", "tomorrow", "rights_date_invalid"),
         (CC0, "", "", "0000", "rights_date_invalid"),
     ],
 )
 def test_refused_rights_have_a_stable_code(
     statement: str, attribution: str, source: str, digitised: str, code: str
 ) -> None:
+    if digitised == "tomorrow":  # computed here: the suite may be collected before midnight
+        digitised = (date.today() + timedelta(days=1)).isoformat()
     with pytest.raises(RightsError) as raised:
         check_rights(statement, attribution, source, digitised)
     assert raised.value.code == code

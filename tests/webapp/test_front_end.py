@@ -20,6 +20,7 @@ NOT_PAGE_ENDPOINTS = {
     "root",
     "studio.set_language",
     "studio.export_tour",
+    "studio.preview_panorama_json",
     "studio.tour_insight_export",
     "public.offline_pack",
     "public.panorama_json",
