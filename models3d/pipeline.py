@@ -25,8 +25,9 @@ from models3d.formats import LoadContext, LoadedModel, load
 from models3d.formats.meshes import check_counts
 from models3d.glb import read_glb, write_glb, write_glb_file
 from models3d.gltfscene import check_geometry_data, count_geometry, draws_area
+from models3d.gpumemory import level_textures
 from models3d.ktx2input import decode_ktx2_images
-from models3d.levels import Level, LevelBuilder, build_levels, image_sizes
+from models3d.levels import Level, LevelBuilder, build_levels
 from models3d.materials import convert_spec_gloss
 from models3d.nodetools import run_gltfpack, validate_document, validate_files
 from models3d.normalise import apply_normalisation, plan_normalisation
@@ -35,7 +36,7 @@ from models3d.panorama import inspect_panorama, process_panorama
 from models3d.pointpipeline import inspect_points, point_format, process_points
 from models3d.poster import encode_poster, render_poster
 from models3d.repairs import repair_document
-from models3d.report import build_report, publish_outputs, texture_gpu_bytes, validator_summary
+from models3d.report import build_report, publish_outputs, validator_summary
 from models3d.structure import StructureError, reading_structure
 from models3d.texprep import image_bytes, load_images
 from models3d.textures import check_image
@@ -250,7 +251,8 @@ def _validated_levels(levels: dict[str, Level], folder: Path, max_pixels: int) -
 
     Levels with the same bytes (stored once) are validated once, and a level with the same
     bytes as the one above it says so (``same_as``). Each level's ``texture_gpu_bytes`` is
-    what its textures take in GPU memory as RGBA8 with mipmaps.
+    what its textures take in a phone's GPU memory with mipmaps (KTX2 stays compressed, see
+    :mod:`models3d.gpumemory`); ``texture_rgba8_bytes`` is what they would take as RGBA8.
     """
     first = {
         name: next(n for n in LEVELS if levels[n].data == levels[name].data) for name in LEVELS
@@ -266,10 +268,12 @@ def _validated_levels(levels: dict[str, Level], folder: Path, max_pixels: int) -
             raise ModelError(
                 "invalid_gltf", {"level": name, "validator": validator_summary(result)}
             )
-        sizes = image_sizes(levels[name].data, max_pixels)
+        textures = level_textures(levels[name].data, max_pixels)
         figures[name] = {
             **levels[name].to_dict(),
-            "texture_gpu_bytes": sum(texture_gpu_bytes(w, h) for w, h in sizes),
+            "texture_gpu_bytes": sum(t["gpu_bytes"] for t in textures),
+            "texture_rgba8_bytes": sum(t["rgba8_bytes"] for t in textures),
+            "texture_codecs": sorted({t["codec"] for t in textures}),
             "validator": {k: result[k] for k in ("numErrors", "numWarnings", "numInfos")},
         }
         above = LEVELS[LEVELS.index(name) + 1 :]
@@ -349,6 +353,9 @@ def process_file(
             levels = build_levels(
                 builder, dict(options.budgets), _level_progress(report_progress), start_poster
             )
+            poster_image = posters[0].result()
+            report_progress(75, "ktx2 textures")
+            levels = builder.with_ktx2(levels, options.ktx2_levels)
             stage = work / "out"
             stage.mkdir()
             for name, level in levels.items():
@@ -356,7 +363,7 @@ def process_file(
             report_progress(85, "validating outputs")
             report["levels"] = _validated_levels(levels, stage, limits.max_texture_pixels)
             report_progress(92, "poster")
-            poster = encode_poster(posters[0].result(), options.poster_max_bytes)
+            poster = encode_poster(poster_image, options.poster_max_bytes)
         publish_outputs(stage, out_dir, report, poster, options.poster_px)
     report_progress(100, "done")
     log.info("processed %s in %.1f s", original_name or path.name, time.monotonic() - started)

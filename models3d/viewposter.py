@@ -20,9 +20,12 @@ from PIL import Image
 
 from models3d import poster as raster
 from models3d.camera import CameraView, fit_radius
-from models3d.glb import read_glb
+from models3d.formats.registry import LoadedModel
+from models3d.glb import read_glb, write_glb_file
 from models3d.gltfscene import DrawBatch, draw_batches
+from models3d.ktx2input import BASISU, decode_ktx2_images
 from models3d.nodetools import run_gltfpack
+from models3d.options import DEFAULT_LIMITS
 
 NEAR_FRACTION = 1e-3  # triangles closer than this fraction of the distance are left out
 
@@ -146,11 +149,21 @@ BACKGROUND = (0xEF, 0xE9, 0xE1)
 
 
 def decode_glb(data: bytes, workdir: Path) -> tuple[dict[str, Any], bytes]:
-    """A stored level (quantised, meshopt-compressed) as plain float accessors, via gltfpack."""
+    """A stored level (quantised, meshopt-compressed, KTX2 textures) as plain float
+    accessors (via gltfpack) and PNG textures (transcoded as a browser would show them).
+
+    The result is also written to ``workdir/plain.glb``: AR apps (Scene Viewer, and
+    model-viewer's USDZ export for Quick Look) read neither meshopt nor KTX2.
+    """
     src, dst = workdir / "level.glb", workdir / "plain.glb"
     src.write_bytes(data)
     run_gltfpack(src, dst, ["-noq"])
     doc, binary = read_glb(dst.read_bytes())
+    if BASISU in doc.get("extensionsUsed", []):
+        model = LoadedModel("glb", doc, binary or b"")
+        decode_ktx2_images(model, workdir, DEFAULT_LIMITS)
+        doc, binary = model.doc, model.binary
+        write_glb_file(dst, doc, binary)
     return doc, binary or b""
 
 

@@ -1,7 +1,9 @@
 """Studio accounts: creating users, checking passwords (Argon2id), roles.
 
-Passwords are never stored: only Argon2id hashes from argon2-cffi. Checking a password for
-an unknown email still spends the time of one hash, so timing does not tell which emails exist.
+Passwords are never stored: only Argon2id hashes from argon2-cffi, of the NFKC-normalised
+password. New passwords follow :mod:`tours.passwords` (NIST SP 800-63B). Checking a password
+for an unknown email still spends the time of one hash, so timing does not tell which emails
+exist. A new password ends every session of the user (:mod:`tours.usersessions`).
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ from sqlalchemy.orm import Session
 from tours.db import utcnow
 from tours.errors import CodedError
 from tours.models import User, UserRole
+from tours.passwords import MAX_LENGTH, MIN_LENGTH, PasswordRejected, check_password
+from tours.passwords import normalize_password as _normalize
+from tours.usersessions import end_user_sessions
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = MIN_LENGTH
+MAX_PASSWORD_LENGTH = MAX_LENGTH
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{1,63}$")
 _HASHER = PasswordHasher()  # argon2-cffi's defaults are Argon2id with RFC 9106 parameters
 _DUMMY_HASH = _HASHER.hash("heritour-timing-equaliser")
@@ -30,8 +36,8 @@ class AccountError(CodedError):
 
 
 def hash_password(password: str) -> str:
-    """The Argon2id hash of ``password``."""
-    return _HASHER.hash(password)
+    """The Argon2id hash of ``password`` (NFKC-normalised)."""
+    return _HASHER.hash(_normalize(password))
 
 
 def normalize_email(email: str) -> str:
@@ -39,13 +45,19 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_new_password(password: str) -> None:
-    """Raise :class:`AccountError` when ``password`` is too weak to accept."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            "password_too_short",
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
-        )
+_REJECTIONS = {
+    "password_too_short": f"The password must have at least {MIN_LENGTH} characters.",
+    "password_too_long": f"The password may have at most {MAX_LENGTH} characters.",
+    "password_common": "This password is too common or too easy to guess.",
+}
+
+
+def check_new_password(password: str, email: str = "") -> None:
+    """Raise :class:`AccountError` when ``password`` may not be chosen (for ``email``)."""
+    try:
+        check_password(password, context=[email] if email else [])
+    except PasswordRejected as rejected:
+        raise AccountError(rejected.code, _REJECTIONS[rejected.code]) from rejected
 
 
 def create_user(session: Session, email: str, password: str, role: str) -> User:
@@ -55,7 +67,7 @@ def create_user(session: Session, email: str, password: str, role: str) -> User:
         raise AccountError("invalid_email", "This is not a valid email address.")
     if role not in ROLES:
         raise AccountError("invalid_role", f"The role must be one of: {', '.join(ROLES)}.")
-    check_new_password(password)
+    check_new_password(password, email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("email_taken", "A user with this email already exists.")
     user = User(email=email, password_hash=hash_password(password), role=role, active=True)
@@ -71,15 +83,25 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         with contextlib.suppress(VerificationError):
             _HASHER.verify(_DUMMY_HASH, password)
         return None
-    try:
-        _HASHER.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not verify_password(user, password):
         return None
     if _HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     session.commit()
     return user
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Whether ``password`` is the user's (normalised, or as typed for hashes made before
+    passwords were normalised)."""
+    for candidate in dict.fromkeys([_normalize(password), password]):
+        try:
+            if _HASHER.verify(user.password_hash, candidate):
+                return True
+        except (VerificationError, InvalidHashError):
+            continue
+    return False
 
 
 def list_users(session: Session) -> list[User]:
@@ -107,9 +129,10 @@ def set_role(session: Session, user: User, role: str) -> None:
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    """Give the user a new password."""
-    check_new_password(password)
+    """Give the user a new password; every session of theirs ends."""
+    check_new_password(password, user.email)
     user.password_hash = hash_password(password)
+    end_user_sessions(session, user.id)
     session.commit()
 
 

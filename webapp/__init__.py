@@ -12,7 +12,9 @@ from werkzeug.wrappers import Response
 from webapp.config import load_config
 from webapp.extensions import babel, blobs, db, insight, jobs
 from webapp.i18n import init_i18n, language_redirect, preferred_locale, select_locale
+from webapp.proxies import init_proxies
 from webapp.rights import init_rights
+from webapp.security_headers import init_security_headers
 from webapp.urls import init_converters
 
 
@@ -21,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(Path(app.instance_path), config))
     init_converters(app)
+    init_proxies(app)
 
     babel.init_app(app, locale_selector=select_locale)
     db.init_app(app)
@@ -29,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     insight.init_app(app)
     init_i18n(app)
     init_rights(app)
+    init_security_headers(app)
 
     from webapp import api, cli, embed, errors, health, media, public, studio
 

@@ -55,7 +55,14 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     # The site's public address (scheme and host, e.g. https://tours.example.org): printed
     # QR codes, short links and shared links use it, never the address a page was opened on.
     "PUBLIC_URL": ("", str),
+    # Origins (space-separated CSP sources) whose pages may frame the embed pages; every
+    # other page refuses to be framed.
+    "EMBED_ANCESTORS": ("*", str),
     "SESSION_COOKIE_SECURE": (True, bool),
+    # Proxies in front of the app (webapp/proxies.py): empty for none, a number of hops,
+    # or proxy addresses/networks; and the host names the site answers to (others get 400).
+    "TRUSTED_PROXIES": ("", str),
+    "ALLOWED_HOSTS": ("", str),
     "LOGIN_RATE_LIMIT": ("10 per minute", str),
     "API_TOKEN_RATE_LIMIT": ("600 per minute", str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),

@@ -15,7 +15,7 @@ from flask import current_app, flash
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
-from tours.accounts import MIN_PASSWORD_LENGTH, AccountError
+from tours.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, AccountError
 from tours.authoring import AuthoringError
 from tours.library import model_status
 from tours.models import ModelAsset
@@ -79,6 +79,9 @@ def _sentences() -> dict[str, str]:
     return {
         **{code: sentence for code, (_title, sentence) in _http_texts().items()},
         "login_required": _("Sign in to the studio first."),
+        "two_factor_required": _(
+            "Administrators must use two-factor sign-in. Set it up to use the studio."
+        ),
         "invalid_json": _("Send a JSON object."),
         "invalid_event": _(
             "This is not an event the app counts: send a tour, a stop, a language, an event "
@@ -92,6 +95,13 @@ def _sentences() -> dict[str, str]:
         "invalid_key": _("This is not a key of a direct upload."),
         "password_too_short": _(
             "The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH
+        ),
+        "password_too_long": _(
+            "The password may have at most %(count)d characters.", count=MAX_PASSWORD_LENGTH
+        ),
+        "password_common": _(
+            "This password is too common or too easy to guess: attackers try such passwords "
+            "first. Choose a longer one, for example a few unrelated words."
         ),
         "invalid_email": _("This is not a valid email address."),
         "invalid_role": _("Choose a role from the list."),
@@ -254,6 +264,17 @@ def _rights_sentences() -> dict[str, str]:
 def error_message(code: str, fallback: str = "") -> str:
     """The sentence for ``code`` in the current language (``fallback`` if it is unknown)."""
     return _sentences().get(code, fallback or code)
+
+
+def password_rules() -> dict[str, Any]:
+    """What the password fields tell people (NIST SP 800-63B: length, no composition rules,
+    common passwords refused) and their limits."""
+    sentence = _(
+        "At least %(count)d characters, in any language, spaces allowed. Common passwords are "
+        "refused, because attackers try them first.",
+        count=MIN_PASSWORD_LENGTH,
+    )
+    return {"min": MIN_PASSWORD_LENGTH, "max": MAX_PASSWORD_LENGTH, "sentence": sentence}
 
 
 def account_message(error: AccountError) -> str:
@@ -657,3 +678,17 @@ def gpu_megabytes(value: Any) -> str:
     """Bytes of GPU memory in MiB (the IEC symbol) with one decimal, in the curator's format."""
     number = value / (1 << 20) if isinstance(value, int | float) else 0.0
     return format_decimal(number, format="#,##0.0") + "\u00a0MiB"
+
+
+def level_texture_memory(figures: dict[str, Any]) -> str:
+    """A level's texture memory on a phone's GPU; for KTX2 textures (which stay compressed
+    there) also what the same textures would take as plain images (RGBA8)."""
+    memory = gpu_megabytes(figures.get("texture_gpu_bytes"))
+    plain = figures.get("texture_rgba8_bytes")
+    if figures.get("ktx2") and plain:
+        return _(
+            "%(memory)s, compressed on the GPU (KTX2); %(plain)s as plain images",
+            memory=memory,
+            plain=gpu_megabytes(plain),
+        )
+    return memory

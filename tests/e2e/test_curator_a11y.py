@@ -22,6 +22,7 @@ pytestmark = pytest.mark.e2e
 
 PASSWORD = "a long enough password"
 USERS = {"curator": "curator@example.org", "admin": "admin@example.org"}
+TOTP_SECRETS: dict[str, str] = {}
 LAPTOP = {
     "viewport": {"width": 1280, "height": 900},
     "device_scale_factor": 1,  # also spares the software WebGL three quarters of its pixels
@@ -155,6 +156,12 @@ def _sign_in(browser: Any, url: str, role: str) -> Any:
     page.fill("#password", PASSWORD)
     with page.expect_navigation():
         page.click("button[type=submit]")
+    if "/studio/login/code" in page.url:  # the admin's second step (admins must use it)
+        import pyotp
+
+        page.fill("#code", pyotp.TOTP(TOTP_SECRETS[role]).now())
+        with page.expect_navigation():
+            page.click("form.stack button[type=submit]")
     assert page.url.endswith("/studio/"), page.url
     state = context.storage_state()
     context.close()
@@ -169,8 +176,12 @@ def site(
     serve: Any,
     e2e_app: Any,
 ) -> Iterator[Site]:
-    """The studio with an admin, a curator, three models and three tours, served locally."""
+    """The studio with an admin (two-factor sign-in on), a curator, three models and three
+    tours, served locally."""
+    import pyotp
+
     from tours.accounts import create_user
+    from tours.db import utcnow
     from webapp.extensions import blobs, db
 
     app = e2e_app(tmp_path_factory.mktemp("curator-a11y"), LOGIN_RATE_LIMIT="100 per minute")
@@ -178,7 +189,11 @@ def site(
     with app.app_context():
         migrate(db.engine)
         for role, email in USERS.items():
-            create_user(db.session, email, PASSWORD, role)
+            user = create_user(db.session, email, PASSWORD, role)
+            if role == "admin":
+                TOTP_SECRETS[role] = user.totp_secret = pyotp.random_base32()
+                user.totp_enabled_at = utcnow()
+                db.session.commit()
         model = _models(db.session, blobs.store, testdata, site)
         _tours(db.session, blobs.store, model, site)
     with serve(app) as site.url:
@@ -230,6 +245,8 @@ CURATOR_PAGES = {
     "import": "/studio/import",
     "preview-tour": "/studio/tours/{s.tour}/preview/{lang}/",
     "preview-stop": "/studio/tours/{s.tour}/preview/{lang}/1",
+    "account": "/studio/account",
+    "two-factor": "/studio/account/two-factor",
 }
 
 
@@ -271,6 +288,9 @@ def test_forms_with_errors(pages: Any, violations: Any, lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_admin_pages(pages: Any, violations: Any, lang: str) -> None:
     page = pages("admin", lang)
+    page.goto("/studio/account/two-factor")  # on, and admins may not turn it off
+    assert page.locator("#two-factor-on").is_visible()
+    _check(page, lang, violations)
     page.goto("/studio/users")
     _check(page, lang, violations)
     page.fill("#new-email", USERS["curator"])  # taken

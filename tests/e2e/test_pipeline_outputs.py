@@ -1,8 +1,9 @@
 """Every level the ingest pipeline makes of every real sample draws in model-viewer.
 
 The samples (``tests/data``) go through ``models3d.process_file``; the smallest and
-the largest level of each are opened in a bare page with the app's own model-viewer and
-meshopt decoder, served from a folder, and must be drawn (not a blank canvas).
+the largest level of each are opened in a bare page with the app's own model-viewer,
+meshopt decoder and Basis transcoder (the levels' textures are KTX2), served from a folder,
+and must be drawn (not a blank canvas).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.e2e
 SAMPLES = ["AlphaBlendModeTest.glb", "BoxTextured.glb", "CesiumMilkTruck.glb", "Duck.glb"]
 SAMPLES += ["bunny.ply", "fuze.zip", "pbr_cubes_emissive_spec_gloss.zip", "teapot.stl"]
 PAGE = """<!doctype html><html lang="en"><title>level</title>
-<script>self.ModelViewerElement = {meshoptDecoderLocation: '/meshopt_decoder.js'};</script>
+<script>self.ModelViewerElement = {meshoptDecoderLocation: '/meshopt_decoder.js',
+  ktx2TranscoderLocation: '/basis/'};</script>
 <script type="module" src="/model-viewer.min.js"></script>
 <model-viewer alt="level" style="width:360px;height:360px"></model-viewer>
 <script>
@@ -43,6 +45,7 @@ def outputs_site(
     site = tmp_path_factory.mktemp("outputs-site")
     for name in ("model-viewer.min.js", "meshopt_decoder.js"):
         shutil.copy(VENDOR / name, site / name)
+    shutil.copytree(VENDOR / "basis", site / "basis")  # the levels' textures are KTX2
     (site / "index.html").write_text(PAGE)
     for sample in SAMPLES:
         result = process_file(testdata / sample, tmp_path_factory.mktemp("out"))

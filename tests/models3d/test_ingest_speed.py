@@ -19,8 +19,10 @@ from PIL import Image
 
 from models3d import LEVELS, ModelError, ProcessOptions, partsimplify, pipeline, process_file
 from models3d import levels as levels_module
+from models3d.basis import BASISU
 from models3d.glb import read_glb
 from models3d.gltfscene import check_geometry_data, count_geometry
+from models3d.gpumemory import ktx2_facts
 from models3d.nodetools import node_flags
 from models3d.options import LevelBudget
 from models3d.texprep import ImageInfo, dedupe_images, encode_for_level, image_info
@@ -152,12 +154,19 @@ def test_check_geometry_data_accepts_real_models():
         check_geometry_data(doc, binary or b"")
 
 
-def test_level_never_larger_than_the_upload(processed):
-    """AlphaBlendModeTest shares one PNG among five images; it is stored once per level."""
+def test_phone_levels_never_larger_than_the_upload(processed):
+    """AlphaBlendModeTest shares one PNG among five images; it is stored once per level.
+
+    thumb and low, the levels for phones, are never larger than the upload. medium and high
+    keep its 2048 px textures as KTX2, which costs more to download than its JPEGs (ETC1S
+    about 1 bit a pixel, the UASTC normal map more) for a sixth of their GPU memory: they
+    stay under 1.5 times the upload (1.42 measured).
+    """
     result, _ = processed["AlphaBlendModeTest.glb/a"]
     upload = (TESTDATA / "AlphaBlendModeTest.glb").stat().st_size
     for level in LEVELS:
-        assert result.report["levels"][level]["bytes"] <= upload, level
+        limit = upload if level in ("thumb", "low") else upload * 1.5
+        assert result.report["levels"][level]["bytes"] <= limit, level
         doc, _ = read_glb(result.levels[level].read_bytes())
         assert len(doc["images"]) == 4, level
 
@@ -277,9 +286,15 @@ def test_merged_image_keeps_alpha_when_any_material_needs_it(tmp_path):
             if material.get("alphaMode", "OPAQUE") == "OPAQUE":
                 continue
             texture = doc["textures"][material["pbrMetallicRoughness"]["baseColorTexture"]["index"]]
-            image = doc["images"][texture["source"]]
-            assert image["mimeType"] == "image/png", (level, material["name"])
+            source = texture.get(
+                "source", texture.get("extensions", {}).get(BASISU, {}).get("source")
+            )
+            image = doc["images"][source]
             view = doc["bufferViews"][image["bufferView"]]
             start = view.get("byteOffset", 0)
             data = (binary or b"")[start : start + view["byteLength"]]
+            if image["mimeType"] == "image/ktx2":  # every level, by default
+                assert ktx2_facts(data)["alpha"], (level, material["name"])
+                continue
+            assert image["mimeType"] == "image/png", (level, material["name"])
             assert Image.open(io.BytesIO(data)).mode in ("RGBA", "LA", "P"), level

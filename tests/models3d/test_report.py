@@ -13,6 +13,7 @@ from PIL import Image
 
 from models3d import LEVELS, inspect_file
 from models3d.glb import write_glb
+from models3d.gpumemory import gpu_bytes
 from models3d.report import PHONE_MAX_TEXTURE_GPU_BYTES, texture_gpu_bytes
 
 
@@ -104,8 +105,14 @@ def test_levels_report_gpu_memory_and_identical_files(processed, sample: str):
         side = levels[level]["max_texture_px"]
         if side == 0:
             assert levels[level]["texture_gpu_bytes"] == 0
-        else:  # every sample here has one square texture
-            assert levels[level]["texture_gpu_bytes"] == texture_gpu_bytes(side, side)
+        else:  # every sample here has one square, opaque colour texture: ETC1S without alpha
+            assert levels[level]["texture_rgba8_bytes"] == texture_gpu_bytes(side, side)
+            ktx2 = levels[level]["ktx2"]
+            assert ktx2, level
+            expected = (
+                gpu_bytes(side, side, "etc1s", False) if ktx2 else texture_gpu_bytes(side, side)
+            )
+            assert levels[level]["texture_gpu_bytes"] == expected, level
 
 
 def test_a_small_model_has_one_file_for_every_level(processed):

@@ -58,7 +58,9 @@ def test_textures_and_uvs_kept(processed, name):
     for level in LEVELS:
         doc, _ = read_glb(result.levels[level].read_bytes())
         assert doc["images"], level
-        assert {i["mimeType"] for i in doc["images"]} <= {"image/png", "image/jpeg"}
+        ktx2 = result.report["levels"][level]["ktx2"]
+        expected = {"image/ktx2"} if ktx2 else {"image/png", "image/jpeg"}
+        assert {i["mimeType"] for i in doc["images"]} <= expected, level
         textured = [
             p
             for m in doc["meshes"]

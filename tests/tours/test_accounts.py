@@ -41,6 +41,13 @@ def test_authenticate(db: Any) -> None:
     [
         ("not-an-email", "a long password", "curator", "invalid_email"),
         ("a@example.org", "short", "curator", "password_too_short"),
+        ("a@example.org", "fourteen chars", "curator", "password_too_short"),
+        ("a@example.org", "x" * 257, "curator", "password_too_long"),
+        ("a@example.org", "password12345678", "curator", "password_common"),
+        ("a@example.org", "iloveyouiloveyou", "curator", "password_common"),
+        ("a@example.org", "aaaaaaaaaaaaaaaa", "curator", "password_common"),
+        ("a@example.org", "qwertyuiopasdfgh", "curator", "password_common"),
+        ("heritourstudio@example.org", "heritourstudio2026", "curator", "password_common"),
         ("a@example.org", "a long password", "owner", "invalid_role"),
     ],
 )
@@ -73,3 +80,30 @@ def test_set_password(db: Any) -> None:
     set_password(db, user, "a new long password")
     assert authenticate(db, "a@example.org", "a new long password") is user
     assert authenticate(db, "a@example.org", "a long password") is None
+
+
+def test_any_unicode_is_accepted_and_normalised(db: Any) -> None:
+    """NIST SP 800-63B: Unicode allowed, normalised (NFKC) before hashing; 64+ characters."""
+    import unicodedata
+
+    typed = "Kinh thành Huế đẹp lắm 🌸"
+    decomposed = unicodedata.normalize("NFD", typed)
+    assert decomposed != typed
+    user = create_user(db, "u@example.org", decomposed, "curator")
+    assert authenticate(db, "u@example.org", typed) is user
+    assert authenticate(db, "u@example.org", "Ｋinh thành Huế đẹp lắm 🌸") is user  # full-width K
+    long = "một câu rất dài về những lăng tẩm của các vua triều Nguyễn ở Huế xưa"
+    assert len(long) > 64
+    set_password(db, user, long)
+    assert authenticate(db, "u@example.org", long) is user
+
+
+def test_new_password_ends_every_session(db: Any) -> None:
+    from tours.usersessions import find_session, list_sessions, start_session
+
+    user = create_user(db, "a@example.org", "a long password", "curator")
+    tokens = [start_session(db, user, "Mozilla/5.0 (Android 14) Chrome/130").token for _ in "ab"]
+    assert [row.user_agent for row in list_sessions(db, user.id)] == ["Chrome · Android"] * 2
+    set_password(db, user, "a new long password")
+    assert [find_session(db, token) for token in tokens] == [None, None]
+    assert list_sessions(db, user.id) == []

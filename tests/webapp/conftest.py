@@ -26,12 +26,36 @@ def csrf_token(client: Any, path: str = "/studio/login") -> str:
     return match.group(1)
 
 
+def totp_code(email: str) -> str:
+    """The current two-factor code of the user ``email`` (pyotp, as an authenticator app).
+
+    The user's last accepted time step is forgotten first, so that tests may sign the same
+    user in several times within one 30-second step (replays are tested on their own)."""
+    import pyotp
+    from sqlalchemy import select
+
+    from tours.models import User
+    from webapp.extensions import db
+
+    user = db.session.scalar(select(User).where(User.email == email))
+    assert user is not None and user.totp_secret, f"{email} has no two-factor secret"
+    user.totp_last_step = None
+    db.session.commit()
+    return pyotp.TOTP(user.totp_secret).now()
+
+
 def sign_in(client: Any, email: str, password: str = PASSWORD) -> Any:
-    """Sign ``client`` in; every later request carries the CSRF token in X-CSRFToken."""
+    """Sign ``client`` in (with a two-factor code when the user has them on); every later
+    request carries the CSRF token in X-CSRFToken."""
     token = csrf_token(client)
     response = client.post(
         "/studio/login", data={"email": email, "password": password, "csrf_token": token}
     )
+    if response.status_code == 302 and "/studio/login/code" in response.location:
+        token = csrf_token(client, "/studio/login/code")  # the password step began anew
+        response = client.post(
+            "/studio/login/code", data={"code": totp_code(email), "csrf_token": token}
+        )
     if response.status_code == 302:
         client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client, "/studio/")
     return response
@@ -44,13 +68,27 @@ def app_config(app_config: dict[str, Any], tmp_path: Any) -> dict[str, Any]:
     return app_config
 
 
+def enable_two_factor(db: Any, user: Any) -> str:
+    """Turn two-factor sign-in on for ``user`` as enrolment would; returns the secret."""
+    import pyotp
+
+    from tours.db import utcnow
+
+    user.totp_secret = pyotp.random_base32()
+    user.totp_enabled_at = utcnow()
+    db.commit()
+    return str(user.totp_secret)
+
+
 @pytest.fixture
 def studio_users(db: Any) -> dict[str, Any]:
-    """An admin and a curator."""
+    """An admin (with two-factor sign-in on, as admins must) and a curator."""
     from tours.accounts import create_user
 
+    admin = create_user(db, "admin@example.org", PASSWORD, "admin")
+    enable_two_factor(db, admin)
     return {
-        "admin": create_user(db, "admin@example.org", PASSWORD, "admin"),
+        "admin": admin,
         "curator": create_user(db, "curator@example.org", PASSWORD, "curator"),
     }
 
@@ -83,6 +121,8 @@ class StudioHelpers:
     password = PASSWORD
     csrf_token = staticmethod(csrf_token)
     sign_in = staticmethod(sign_in)
+    totp_code = staticmethod(totp_code)
+    enable_two_factor = staticmethod(enable_two_factor)
 
 
 @pytest.fixture

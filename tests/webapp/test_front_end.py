@@ -28,6 +28,8 @@ NOT_PAGE_ENDPOINTS = {
     "embed.oembed",
     "embed.missing",
     "embed.stop_any_language",
+    "studio.login_code",  # only between the password and the code (test_studio_two_factor)
+    "studio.two_factor_qr",
 }
 
 

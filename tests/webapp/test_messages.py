@@ -16,7 +16,7 @@ from webapp.messages import error_message
 ROOT = Path(__file__).resolve().parents[2]
 # A code is the first argument of a coded error (or of ``bundle_error``, for bundles).
 _RAISED = re.compile(
-    r"\b(?:AuthoringError|AccountError|UploadError|bundle_error)\(\s*\"([a-z_]+)\""
+    r"\b(?:AuthoringError|AccountError|PasswordRejected|UploadError|bundle_error)\(\s*\"([a-z_]+)\""
 )
 
 

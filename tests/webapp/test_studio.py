@@ -12,7 +12,16 @@ import pytest
 # test_every_route_is_in_the_table, so a new route cannot be forgotten.
 ACCESS = {
     "studio.login": "anyone",
+    "studio.login_code": "anyone",
     "studio.set_language": "anyone",
+    "studio.account": "curator",
+    "studio.end_own_session": "curator",
+    "studio.end_other_sessions": "curator",
+    "studio.change_password": "curator",
+    "studio.two_factor": "curator",
+    "studio.two_factor_qr": "curator",
+    "studio.two_factor_disable": "curator",
+    "studio.end_user_sessions": "admin",
     "studio.logout": "curator",
     "studio.dashboard": "curator",
     "studio.users": "admin",
@@ -119,6 +128,17 @@ ALLOWED_STATUS = {
     ("studio.import_tour", "POST"): 400,
     ("studio.login", "GET"): 302,
     ("studio.login", "POST"): 401,
+    ("studio.login_code", "GET"): 302,  # nobody is between password and code: back to sign-in
+    ("studio.login_code", "POST"): 302,
+    ("studio.account", "GET"): 200,
+    ("studio.end_own_session", "POST"): 404,  # the session id names nothing
+    ("studio.end_other_sessions", "POST"): 302,
+    ("studio.change_password", "POST"): 302,  # the current password is wrong: said, and back
+    ("studio.two_factor", "GET"): 200,
+    ("studio.two_factor", "POST"): 400,  # the empty code is wrong
+    ("studio.two_factor_qr", "GET"): 200,
+    ("studio.two_factor_disable", "POST"): 302,  # the empty code is wrong: said, and back
+    ("studio.end_user_sessions", "POST"): 302,
     ("studio.logout", "POST"): 302,
     ("studio.model", "GET"): 404,
     ("studio.models", "GET"): 200,
@@ -204,11 +224,21 @@ DRAFT_API = {
     "api.model_rights",
     "api.model_reprocess",
 }
+# Where the sweep's admin (two-factor sign-in on, as admins must) gets another answer: there
+# is nothing to enrol, no QR code to show, and admins may not turn two-factor sign-in off.
+ADMIN_STATUS = {
+    ("studio.two_factor", "POST"): 200,
+    ("studio.two_factor_qr", "GET"): 404,
+    ("studio.two_factor_disable", "POST"): 403,
+}
 ANONYMOUS_STATUS = {
     ("studio.login", "GET"): 200,
     ("studio.login", "POST"): 401,
+    ("studio.login_code", "GET"): 302,
+    ("studio.login_code", "POST"): 302,
     ("studio.set_language", "GET"): 302,
 }
+NEW = "first admin of the site"
 # Direct uploads: refused with 409 where the store is not S3, with 400 for the empty form on S3.
 DIRECT_UPLOAD_STATUS = {"sqlite-local": 409, "postgres-s3": 400}
 
@@ -265,6 +295,7 @@ def test_roles_on_every_route(
         "image_id": 1,
         "token_id": 1,
         "kind": "csv",
+        "session_id": 10**9,
     }
     client = client_as(role)
     rank = {None: 0, "curator": 1, "admin": 2}[role]
@@ -276,6 +307,8 @@ def test_roles_on_every_route(
         if rank >= needed:
             if endpoint in {"api.s3_sign", "api.s3_finish"}:
                 expected = DIRECT_UPLOAD_STATUS[backend]
+            elif role == "admin" and (endpoint, method) in ADMIN_STATUS:
+                expected = ADMIN_STATUS[endpoint, method]
             else:
                 expected = (ANONYMOUS_STATUS if role is None else ALLOWED_STATUS)[
                     (endpoint, method)
@@ -413,12 +446,30 @@ def test_users_cli(app: Any, db: Any) -> None:
 
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["users", "create", "first@example.org", "--role", "admin", "--password", "x" * 12]
+        args=["users", "create", "first@example.org", "--role", "admin", "--password", NEW]
     )
     assert result.exit_code == 0, result.output
-    assert authenticate(db, "first@example.org", "x" * 12).role == "admin"
-    again = runner.invoke(args=["users", "create", "first@example.org", "--password", "x" * 12])
+    assert authenticate(db, "first@example.org", NEW).role == "admin"
+    again = runner.invoke(args=["users", "create", "first@example.org", "--password", NEW])
     assert again.exit_code != 0 and "already exists" in again.output
+    common = runner.invoke(args=["users", "create", "second@example.org", "--password", "x" * 16])
+    assert common.exit_code != 0 and "too common" in common.output
+    short = runner.invoke(args=["users", "create", "third@example.org", "--password", "x" * 12])
+    assert short.exit_code != 0 and "at least 15 characters" in short.output
+
+
+def test_users_cli_resets_two_factor(app: Any, db: Any, studio_users: Any, studio: Any) -> None:
+    from tours.usersessions import list_sessions, start_session
+
+    admin = studio_users["admin"]
+    start_session(db, admin)
+    result = app.test_cli_runner().invoke(args=["users", "reset-two-factor", "Admin@example.org"])
+    assert result.exit_code == 0, result.output
+    db.refresh(admin)
+    assert (admin.totp_secret, admin.totp_enabled_at) == (None, None)
+    assert list_sessions(db, admin.id) == []
+    missing = app.test_cli_runner().invoke(args=["users", "reset-two-factor", "no@example.org"])
+    assert missing.exit_code != 0
 
 
 def test_demo_account_prints_its_password(app: Any, db: Any, backend: str) -> None:

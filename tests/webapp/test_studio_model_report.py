@@ -46,7 +46,12 @@ REPORT: dict[str, Any] = {
         "thumb": {"triangles": 12, "texture_gpu_bytes": 349525, "same_as": "low"},
         "low": {"triangles": 12, "texture_gpu_bytes": 349525},
         "medium": {"triangles": 12, "texture_gpu_bytes": 349525},
-        "high": {"triangles": 12, "texture_gpu_bytes": 349525},
+        "high": {
+            "triangles": 12,
+            "texture_gpu_bytes": 6 << 20,
+            "texture_rgba8_bytes": 48 << 20,
+            "ktx2": True,
+        },
     },
 }
 
@@ -80,6 +85,8 @@ def test_report_in_french(curator: Any, db: Any, ready_asset: Any) -> None:
     # level names translated, the identical level said to be stored once
     assert "Vignette Même fichier que le niveau Basse, stocké une seule fois" in page
     assert "0,3 MiB" in page
+    # a KTX2 level: its GPU memory and what plain images would take
+    assert "6,0 MiB, compressée sur le GPU (KTX2) ; 48,0 MiB en images ordinaires" in page
 
 
 @pytest.mark.parametrize(

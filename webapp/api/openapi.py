@@ -49,7 +49,10 @@ def _as_json(part: dict[str, Any]) -> None:
 
 _STUDIO_ANSWERS = {
     401: "Not signed in, or the token is unknown or revoked.",
-    403: "The token lacks the scope this operation needs.",
+    403: (
+        "The token lacks the scope this operation needs, or the signed-in admin has not set"
+        " up two-factor sign-in."
+    ),
     429: "Too many requests with this token; Retry-After says when to try again.",
 }
 

@@ -1,4 +1,5 @@
-"""``flask users``: create the first admin, and the demo curator of the embedded setup."""
+"""``flask users``: create the first admin, reset someone's two-factor sign-in, and the demo
+curator of the embedded setup (a curator, so ``make run`` signs in without a second factor)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from tours.accounts import ROLES, AccountError, create_user, set_password
+from tours.accounts import ROLES, AccountError, create_user, normalize_email, set_password
 from tours.models import User, UserRole
+from tours.twofactor import disable as disable_two_factor
+from tours.usersessions import end_user_sessions
 from webapp.extensions import db
 
 DEMO_EMAIL = "curator@example.org"
@@ -35,6 +38,19 @@ def create(email: str, role: str, password: str) -> None:
     except AccountError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Created {user.role} {user.email}.")
+
+
+@group.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor(email: str) -> None:
+    """Turn a user's two-factor sign-in off (lost phone and recovery codes) and end their
+    sessions; an admin must set it up again at the next sign-in."""
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        raise click.ClickException(f"No user {email}.")
+    end_user_sessions(db.session, user.id)
+    disable_two_factor(db.session, user)
+    click.echo(f"Two-factor sign-in is off for {user.email}; their sessions have ended.")
 
 
 @group.command("demo")

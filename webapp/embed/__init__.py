@@ -1,8 +1,9 @@
 """Embeds: one stop of a published tour in an iframe on another site, and its oEmbed answer.
 
 ``/<lang>/embed/<slug>/<n>`` (endpoint ``embed.stop``) is the only page another site may
-frame: every endpoint of this blueprint answers with ``frame-ancestors *``, every other
-response is refused in a frame (see :mod:`webapp.embed.framing`). ``/embed/<slug>/<n>``
+frame: its pages answer with ``frame-ancestors`` naming ``EMBED_ANCESTORS`` (``*`` by
+default), every other response is refused in a frame; :mod:`webapp.security_headers` is the
+one place that decides. ``/embed/<slug>/<n>``
 redirects to the visitor's language; ``/oembed`` describes a stop or tour page as an oEmbed
 ``rich`` item whose HTML is the iframe.
 """
@@ -36,11 +37,8 @@ def _add_lang(endpoint: str, values: dict[str, Any]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the embed pages, the oEmbed endpoint and the framing rules."""
-    from webapp.embed.framing import init_framing
-
+    """Register the embed pages and the oEmbed endpoint."""
     app.register_blueprint(bp)
-    init_framing(app)
 
 
 from webapp.embed import oembed, views  # noqa: E402, F401

@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
 
 from webapp.studio import (  # noqa: E402, F401
     views,
+    views_account,
     views_bundles,
     views_images,
     views_insight,

@@ -1,7 +1,10 @@
 """Who is signed in, and what they may do: sessions, roles, CSRF and the login rate limit.
 
-``current_user()`` reads the session once per request. Studio pages send anonymous people
-to the login page; the studio's JSON routes answer 401 or 403 in the house error shape.
+Sessions live on the server (:mod:`tours.usersessions`); the signed cookie carries only the
+session's random token (and Flask-WTF's CSRF token), so signing out or an admin ending a
+session makes a copied cookie useless. ``current_user()`` reads the session once per
+request. Studio pages send anonymous people to the login page; the studio's JSON routes
+answer 401 or 403 in the house error shape.
 CSRF protection (Flask-WTF) covers every POST, PUT, PATCH and DELETE of the whole app;
 scripts send the token in the ``X-CSRFToken`` header. Sign-in attempts are rate-limited
 per client address with the ``limits`` library: in memory by default, in Redis (shared by
@@ -30,7 +33,9 @@ from limits.strategies import MovingWindowRateLimiter
 from werkzeug.wrappers import Response
 
 from tours.apitokens import READ_DRAFTS, WRITE, TokenError, allows, authenticate
-from tours.models import ApiToken, User, UserRole
+from tours.models import ApiToken, User, UserRole, UserSession
+from tours.twofactor import is_enabled
+from tours.usersessions import end_session, find_session, start_session
 from webapp.errors import api_error, error_page
 from webapp.extensions import db
 
@@ -47,30 +52,41 @@ F = TypeVar("F", bound=Callable[..., Any])
 _USER = "heritour.studio_user"
 _TOKEN = "heritour.api_token"
 _BEARER = "bearer "
-
-
-def _session_stamp(user: User) -> str:
-    """Changes when the password does, so a new password ends the other sessions."""
-    return user.password_hash[-16:]
+_SESSION = "heritour.studio_session"
+_SESSION_ID = "heritour.studio_session_id"
+_PENDING_SECONDS = 300  # time to enter the second factor after the password
+_PUBLIC_ENDPOINTS = {"studio.login", "studio.login_code", "studio.set_language"}
+# What an admin who has not set up two-factor sign-in yet may still open.
+_ENROLMENT_ENDPOINTS = {"studio.two_factor", "studio.two_factor_qr", "studio.logout"}
 
 
 def _forget_request_state() -> None:
     """Drop what this request cached about the old session (user, CSRF token)."""
     request.environ.pop(_USER, None)
+    request.environ.pop(_SESSION, None)
+    request.environ.pop(_SESSION_ID, None)
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def login_user(user: User) -> None:
-    """Start a fresh session for ``user`` (a new session on every login)."""
+    """Start a fresh server-side session for ``user`` (ending the one this browser had);
+    the cookie gets only its token."""
+    current_session()
+    previous = request.environ.get(_SESSION_ID)
+    if previous is not None:
+        end_session(db.session, previous)
     session.clear()
-    session["user_id"] = user.id
-    session["stamp"] = _session_stamp(user)
-    session.permanent = False
+    started = start_session(db.session, user, request.user_agent.string)
+    session["sid"] = started.token
     _forget_request_state()
 
 
 def logout_user() -> None:
-    """End the session."""
+    """End the session on the server (a copied cookie stops working) and in the browser."""
+    current_session()
+    previous = request.environ.get(_SESSION_ID)
+    if previous is not None:
+        end_session(db.session, previous)
     session.clear()
     _forget_request_state()
 
@@ -91,6 +107,37 @@ def current_token() -> ApiToken | None:
     return cast(ApiToken | None, request.environ.get(_TOKEN))
 
 
+def begin_second_factor(user: User) -> None:
+    """The password was right and ``user`` has two-factor sign-in: remember them for a few
+    minutes while they enter a code. This grants nothing else."""
+    session.clear()
+    session["pending_user"] = user.id
+    session["pending_at"] = int(time.time())
+    _forget_request_state()
+
+
+def pending_user() -> User | None:
+    """The user whose password was right and who still owes a code, or None."""
+    user_id, started = session.get("pending_user"), session.get("pending_at")
+    if not isinstance(user_id, int) or not isinstance(started, int):
+        return None
+    if not 0 <= time.time() - started <= _PENDING_SECONDS:
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def current_session() -> UserSession | None:
+    """The server-side session this request's cookie names, or None."""
+    cache = request.environ
+    if _SESSION not in cache:
+        token = session.get("sid")
+        row = find_session(db.session, token) if isinstance(token, str) else None
+        cache[_SESSION] = row
+        cache[_SESSION_ID] = row.id if row is not None else None
+    return cast(UserSession | None, cache[_SESSION])
+
+
 def current_user() -> User | None:
     """The signed-in, active user of this request, or None (looked up once per request).
 
@@ -106,11 +153,10 @@ def current_user() -> User | None:
             cache[_TOKEN], cache[_USER] = token, token.user
     if _USER not in cache:
         user = None
-        user_id = session.get("user_id")
-        if isinstance(user_id, int):
-            found = db.session.get(User, user_id)
-            stamp = session.get("stamp")
-            if found is not None and found.active and stamp == _session_stamp(found):
+        row = current_session()
+        if row is not None:
+            found = db.session.get(User, row.user_id)
+            if found is not None and found.active:
                 user = found
         cache[_USER] = user
     return cast(User | None, cache[_USER])
@@ -156,9 +202,10 @@ def _token_refusal(scope: str) -> tuple[Response, int] | None:
 
 
 def api_login_required(view: F | None = None, *, scope: str | None = None) -> Any:
-    """A JSON route for signed-in studio users (401 for anyone else), or for programs with
-    a token that carries ``scope`` (by default :func:`needed_scope` of the method; 403
-    without it). ``@api_login_required`` or ``@api_login_required(scope=PUBLISH)``."""
+    """A JSON route for signed-in studio users (401 for anyone else; 403 for an admin who has
+    not set up two-factor sign-in yet), or for programs with a token that carries ``scope``
+    (by default :func:`needed_scope` of the method; 403 without it).
+    ``@api_login_required`` or ``@api_login_required(scope=PUBLISH)``."""
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
@@ -167,8 +214,12 @@ def api_login_required(view: F | None = None, *, scope: str | None = None) -> An
                 refusal = _token_refusal(scope or needed_scope(request.method))
                 if refusal is not None:
                     return refusal
-            elif current_user() is None:
-                return api_error(401, "login_required")
+            else:
+                user = current_user()
+                if user is None:
+                    return api_error(401, "login_required")
+                if is_admin(user) and not is_enabled(user):
+                    return api_error(403, "two_factor_required")
             return view(*args, **kwargs)
 
         wrapper.token_scope = scope  # type: ignore[attr-defined]  # read by the OpenAPI plugin
@@ -178,12 +229,16 @@ def api_login_required(view: F | None = None, *, scope: str | None = None) -> An
 
 
 def require_studio_login() -> Response | None:
-    """``before_request`` of the studio: anonymous people go to the login page."""
+    """``before_request`` of the studio: anonymous people go to the login page, and an
+    admin without two-factor sign-in goes to its enrolment before anything else."""
     refresh()  # the interface language is chosen per request, never reused from another
-    if request.endpoint in {"studio.login", "studio.set_language"}:
+    if request.endpoint in _PUBLIC_ENDPOINTS:
         return None
-    if current_user() is None:
+    user = current_user()
+    if user is None:
         return redirect(url_for("studio.login", next=request.full_path.rstrip("?")))
+    if is_admin(user) and not is_enabled(user) and request.endpoint not in _ENROLMENT_ENDPOINTS:
+        return redirect(url_for("studio.two_factor"))
     return None
 
 
@@ -203,20 +258,33 @@ class LoginThrottle:
         self.rate = parse(rate)
         self.namespace = namespace
 
-    def allow(self, address: str) -> bool:
-        """Count one attempt from ``address``; False when it is over the limit."""
-        return bool(self.limiter.hit(self.rate, self.namespace, address))
+    def allow(self, key: str, scope: str | None = None) -> bool:
+        """Count one attempt for ``key`` in ``scope`` (by default this throttle's namespace);
+        False when it is over the limit."""
+        return bool(self.limiter.hit(self.rate, scope or self.namespace, key))
 
-    def retry_after(self, address: str) -> int:
-        """Whole seconds until ``address`` may try again (at least 1)."""
-        reset, _remaining = self.limiter.get_window_stats(self.rate, self.namespace, address)
+    def retry_after(self, key: str, scope: str | None = None) -> int:
+        """Whole seconds until ``key`` may try again (at least 1)."""
+        reset, _remaining = self.limiter.get_window_stats(self.rate, scope or self.namespace, key)
         return max(1, int(reset - time.time()) + 1)
 
 
 def login_allowed() -> bool:
-    """Count a sign-in attempt from this request's client; False when over the limit."""
+    """Count a sign-in attempt from this request's client; False when over the limit.
+
+    The client's address is the one the trusted proxies vouch for (``webapp.proxies``),
+    never an ``X-Forwarded-For`` sent by anyone else."""
     throttle: LoginThrottle = current_app.extensions["login_throttle"]
     return throttle.allow(request.remote_addr or "unknown")
+
+
+def code_attempt_allowed(user: User) -> bool:
+    """Count a two-factor code attempt for ``user`` (from any address) and from this client;
+    False when either is over the limit."""
+    throttle: LoginThrottle = current_app.extensions["login_throttle"]
+    by_user = throttle.allow(str(user.id), "heritour-2fa-user")
+    by_client = throttle.allow(request.remote_addr or "unknown", "heritour-2fa-client")
+    return by_user and by_client
 
 
 def init_security(app: Flask) -> None:
@@ -240,4 +308,10 @@ def init_security(app: Flask) -> None:
     def _user_context() -> dict[str, Any]:
         if not request.path.startswith("/studio"):
             return {}
-        return {"current_user": current_user(), "is_admin": is_admin(current_user())}
+        from webapp.messages import password_rules
+
+        return {
+            "current_user": current_user(),
+            "is_admin": is_admin(current_user()),
+            "password_rules": password_rules(),
+        }

@@ -1,9 +1,11 @@
-"""Studio pages for signing in and out, the dashboard, the interface language and users."""
+"""Studio pages for signing in and out, the dashboard, the interface language and users
+(admins may also end another user's sessions)."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from tours.accounts import ROLES, AccountError, authenticate, create_user, delete_user, list_users
@@ -11,12 +13,17 @@ from tours.accounts import set_role as change_role
 from tours.authoring import list_tours
 from tours.locales import INTERFACE_LOCALES
 from tours.models import User
+from tours.twofactor import is_enabled
+from tours.usersessions import count_sessions
+from tours.usersessions import end_user_sessions as end_sessions
 from webapp.extensions import db
 from webapp.i18n import remember_language
 from webapp.messages import account_message
 from webapp.studio import bp, get_or_404
 from webapp.studio.security import (
     admin_required,
+    begin_second_factor,
+    current_session,
     current_user,
     login_allowed,
     login_user,
@@ -46,6 +53,9 @@ def login() -> Response | str | tuple[str, int]:
             email=request.form.get("email", ""),
         )
         return page, 401
+    if is_enabled(user):
+        begin_second_factor(user)
+        return redirect(url_for("studio.login_code", next=request.form.get("next", "")))
     login_user(user)
     return redirect(safe_next(request.form.get("next")))
 
@@ -75,7 +85,16 @@ def set_language(code: str) -> Response:
 @bp.get("/users")
 @admin_required
 def users() -> str:
-    return render_template("studio/users.html", users=list_users(db.session), roles=ROLES)
+    return _users_page()
+
+
+def _users_page() -> str:
+    return render_template(
+        "studio/users.html",
+        users=list_users(db.session),
+        roles=ROLES,
+        session_counts=count_sessions(db.session),
+    )
 
 
 @bp.post("/users")
@@ -88,8 +107,7 @@ def add_user() -> Response | tuple[str, int]:
         )
     except AccountError as error:
         flash(account_message(error), "error")
-        page = render_template("studio/users.html", users=list_users(db.session), roles=ROLES)
-        return page, 400
+        return _users_page(), 400
     flash(_("Created %(email)s.", email=user.email))
     return redirect(url_for("studio.users"))
 
@@ -107,6 +125,25 @@ def set_role(user_id: int) -> Response:
         flash(_("%(email)s is now %(role)s.", email=user.email, role=user.role))
     except AccountError as error:
         flash(account_message(error), "error")
+    return redirect(url_for("studio.users"))
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@admin_required
+def end_user_sessions(user_id: int) -> Response:
+    """End every session of a user (the admin's own current one stays)."""
+    user = _user_or_404(user_id)
+    row = current_session()
+    count = end_sessions(db.session, user.id, keep=row.id if row is not None else None)
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d session of %(email)s has ended.",
+            "%(num)d sessions of %(email)s have ended.",
+            count,
+            email=user.email,
+        )
+    )
     return redirect(url_for("studio.users"))
 
 

@@ -25,6 +25,7 @@ from webapp.messages import (
     error_message,
     gpu_megabytes,
     level_name,
+    level_texture_memory,
     model_error,
     note_message,
     panorama_correction,
@@ -99,6 +100,7 @@ def model(asset_id: int) -> str:
         level_name=level_name,
         validator_message=validator_message,
         gpu_megabytes=gpu_megabytes,
+        level_texture_memory=level_texture_memory,
         panorama_correction=panorama_correction,
     )
 
