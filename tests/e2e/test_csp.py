@@ -27,6 +27,9 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 EMAIL = "csp.admin@example.org"
+# Site address -> unused recovery codes of its admin (admins sign in with a second factor;
+# a TOTP code works once, so each sign-in spends a recovery code).
+ADMIN_CODES: dict[str, list[str]] = {}
 TOUR = "/en/tours/hue-imperial-city/"
 DRAWN = "() => document.querySelector('figure.viewer')?.classList.contains('drawn')"
 LEVEL_VIEWER_DRAWN = """() => {
@@ -70,6 +73,7 @@ class Site:
     panorama_stop: int
     asset_id: int
     extras: dict[str, str] = field(default_factory=dict)  # name -> media key
+    admin_codes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -101,12 +105,24 @@ class Watch:
         assert self.console == [], where
 
 
+def _create_admin(session: Any) -> list[str]:
+    """The admin, with two-factor sign-in on; its recovery codes."""
+    import pyotp
+
+    from tours.accounts import create_user
+    from tours.twofactor import begin_enrolment, confirm_enrolment
+
+    admin = create_user(session, EMAIL, "a long enough password", "admin")
+    codes = confirm_enrolment(session, admin, pyotp.TOTP(begin_enrolment(session, admin)).now())
+    assert codes
+    return codes
+
+
 def _seed_site(app: Any, testdata: Path) -> Site:
     from datetime import UTC, datetime
 
     from sqlalchemy import select
 
-    from tours.accounts import create_user
     from tours.db import migrate
     from tours.models import AssetStatus, ModelAsset, Tour, VisitCount
     from tours.seed import seed_demo
@@ -114,7 +130,7 @@ def _seed_site(app: Any, testdata: Path) -> Site:
 
     migrate(db.engine)
     seed_demo(jobs.settings)
-    create_user(db.session, EMAIL, "a long enough password", "admin")
+    codes = _create_admin(db.session)
     tour = db.session.scalars(select(Tour).where(Tour.slug == "hue-imperial-city")).one()
     stops = sorted(tour.stops, key=lambda stop: stop.position)
     asset = db.session.scalars(
@@ -145,7 +161,7 @@ def _seed_site(app: Any, testdata: Path) -> Site:
         for number, lang, device, count in [(1, "en", "phone", 6), (2, "vi", "desktop", 3)]
     )
     db.session.commit()
-    return Site("", tour.id, stops[0].id, stops[1].id, asset.id, keys)
+    return Site("", tour.id, stops[0].id, stops[1].id, asset.id, keys, codes)
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +174,7 @@ def site(
         seeded = _seed_site(app, testdata)
     with serve(app) as url:
         seeded.url = url
+        ADMIN_CODES[url] = seeded.admin_codes
         yield seeded
 
 
@@ -242,6 +259,9 @@ def _sign_in(page: Any) -> None:
     page.locator("#email").fill(EMAIL)
     page.locator("#password").fill("a long enough password")
     page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/studio/login/code*")
+    page.locator("#code").fill(ADMIN_CODES[page.url.split("/studio/")[0]].pop())
+    page.locator("form.stack button[type=submit]").click()
     page.wait_for_url("**/studio/")
 
 
@@ -309,6 +329,7 @@ def test_model_viewer_decoders_run_under_the_policy(
                 viewer.addEventListener('load', resolve, {once: true});
                 const failed = (e) => reject(new Error(String(e.detail?.sourceError)));
                 viewer.addEventListener('error', failed, {once: true});
+                setTimeout(() => reject(new Error('no load event in 60 s')), 60000);
                 viewer.src = src;
             })""",
             source,
@@ -399,7 +420,6 @@ def s3_site(
     moto_endpoint: str,
 ) -> Iterator[str]:
     """An empty Heritour with an admin, its blobs in a fresh bucket on moto (CORS set)."""
-    from tours.accounts import create_user
     from tours.db import migrate
     from webapp.extensions import db
 
@@ -414,8 +434,9 @@ def s3_site(
     )
     with app.app_context():
         migrate(db.engine)
-        create_user(db.session, EMAIL, "a long enough password", "admin")
+        codes = _create_admin(db.session)
     with serve(app) as url:
+        ADMIN_CODES[url] = codes
         result = app.test_cli_runner().invoke(args=["storage", "cors", url])
         assert result.exit_code == 0, result.output
         yield url
