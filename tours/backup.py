@@ -266,7 +266,7 @@ def _write_blobs(
     return missing
 
 
-class _HashingReader:
+class HashingReader:
     """Reads through a stream, hashing and counting what passes."""
 
     def __init__(self, stream: IO[bytes]) -> None:
@@ -288,7 +288,7 @@ def _copy_blob(
     info.size, info.mtime = size, int(utcnow().timestamp())
     try:
         with store.open(key) as stream:
-            reader = _HashingReader(stream)
+            reader = HashingReader(stream)
             archive.addfile(info, reader)
     except (BlobStoreError, OSError) as error:
         raise BackupError(

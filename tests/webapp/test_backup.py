@@ -394,3 +394,74 @@ def test_missing_blobs_are_reported_and_refused_unless_allowed(
         with engine.connect() as connection:
             assert connection.execute(select(Tour.slug)).scalars().all() == ["citadel"]
         engine.dispose()
+
+
+def _duplicate_tour(source: Path, target: Path) -> Path:
+    """A copy of the archive whose tours table holds the same slug twice, hashes made to fit:
+    honest-looking, but the database refuses it."""
+    import hashlib
+
+    with tarfile.open(source) as old:
+        rows = old.extractfile("tables/tours.jsonl").read()  # type: ignore[union-attr]
+    row = json.loads(rows.splitlines()[0])
+    row["id"] += 1000
+    rows += (json.dumps(row) + "\n").encode()
+
+    def change(name: str, data: bytes) -> Any:
+        if name == "tables/tours.jsonl":
+            return rows
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            entry = next(t for t in manifest["tables"] if t["name"] == "tours")
+            entry.update(rows=entry["rows"] + 1, sha256=hashlib.sha256(rows).hexdigest())
+            return json.dumps(manifest).encode()
+        return None
+
+    return rewrite(source, target, change)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_restore_the_database_refuses_leaves_nothing(
+    archive: Path, blank_site: Any, tmp_path: Path, target: str
+) -> None:
+    from webapp import create_app
+
+    bad = _duplicate_tour(archive, tmp_path / "duplicate.tar")
+    config = blank_site(target)
+    restored = create_app(config)
+    with restored.app_context():
+        result = run(restored, "restore", str(bad))
+        assert result.exit_code == 2, result.output
+        assert "[restore_failed]" in result.output
+        engine = make_engine(config["DATABASE_URL"])
+        assert inspect(engine).get_table_names() == []  # the migration was rolled back too
+        engine.dispose()
+
+
+def test_a_store_failure_midway_removes_the_blobs_written(
+    archive: Path, blank_site: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tours.blobstore import BlobStoreError
+    from tours.blobstore.local import LocalBlobStore
+    from webapp import create_app
+
+    config = blank_site("sqlite-local")
+    put = LocalBlobStore.put
+    calls: list[str] = []
+
+    def failing_put(self: Any, key: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(key)
+        if len(calls) == 3:
+            raise BlobStoreError(f"could not write {key}: disk full")
+        return put(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(LocalBlobStore, "put", failing_put)
+    restored = create_app(config)
+    with restored.app_context():
+        result = run(restored, "restore", str(archive))
+    assert result.exit_code == 1, result.output
+    assert "[store_unreachable]" in result.output and "disk full" in result.output
+    engine = make_engine(config["DATABASE_URL"])
+    assert inspect(engine).get_table_names() == []
+    engine.dispose()
+    assert not [p for p in Path(config["BLOB_DIR"]).rglob("*") if p.is_file()]
