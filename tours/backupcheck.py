@@ -153,7 +153,8 @@ def _check_manifest_tables(manifest: dict[str, Any], members: dict[str, tarfile.
         )
     for entry in entries:
         name = entry["name"]
-        if sorted(entry.get("columns") or []) != sorted(code[name]):
+        columns = entry.get("columns")
+        if not isinstance(columns, list) or sorted(map(str, columns)) != sorted(code[name]):
             raise refused(
                 "unknown_column",
                 f"The columns of {name} in the archive are not the code's: "
@@ -210,6 +211,13 @@ def _check_manifest_blobs(manifest: dict[str, Any], members: dict[str, tarfile.T
     missing = manifest.get("missing_blobs", [])
     if not isinstance(missing, list) or not all(isinstance(k, str) for k in missing):
         raise refused("bad_manifest", "The manifest's list of missing blobs is invalid.")
+    for key in missing:
+        try:
+            check_key(key)
+        except InvalidKey:
+            raise refused(
+                "unsafe_member", f"The manifest names an invalid blob key {key!r}."
+            ) from None
 
 
 def verify_archive(

@@ -465,3 +465,35 @@ def test_a_store_failure_midway_removes_the_blobs_written(
     assert inspect(engine).get_table_names() == []
     engine.dispose()
     assert not [p for p in Path(config["BLOB_DIR"]).rglob("*") if p.is_file()]
+
+
+def test_a_failed_backup_leaves_no_file(
+    app: Any, site: Any, store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tours.blobstore import BlobStoreError
+
+    def unreachable(*_args: Any, **_kwargs: Any) -> Any:
+        raise BlobStoreError("connection refused")
+
+    monkeypatch.setattr(type(store), "open", unreachable)
+    result = run(app, "backup", str(tmp_path / "site.tar"), "--with-blobs")
+    assert result.exit_code == 2, result.output
+    assert "[blob_unreadable]" in result.output and "connection refused" in result.output
+    assert [p.name for p in tmp_path.iterdir() if "site" in p.name] == []
+    result = run(app, "backup", str(tmp_path / "no-such-folder" / "site.tar"))
+    assert result.exit_code == 1, result.output
+    assert "[backup_failed]" in result.output
+
+
+def test_missing_manifest_keys_are_refused(archive: Path, blank_site: Any, tmp_path: Path) -> None:
+    def bad_missing(manifest: dict[str, Any]) -> None:
+        manifest["missing_blobs"] = ["../../etc/passwd"]
+
+    def bad_columns(manifest: dict[str, Any]) -> None:
+        manifest["tables"][1]["columns"] = 7
+
+    for number, (edit, code) in enumerate(
+        [(bad_missing, "unsafe_member"), (bad_columns, "unknown_column")]
+    ):
+        hostile = rewrite(archive, tmp_path / f"edit{number}.tar", _manifest_edit(edit))
+        _assert_refused_untouched(blank_site("sqlite-local"), hostile, code)

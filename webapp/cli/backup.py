@@ -37,8 +37,10 @@ def backup(path: Path, with_blobs: bool) -> None:
         raise Refused(error) from error
     except BlobStoreError as error:
         raise click.ClickException(
-            f"[store_unreachable] The blob store answered: {error}"
+            f"[store_unreachable] No backup was written; the blob store answered: {error}"
         ) from error
+    except OSError as error:
+        raise click.ClickException(f"[backup_failed] Could not write {path}: {error}") from error
     manifest = summary.manifest
     rows = sum(table["rows"] for table in manifest["tables"])
     copied = sum(1 for blob in manifest["blobs"] if blob["in_archive"])
