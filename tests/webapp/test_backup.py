@@ -151,6 +151,7 @@ def test_restore_rebuilds_the_published_site(
     result = run(app, "backup", str(archive), "--with-blobs")
     assert result.exit_code == 0, result.output
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+    assert archive.stat().st_mode & 0o777 == 0o600  # password hashes and secrets inside
     client = app.test_client()
     pages = {path: public_view(client, path) for path in PAGES}
     levels = served_levels(app)
