@@ -8,7 +8,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -63,10 +64,22 @@ def _alembic_config() -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema of ``engine``'s database up to ``revision`` with Alembic."""
-    config = _alembic_config()
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        migrate_connection(connection, revision)
+
+
+def migrate_connection(connection: Connection, revision: str = "head") -> None:
+    """Like :func:`migrate`, inside the transaction ``connection`` has begun (not committed)."""
+    config = _alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def head_revision() -> str:
+    """The Alembic revision the code's models are at (the migrations' single head)."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None, "the migrations have no head"
+    return head
 
 
 def write_migration(engine: Engine, message: str) -> None:

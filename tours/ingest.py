@@ -31,8 +31,16 @@ import models3d
 from tours.blobstore import BlobStore, BlobStoreError
 from tours.blobstore.multipart import is_incoming_key
 from tours.leases import Heartbeat, LeasePolicy, claim, new_owner, release
-from tours.models import AssetKind, AssetStatus, ModelAsset, Stop, StopAudio, TourRevision
-from tours.panoramas import split_tile_key, store_image, store_tiles
+from tours.models import (
+    AssetKind,
+    AssetStatus,
+    ModelAsset,
+    Stop,
+    StopAudio,
+    TourImage,
+    TourRevision,
+)
+from tours.panoramas import store_image, store_tiles, tile_set_keys
 from tours.workdirs import workdir
 
 log = logging.getLogger(__name__)
@@ -174,45 +182,41 @@ def _store_outputs(
     return levels, poster_key
 
 
-def _strings(value: Any) -> set[str]:
-    """Every string inside a JSON value (keys named in a tour document)."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            found.add(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+def referenced_keys(session: Session) -> set[str]:
+    """Every blob key a row of the database refers to, tiles listed one by one.
 
+    Model assets (original, poster, levels, tile pyramid), stops (poster, rendered posters,
+    AR model), narration audio and captions, tour images (their WebP copies) and every
+    published tour revision (see :func:`tours.bundles.document_keys`). Garbage collection
+    after a failed ingest (:func:`keys_in_use`) and backups (:mod:`tours.backup`) use it."""
+    from tours.bundles import document_keys  # bundles builds on much of the domain
 
-def keys_in_use(session: Session, keys: set[str]) -> set[str]:
-    """Which of ``keys`` a model asset, a stop or a published tour revision refers to.
-
-    A tile (``tiles/<set>/…``) is in use when its set is: documents and assets name a tile
-    set by its hash, not each tile."""
-    used: set[str] = set()
+    keys: set[str] = set()
     for levels, tiles, poster, original in session.execute(
         select(ModelAsset.levels, ModelAsset.tiles, ModelAsset.poster_key, ModelAsset.original_key)
     ):
-        used.update((poster, original))
-        used.update(_strings(levels or {}))
-        used.update(_strings(tiles or {}))
-    plain = {key for key in keys if split_tile_key(key) is None}
-    if plain:
-        used.update(session.scalars(select(Stop.poster_key).where(Stop.poster_key.in_(plain))))
-        for column in (StopAudio.audio_key, StopAudio.captions_key):
-            used.update(session.scalars(select(column).where(column.in_(plain))))
+        keys.update(key for key in (poster, original) if key)
+        for level in (levels or {}).values():
+            if isinstance(level, dict) and level.get("key"):
+                keys.add(level["key"])
+        keys.update(tile_set_keys(tiles))
+    for poster, posters, ar_key in session.execute(
+        select(Stop.poster_key, Stop.posters, Stop.ar_key)
+    ):
+        keys.update(key for key in (poster, ar_key, *(posters or {}).values()) if key)
+    for audio, captions in session.execute(select(StopAudio.audio_key, StopAudio.captions_key)):
+        keys.update(key for key in (audio, captions) if key)
+    for variants in session.scalars(select(TourImage.variants)):
+        keys.update((variants or {}).values())
     for document in session.scalars(select(TourRevision.document)):
-        used.update(_strings(document))
-    for key in keys - plain:
-        parts = split_tile_key(key)
-        if parts is not None and parts[0] in used:
-            used.add(key)
-    return used & keys
+        keys.update(document_keys(document))
+    return keys
+
+
+def keys_in_use(session: Session, keys: set[str]) -> set[str]:
+    """Which of ``keys`` a model asset, a stop, a tour image or a published tour revision
+    refers to (see :func:`referenced_keys`)."""
+    return referenced_keys(session) & keys
 
 
 def _discard(session: Session, store: BlobStore, asset: ModelAsset, written: list[str]) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from webapp.cli import db, demo, jobs, models, serve, static, storage, users
+from webapp.cli import backup, db, demo, jobs, models, serve, static, storage, users
 
 COMMANDS: tuple[click.Command, ...] = (
+    backup.backup,
+    backup.restore,
     db.group,
     demo.group,
     jobs.group,
