@@ -53,7 +53,7 @@ from tours.models import (
     TourText,
 )
 from tours.panoramas import check_view, panorama_keys, split_tile_key
-from tours.textlimits import TextTooLong, check_document_texts
+from tours.textlimits import TextRefused, check_document_texts
 
 FORMAT = "heritour.bundle"
 VERSION = 1
@@ -208,7 +208,7 @@ def check_manifest(manifest: Any) -> dict[str, Any]:
     problem. A text over its length limit gets that limit's own code (``<field>_too_long``)."""
     try:
         check_document_texts(manifest.get("tour") if isinstance(manifest, dict) else None)
-    except TextTooLong as error:
+    except TextRefused as error:
         raise bundle_error(error.code, error.message, **error.detail) from None
     validator = jsonschema.Draft202012Validator(bundle_schema())
     problems = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))

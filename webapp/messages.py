@@ -198,6 +198,14 @@ def _scale_sentences() -> dict[str, str]:
     """The catalogue's paging and the limits on text lengths."""
     return {
         "invalid_page": _("Ask for a page by its number, from 1 (for example ?page=2)."),
+        "invalid_search": _(
+            "The search holds invisible control characters (such as NUL or a line break)."
+            " Type the words again."
+        ),
+        "control_characters": _(
+            "The text holds invisible control characters (such as NUL, or a line break in a"
+            " one-line text). Remove them and send it again."
+        ),
         "title_too_long": _(
             "The title is too long: at most %(count)d characters.", count=limit("title")
         ),

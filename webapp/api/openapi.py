@@ -15,10 +15,12 @@ from typing import Any
 from apispec import APISpec, BasePlugin
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
-from werkzeug.routing import Rule
+from werkzeug.routing import BaseConverter, IntegerConverter, Rule
 
+from tours.authoring import MAX_SLUG_LENGTH, SLUG_PATTERN
 from webapp.api.schemas import body_schemas
 from webapp.studio.security import needed_scope
+from webapp.urls import SlugConverter
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -39,7 +41,6 @@ ERROR_SCHEMA = {
 PAGES_FOR_PEOPLE = ("api.openapi", "api.docs")
 # Routes outside ``/api/v1/`` that are part of the document.
 OTHER_OPERATIONS = ("embed.oembed",)
-_TYPES = {"IntegerConverter": "integer", "FloatConverter": "number"}
 
 
 def _as_json(part: dict[str, Any]) -> None:
@@ -78,6 +79,20 @@ class HouseConventions(BasePlugin):
                 operation["security"] = [{"session": [], "csrf": []}, {"bearer": [scope]}]
 
 
+def _parameter_schema(converter: BaseConverter) -> dict[str, Any]:
+    """The JSON schema of what a path converter matches."""
+    if isinstance(converter, IntegerConverter):
+        schema: dict[str, Any] = {"type": "integer", "minimum": 0 if not converter.signed else None}
+        if converter.min is not None:
+            schema["minimum"] = converter.min
+        if converter.max is not None:
+            schema["maximum"] = converter.max
+        return {key: value for key, value in schema.items() if value is not None}
+    if isinstance(converter, SlugConverter):
+        return {"type": "string", "pattern": f"^{SLUG_PATTERN}$", "maxLength": MAX_SLUG_LENGTH}
+    return {"type": "string"}
+
+
 def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
     converters = rule._converters
     return [
@@ -85,7 +100,7 @@ def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": _TYPES.get(type(converters[name]).__name__, "string")},
+            "schema": _parameter_schema(converters[name]),
         }
         for name in sorted(rule.arguments)
     ]
