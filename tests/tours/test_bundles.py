@@ -24,13 +24,13 @@ LIMITS = BundleLimits(max_unpacked_bytes=50 * 1024 * 1024, max_files=100)
 
 
 @pytest.fixture
-def rich_tour(db: Any, store: Any, draft_tour: Any, add_image: Any) -> Any:
+def rich_tour(db: Any, store: Any, draft_tour: Any, add_image: Any, narration_audio: Any) -> Any:
     """``draft_tour`` with audio, captions, a captured poster, a framed region, a lighting
     preset and a hotspot with its own camera view on its first stop."""
     from PIL import Image
 
     stop = draft_tour.stops[0]
-    set_audio(db, store, stop, "vi", io.BytesIO(b"ID3" + b"\x00" * 64), b"WEBVTT\n", 10_000)
+    set_audio(db, store, stop, "vi", io.BytesIO(narration_audio()), b"WEBVTT\n", 10_000)
     png = io.BytesIO()
     Image.new("RGB", (32, 32), (200, 10, 10)).save(png, "PNG")
     poster = store_poster(store, png.getvalue())

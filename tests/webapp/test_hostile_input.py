@@ -221,3 +221,23 @@ def test_the_studio_forms_refuse_control_characters(
 )
 def test_digits_that_are_not_ascii_are_refused(client: Any, url: str) -> None:
     assert client.get(url).status_code in {400, 404}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"method": "PUT", "uploadId": {}},  # falsy, but not "no upload": it was signed as one
+        {"method": "PUT", "uploadId": "u", "partNumber": "1"},
+        {"method": "PUT", "uploadId": "u", "partNumber": 1.5},
+        {"method": "GET", "key": ["incoming/x"], "uploadId": "u"},
+    ],
+)
+def test_direct_upload_signing_refuses_fields_of_the_wrong_type(
+    client: Any, bearer: dict[str, str], backend: str, body: dict[str, Any]
+) -> None:
+    answer = client.post("/api/v1/s3-uploads/sign", json=body, headers=bearer)
+    if backend == "sqlite-local":  # the local store takes uploads through the app
+        assert answer.json["error"]["code"] == "direct_upload_unavailable"
+    else:
+        assert answer.status_code == 400
+        assert answer.json["error"]["code"] == "invalid_upload_request"

@@ -285,6 +285,12 @@ def s3_sign() -> tuple[Response, int] | Response:
     if not isinstance(body, dict):
         return api_error(400, "invalid_json")
     upload_id, part = body.get("uploadId"), body.get("partNumber")
+    if not (
+        isinstance(upload_id, str | None)
+        and (part is None or type(part) is int)
+        and isinstance(body.get("key", ""), str)
+    ):
+        return api_error(400, "invalid_upload_request")  # an empty {} is no "no upload id"
     operation = _S3_OPERATIONS.get((str(body.get("method")), bool(upload_id), part is not None))
     if operation is None:
         return api_error(400, "invalid_upload_request")
