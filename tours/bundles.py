@@ -34,6 +34,7 @@ from tours.authoring import AuthoringError, check_slug
 from tours.blobstore import CHUNK, IMMUTABLE, BlobStore, InvalidKey, check_key
 from tours.bundleparts import (
     bundle_error,
+    check_audio_entry,
     check_panorama_stops,
     check_tile_sets,
     checked_rights,
@@ -245,6 +246,8 @@ def _store_files(
             stem = sha256 if tile else key.split("/", 1)[1].split(".", 1)[0]
             if sha256 != files[key]["sha256"] or sha256 != stem or size != files[key]["bytes"]:
                 raise bundle_error("blob_mismatch", f"{key} does not match its hash.", key=key)
+            if key.startswith("audio/"):
+                check_audio_entry(spool, key, files[key]["type"])
             if not store.exists(key):
                 store.put(key, spool, _type_for(key, files[key]["type"]), IMMUTABLE)
 

@@ -245,3 +245,12 @@ def test_a_large_entry_is_unpacked_with_bounded_memory(
         tracemalloc.stop()
     assert tour.slug == "large" and other.stat(new).size == size
     assert peak < 32 * mb, f"the import held {peak / mb:.0f} MiB at its peak"
+
+
+def test_audio_that_does_not_decode_is_refused(db: Any, store: Any, rich_tour: Any) -> None:
+    """A bundle from a site that took audio by its first bytes: its audio is decoded here."""
+    fake = store.put_content("audio", io.BytesIO(b"ID3" + bytes(64)), "mp3", "audio/mpeg")
+    rich_tour.stops[0].audio[0].audio_key = fake
+    db.commit()
+    entries = _entries(store, rich_tour)
+    assert _refused(db, store, _zip(entries)) == "unsupported_audio"
