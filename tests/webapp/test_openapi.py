@@ -22,6 +22,12 @@ def test_studio_routes_need_a_session_with_csrf_or_a_token_with_a_scope(client: 
     assert paths["/api/v1/models"]["get"]["security"][1] == {"bearer": ["read:drafts"]}
     for status in ("401", "403", "429"):
         assert status in publish["responses"]
+    changes = {"post", "put", "patch", "delete"}
+    for path, item in paths.items():  # every change from a session may lack its CSRF token
+        for method in changes & set(item):
+            if "studio" in item[method].get("tags", []):
+                answer = item[method]["responses"]["400"]
+                assert "csrf_failed" in answer["description"], (path, method)
     assert delete["responses"]["401"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }

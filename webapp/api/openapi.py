@@ -58,6 +58,22 @@ _STUDIO_ANSWERS = {
 }
 
 
+_CHANGES = {"POST", "PUT", "PATCH", "DELETE"}
+_CSRF_REFUSAL = "From a studio session: the X-CSRFToken header is missing or wrong (csrf_failed)."
+
+
+def _add_csrf_refusal(responses: dict[Any, Any]) -> None:
+    """A change made with a studio session is refused with 400 without its CSRF token."""
+    found = responses.get(400) or responses.get("400")
+    if found is None:
+        answer = {"description": _CSRF_REFUSAL, "schema": "Error"}
+        _as_json(answer)
+        responses[400] = answer
+    elif _CSRF_REFUSAL not in found.get("description", ""):
+        found["description"] = f"{found.get('description', '').rstrip()} {_CSRF_REFUSAL}".strip()
+        found.setdefault("content", {"application/json": {"schema": "Error"}})
+
+
 class HouseConventions(BasePlugin):
     """JSON bodies written ``schema: ...``; the studio's security and its refusals."""
 
@@ -75,6 +91,8 @@ class HouseConventions(BasePlugin):
                     answer = {"description": description, "schema": "Error"}
                     _as_json(answer)
                     operation["responses"].setdefault(status, answer)
+                if method.upper() in _CHANGES:
+                    _add_csrf_refusal(operation["responses"])
                 scope = getattr(view, "token_scope", None) or needed_scope(method.upper())
                 operation["security"] = [{"session": [], "csrf": []}, {"bearer": [scope]}]
 
