@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
     positive_data_acceptance,
 )
 
-MAX_EXAMPLES = 100
+MAX_EXAMPLES = 200
 # What the test client asks for: the app would otherwise compress its answers, and the WSGI
 # transport, unlike a real client, does not decompress them.
 PLAIN = {"Accept-Encoding": "identity"}
