@@ -256,6 +256,14 @@ def _poster_bytes() -> bytes:
     return buffer.getvalue()
 
 
+@pytest.fixture(scope="session")
+def narration_audio() -> Callable[..., bytes]:
+    """``narration_audio(kind="mp3", seconds=1.0)``: real audio bytes (mp3, aac, m4a, ogg)."""
+    from tests.audio_samples import encode_audio
+
+    return encode_audio
+
+
 @pytest.fixture
 def ready_asset(db: Any, store: Any, testdata: Path) -> Any:
     """A ready model asset made from Duck.glb, without running the ingest pipeline."""

@@ -77,8 +77,11 @@ def create_user(session: Session, email: str, password: str, role: str) -> User:
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None. Upgrades old hashes."""
-    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    """The active user with this email and password, or None. Upgrades old hashes.
+
+    An email with a NUL (which PostgreSQL cannot compare) names nobody."""
+    found = None if "\x00" in email else normalize_email(email)
+    user = session.scalar(select(User).where(User.email == found)) if found else None
     if user is None or not user.active:
         with contextlib.suppress(VerificationError):
             _HASHER.verify(_DUMMY_HASH, password)

@@ -49,7 +49,7 @@ def create_token(session: Session, user: User, name: str, scopes: list[str]) -> 
     """Make a token for ``user``; raises :class:`TokenError` (``token_name_invalid``,
     ``token_scopes_invalid``, ``too_many_tokens``)."""
     name = " ".join(name.split())
-    if not name or len(name) > MAX_NAME:
+    if not name or len(name) > MAX_NAME or not name.isprintable():  # a NUL, for one
         raise TokenError("token_name_invalid", f"Name the token (1 to {MAX_NAME} characters).")
     chosen = [scope for scope in SCOPES if scope in scopes]
     if not chosen or len(chosen) != len(set(scopes)):

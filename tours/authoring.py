@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models3d.camera import LIGHTING, check_framing
+from tours.db import is_id
 from tours.errors import CodedError
 from tours.locales import is_language_tag, normalize_tag
 from tours.models import Hotspot, HotspotText, ModelAsset, Stop, StopText, Tour, TourText
-from tours.textlimits import TextTooLong, check_text
+from tours.textlimits import TextRefused, check_text
 
 LIGHTING_PRESETS: dict[str, dict[str, Any]] = LIGHTING  # the presets a stop may use
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -39,7 +40,7 @@ def _fits(field: str, text: str) -> str:
     """``text`` if it is within the length limit of ``field`` (see :mod:`tours.textlimits`)."""
     try:
         return check_text(field, text)
-    except TextTooLong as error:
+    except TextRefused as error:
         raise AuthoringError(error.code, error.message, error.detail) from None
 
 
@@ -145,7 +146,9 @@ def save_tour_text(
 
 def add_stop(session: Session, tour: Tour, model_asset_id: int | None = None) -> Stop:
     """Append a stop to the tour."""
-    if model_asset_id is not None and session.get(ModelAsset, model_asset_id) is None:
+    if model_asset_id is not None and (
+        not is_id(model_asset_id) or session.get(ModelAsset, model_asset_id) is None
+    ):
         raise AuthoringError("model_not_found", "That model does not exist.")
     stop = Stop(position=len(tour.stops), model_asset_id=model_asset_id)
     tour.stops.append(stop)
@@ -191,7 +194,9 @@ def reorder_stops(session: Session, tour: Tour, stop_ids: list[int]) -> None:
 
 def set_stop_model(session: Session, stop: Stop, model_asset_id: int | None) -> None:
     """Choose the model a stop shows; a new model resets the camera view and the poster."""
-    if model_asset_id is not None and session.get(ModelAsset, model_asset_id) is None:
+    if model_asset_id is not None and (
+        not is_id(model_asset_id) or session.get(ModelAsset, model_asset_id) is None
+    ):
         raise AuthoringError("model_not_found", "That model does not exist.")
     if model_asset_id != stop.model_asset_id:
         stop.model_asset_id = model_asset_id

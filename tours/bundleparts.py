@@ -4,13 +4,14 @@ name). See :mod:`tours.bundles`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tours.authoring import AuthoringError
 from tours.models import AssetKind, AssetStatus, Hotspot, HotspotText, ModelAsset
+from tours.narrationaudio import check_audio
 from tours.panoramas import (
     check_view,
     panorama_document,
@@ -126,3 +127,13 @@ def panorama_asset_for(session: Session, wanted: dict[str, Any]) -> ModelAsset:
     session.add(asset)
     session.flush()
     return asset
+
+
+def check_audio_entry(spool: IO[bytes], key: str, declared: str) -> None:
+    """Narration audio in a bundle is decoded as an upload is, and must be what it says."""
+    try:
+        found = check_audio(spool)
+    except AuthoringError as error:
+        raise bundle_error(error.code, error.message, key=key) from None
+    if found != declared:
+        raise bundle_error("unsupported_audio", f"{key} is {found}, not {declared}.", key=key)

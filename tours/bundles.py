@@ -34,6 +34,7 @@ from tours.authoring import AuthoringError, check_slug
 from tours.blobstore import CHUNK, IMMUTABLE, BlobStore, InvalidKey, check_key
 from tours.bundleparts import (
     bundle_error,
+    check_audio_entry,
     check_panorama_stops,
     check_tile_sets,
     checked_rights,
@@ -53,7 +54,7 @@ from tours.models import (
     TourText,
 )
 from tours.panoramas import check_view, panorama_keys, split_tile_key
-from tours.textlimits import TextTooLong, check_document_texts
+from tours.textlimits import TextRefused, check_document_texts
 
 FORMAT = "heritour.bundle"
 VERSION = 1
@@ -208,7 +209,7 @@ def check_manifest(manifest: Any) -> dict[str, Any]:
     problem. A text over its length limit gets that limit's own code (``<field>_too_long``)."""
     try:
         check_document_texts(manifest.get("tour") if isinstance(manifest, dict) else None)
-    except TextTooLong as error:
+    except TextRefused as error:
         raise bundle_error(error.code, error.message, **error.detail) from None
     validator = jsonschema.Draft202012Validator(bundle_schema())
     problems = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))
@@ -245,6 +246,8 @@ def _store_files(
             stem = sha256 if tile else key.split("/", 1)[1].split(".", 1)[0]
             if sha256 != files[key]["sha256"] or sha256 != stem or size != files[key]["bytes"]:
                 raise bundle_error("blob_mismatch", f"{key} does not match its hash.", key=key)
+            if key.startswith("audio/"):
+                check_audio_entry(spool, key, files[key]["type"])
             if not store.exists(key):
                 store.put(key, spool, _type_for(key, files[key]["type"]), IMMUTABLE)
 

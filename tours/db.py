@@ -13,6 +13,15 @@ from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, ev
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The largest id the integer primary keys hold on every database: PostgreSQL's INTEGER is 32
+# bits (SQLite's is 64). A larger number names no row, and must never reach a query.
+MAX_ID = 2**31 - 1
+
+
+def is_id(value: object) -> bool:
+    """Whether ``value`` is an int that may name a row (from 1 to :data:`MAX_ID`)."""
+    return type(value) is int and 1 <= value <= MAX_ID
+
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

@@ -12,6 +12,7 @@ tours by the distance of their site in Python: each card carries its tour's loca
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -74,6 +75,19 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.number < self.pages
+
+
+MAX_QUERY_CHARS = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def search_query(raw: str) -> str | None:
+    """The words searched for (trimmed, cut at :data:`MAX_QUERY_CHARS`), or None when they
+    hold a control character (a NUL, a line break), which no search needs and PostgreSQL
+    refuses."""
+    if _CONTROL.search(raw):
+        return None
+    return raw.strip()[:MAX_QUERY_CHARS]
 
 
 @dataclass(frozen=True)

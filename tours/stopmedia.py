@@ -1,6 +1,6 @@
 """Media a curator attaches to a stop: narration audio, WebVTT captions, the poster image.
 
-Nothing is trusted by its name or declared type: audio is recognised by its first bytes,
+Nothing is trusted by its name or declared type: audio is decoded (:mod:`tours.narrationaudio`),
 captions by their ``WEBVTT`` header, posters by decoding them with Pillow and encoding
 them again as WebP.
 """
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tours.authoring import AuthoringError, language_tag
 from tours.blobstore import BlobStore
 from tours.models import Stop, StopAudio
+from tours.narrationaudio import check_audio
 
 POSTER_SIZE = 1024
 MAX_POSTER_PIXELS = 4096 * 4096
@@ -26,26 +27,6 @@ _AUDIO_EXTENSIONS = {
     "audio/mp4": "m4a",
     "audio/ogg": "ogg",
 }
-
-
-def sniff_audio(head: bytes) -> str | None:
-    """The audio type of a file from its first bytes: MP3, AAC (ADTS or MP4) or Ogg."""
-    if head.startswith(b"OggS"):
-        return "audio/ogg"
-    if head.startswith(b"ID3"):
-        return "audio/mpeg"
-    if (
-        len(head) >= 12
-        and head[4:8] == b"ftyp"
-        and head[8:12] in {b"M4A ", b"M4B ", b"mp42", b"isom"}
-    ):
-        return "audio/mp4"
-    if len(head) >= 2 and head[0] == 0xFF:
-        if head[1] & 0xF6 == 0xF0:  # ADTS: sync, layer 00
-            return "audio/aac"
-        if head[1] & 0xE0 == 0xE0 and head[1] & 0x06 != 0:  # MPEG audio frame, layer I-III
-            return "audio/mpeg"
-    return None
 
 
 def check_captions(data: bytes) -> None:
@@ -72,14 +53,12 @@ def set_audio(
 ) -> StopAudio:
     """Attach narration audio (and captions) in ``locale`` to ``stop``, replacing any."""
     locale = language_tag(locale)
-    content_type = sniff_audio(audio.read(16))
     audio.seek(0, io.SEEK_END)
     size = audio.tell()
     audio.seek(0)
-    if content_type is None:
-        raise AuthoringError("unsupported_audio", "Audio must be MP3, AAC or Ogg.")
     if size > max_bytes:
         raise AuthoringError("audio_too_large", "The audio file is too large.")
+    content_type = check_audio(audio)
     captions_key = None
     if captions:
         check_captions(captions)

@@ -4,10 +4,15 @@ The limits keep one curator's text from making every visitor's page slow (narrat
 Markdown rendered for each language) while leaving room for real tours: the narration
 limit is about 3,000 words, twenty minutes of listening. A text over its limit is refused
 with a stable code (``<field>_too_long``), never cut silently.
+
+A text holds no control characters (``control_characters``): none at all in a one-line text
+(a title, a label), and none but tab and line breaks in the others. Besides being invisible,
+a NUL is refused by PostgreSQL.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tours.errors import CodedError
@@ -22,10 +27,22 @@ TEXT_LIMITS: dict[str, tuple[int, str]] = {
     "label": (120, "hotspot_label_too_long"),
     "body": (5_000, "hotspot_text_too_long"),
 }
+# Texts of several lines (Markdown, or paragraphs); the others are one line.
+MULTILINE = frozenset({"summary", "narration", "body"})
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class TextTooLong(CodedError):
+class TextRefused(CodedError):
+    """A text a field may not hold; ``detail`` has the field and place."""
+
+
+class TextTooLong(TextRefused):
     """A text is longer than its field allows; ``detail`` has the field, limit and place."""
+
+
+class ControlCharacters(TextRefused):
+    """A text holds a control character its field may not hold."""
 
 
 def limit(field: str) -> int:
@@ -34,8 +51,17 @@ def limit(field: str) -> int:
 
 
 def check_text(field: str, text: str, **where: Any) -> str:
-    """``text`` if it fits ``field``; else :class:`TextTooLong` with the field's code."""
+    """``text`` if it fits ``field``; else :class:`TextTooLong` with the field's code, or
+    :class:`ControlCharacters`."""
     most, code = TEXT_LIMITS[field]
+    control = _CONTROL_MULTILINE if field in MULTILINE else _CONTROL_ONE_LINE
+    found = control.search(text)
+    if found is not None:
+        raise ControlCharacters(
+            "control_characters",
+            f"The {field} holds the control character U+{ord(found.group()):04X}.",
+            {"field": field, "position": found.start(), **where},
+        )
     if len(text) > most:
         raise TextTooLong(
             code,

@@ -48,7 +48,7 @@ def provisioning_uri(user: User, issuer: str = ISSUER) -> str:
 def _matching_step(secret: str, code: str) -> int | None:
     """The time step (now, or one step either side for clock drift) whose code is ``code``."""
     code = "".join(code.split())
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     now = utcnow().timestamp()

@@ -19,6 +19,7 @@ from tours.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, AccountErro
 from tours.authoring import AuthoringError
 from tours.library import model_status
 from tours.models import ModelAsset
+from tours.narrationaudio import MAX_AUDIO_SECONDS
 from tours.publishing import Problem
 from tours.stopmedia import MAX_CAPTIONS_BYTES
 from tours.textlimits import limit
@@ -136,6 +137,14 @@ def _sentences() -> dict[str, str]:
         "invalid_captions": _("Captions must be a WebVTT file (starting with WEBVTT)."),
         "unsupported_audio": _("Audio must be MP3, AAC or Ogg."),
         "audio_too_large": _("The audio file is too large."),
+        "audio_undecodable": _(
+            "The audio file is damaged: it could not be played. Export it again as MP3, AAC or"
+            " Ogg and upload it."
+        ),
+        "audio_too_long": _(
+            "The audio is too long: at most %(minutes)d minutes of narration per stop.",
+            minutes=MAX_AUDIO_SECONDS // 60,
+        ),
         "invalid_poster": _("The poster is not an image we can use."),
         "empty_upload": _("The file is empty."),
         "upload_too_large": _("The file is larger than this site accepts."),
@@ -198,6 +207,14 @@ def _scale_sentences() -> dict[str, str]:
     """The catalogue's paging and the limits on text lengths."""
     return {
         "invalid_page": _("Ask for a page by its number, from 1 (for example ?page=2)."),
+        "invalid_search": _(
+            "The search holds invisible control characters (such as NUL or a line break)."
+            " Type the words again."
+        ),
+        "control_characters": _(
+            "The text holds invisible control characters (such as NUL, or a line break in a"
+            " one-line text). Remove them and send it again."
+        ),
         "title_too_long": _(
             "The title is too long: at most %(count)d characters.", count=limit("title")
         ),

@@ -41,7 +41,7 @@ def parse_proxies(value: str | int | Iterable[str] | None) -> int | list[Network
     if isinstance(value, int):
         return max(value, 0)
     if isinstance(value, str):
-        if value.strip().isdigit():
+        if value.strip().isascii() and value.strip().isdigit():
             return int(value.strip())
         value = value.split(",")
     networks = [ipaddress.ip_network(item.strip(), strict=False) for item in value if item.strip()]

@@ -13,8 +13,7 @@ from flask import Flask
 from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
 from tours.authoring import MAX_SLUG_LENGTH, SLUG_PATTERN
-
-MAX_ID = 2**63 - 1  # the largest integer SQLite and PostgreSQL (bigint) store
+from tours.db import MAX_ID
 
 
 class DatabaseIntConverter(IntegerConverter):

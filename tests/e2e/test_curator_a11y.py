@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.audio_samples import encode_audio
 from tours.db import migrate
 
 pytestmark = pytest.mark.e2e
@@ -117,7 +118,7 @@ def _stop(session: Any, store: Any, tour: Any, model: int, titles: dict[str, str
         spot = authoring.add_hotspot(session, stop, point, "0 1 0")
         for lang, title in titles.items():
             authoring.save_hotspot_text(session, spot, lang, f"{title} {number}", "A detail.")
-    audio = io.BytesIO(b"OggS" + bytes(64))  # only its first bytes are checked
+    audio = io.BytesIO(encode_audio("ogg"))
     set_audio(session, store, stop, tour.default_locale, audio, b"WEBVTT\n", 10**6)
     return stop
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,7 +28,7 @@ from tours.authoring import (
     translation_matrix,
 )
 from tours.document import tour_document
-from tours.stopmedia import check_captions, set_audio, sniff_audio, store_poster
+from tours.stopmedia import check_captions, set_audio, store_poster
 
 
 def _code(call: Any) -> str:
@@ -156,19 +157,55 @@ def test_translation_matrix(db: Any, draft_tour: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("head", "expected"),
+    ("kind", "expected"),
+    [("mp3", "audio/mpeg"), ("aac", "audio/aac"), ("m4a", "audio/mp4"), ("ogg", "audio/ogg")],
+)
+def test_audio_is_recognised_by_decoding_it(narration_audio: Any, kind: str, expected: str) -> None:
+    from tours.narrationaudio import check_audio
+
+    audio = io.BytesIO(narration_audio(kind))
+    assert check_audio(audio) == expected
+    assert audio.tell() == 0  # left at its start, to be stored
+
+
+def _damaged(good: bytes, keep_end: int = 0) -> bytes:
+    """``good`` with its sound scrambled: all but its first 200 and last ``keep_end`` bytes
+    (an M4A's index is at its end)."""
+    end = len(good) - keep_end
+    return good[:200] + bytes((byte * 7 + 13) % 256 for byte in good[200:end]) + good[end:]
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
     [
-        (b"ID3\x04\x00", "audio/mpeg"),
-        (b"\xff\xfb\x90\x00", "audio/mpeg"),
-        (b"\xff\xf1\x50\x80", "audio/aac"),
-        (b"\x00\x00\x00\x20ftypM4A \x00", "audio/mp4"),
-        (b"OggS\x00\x02", "audio/ogg"),
-        (b"RIFF\x00\x00WAVE", None),
-        (b"<html>", None),
+        (lambda audio: b"ID3\x04\x00" + bytes(2000), "unsupported_audio"),  # right first bytes
+        (lambda audio: b"OggS\x00\x02" + bytes(2000), "unsupported_audio"),
+        (lambda audio: b"\x00\x00\x00\x20ftypM4A " + bytes(2000), "unsupported_audio"),
+        (lambda audio: b"<script>alert(1)</script>", "unsupported_audio"),
+        (lambda audio: b"RIFF\x00\x00\x00\x00WAVEfmt " + bytes(2000), "unsupported_audio"),
+        (lambda audio: _damaged(audio("ogg")), "unsupported_audio"),  # its pages break
+        (lambda audio: audio("aac", 2.0)[:300], "audio_undecodable"),  # cut in its first frame
+        (lambda audio: _damaged(audio("aac", 2.0)), "audio_undecodable"),
+        (lambda audio: _damaged(audio("m4a", 2.0), keep_end=3000), "audio_undecodable"),
     ],
 )
-def test_sniff_audio(head: bytes, expected: str | None) -> None:
-    assert sniff_audio(head) == expected
+def test_audio_that_does_not_decode_is_refused(
+    narration_audio: Any, make: Callable[[Any], bytes], code: str
+) -> None:
+    from tours.narrationaudio import check_audio
+
+    assert _code(lambda: check_audio(io.BytesIO(make(narration_audio)))) == code
+
+
+def test_audio_longer_than_the_limit_is_refused(
+    narration_audio: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tours import narrationaudio
+
+    monkeypatch.setattr(narrationaudio, "MAX_AUDIO_SECONDS", 2)
+    assert narrationaudio.check_audio(io.BytesIO(narration_audio("mp3", 1.5))) == "audio/mpeg"
+    long = io.BytesIO(narration_audio("mp3", 3.0))
+    assert _code(lambda: narrationaudio.check_audio(long)) == "audio_too_long"
 
 
 @pytest.mark.parametrize(
@@ -187,20 +224,22 @@ def test_check_captions(data: bytes, ok: bool) -> None:
         assert _code(lambda: check_captions(data)) == "invalid_captions"
 
 
-def test_audio_is_stored_and_replaced(db: Any, store: Any, draft_tour: Any) -> None:
+def test_audio_is_stored_and_replaced(
+    db: Any, store: Any, draft_tour: Any, narration_audio: Any
+) -> None:
     stop = draft_tour.stops[0]
-    ogg = b"OggS" + b"\x00" * 100
-    row = set_audio(db, store, stop, "vi", io.BytesIO(ogg), b"WEBVTT\n", 1000)
+    ogg = narration_audio("ogg")
+    row = set_audio(db, store, stop, "vi", io.BytesIO(ogg), b"WEBVTT\n", 100_000)
     assert (row.content_type, store.read(row.audio_key)) == ("audio/ogg", ogg)
     assert store.read(row.captions_key) == b"WEBVTT\n"
-    mp3 = b"ID3" + b"\x01" * 50
-    set_audio(db, store, stop, "vi", io.BytesIO(mp3), None, 1000)
+    mp3 = narration_audio("mp3")
+    set_audio(db, store, stop, "vi", io.BytesIO(mp3), None, 100_000)
     assert [(a.locale, a.content_type, a.captions_key) for a in stop.audio] == [
         ("vi", "audio/mpeg", None)
     ]
     fake = io.BytesIO(b"<script>alert(1)</script>")
     assert _code(lambda: set_audio(db, store, stop, "vi", fake, None, 1000)) == "unsupported_audio"
-    big = io.BytesIO(b"OggS" + b"\x00" * 2000)
+    big = io.BytesIO(narration_audio("ogg", 3.0))
     assert _code(lambda: set_audio(db, store, stop, "vi", big, None, 1000)) == "audio_too_large"
 
 

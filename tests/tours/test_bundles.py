@@ -24,13 +24,13 @@ LIMITS = BundleLimits(max_unpacked_bytes=50 * 1024 * 1024, max_files=100)
 
 
 @pytest.fixture
-def rich_tour(db: Any, store: Any, draft_tour: Any, add_image: Any) -> Any:
+def rich_tour(db: Any, store: Any, draft_tour: Any, add_image: Any, narration_audio: Any) -> Any:
     """``draft_tour`` with audio, captions, a captured poster, a framed region, a lighting
     preset and a hotspot with its own camera view on its first stop."""
     from PIL import Image
 
     stop = draft_tour.stops[0]
-    set_audio(db, store, stop, "vi", io.BytesIO(b"ID3" + b"\x00" * 64), b"WEBVTT\n", 10_000)
+    set_audio(db, store, stop, "vi", io.BytesIO(narration_audio()), b"WEBVTT\n", 10_000)
     png = io.BytesIO()
     Image.new("RGB", (32, 32), (200, 10, 10)).save(png, "PNG")
     poster = store_poster(store, png.getvalue())
@@ -245,3 +245,12 @@ def test_a_large_entry_is_unpacked_with_bounded_memory(
         tracemalloc.stop()
     assert tour.slug == "large" and other.stat(new).size == size
     assert peak < 32 * mb, f"the import held {peak / mb:.0f} MiB at its peak"
+
+
+def test_audio_that_does_not_decode_is_refused(db: Any, store: Any, rich_tour: Any) -> None:
+    """A bundle from a site that took audio by its first bytes: its audio is decoded here."""
+    fake = store.put_content("audio", io.BytesIO(b"ID3" + bytes(64)), "mp3", "audio/mpeg")
+    rich_tour.stops[0].audio[0].audio_key = fake
+    db.commit()
+    entries = _entries(store, rich_tour)
+    assert _refused(db, store, _zip(entries)) == "unsupported_audio"

@@ -93,10 +93,10 @@ def test_refused_rights_have_a_stable_code(
 
 
 @pytest.fixture
-def rights_tour(db: Any, store: Any, draft_tour: Any, add_image: Any) -> Any:
+def rights_tour(db: Any, store: Any, draft_tour: Any, add_image: Any, narration_audio: Any) -> Any:
     """``draft_tour`` with rights on its tour, model, audio and image."""
     stop = draft_tour.stops[0]
-    set_audio(db, store, stop, "vi", io.BytesIO(b"ID3" + b"\x00" * 64), None, 10_000)
+    set_audio(db, store, stop, "vi", io.BytesIO(narration_audio()), None, 10_000)
     image = add_image(draft_tour)
     stop.texts[0].narration += f"\n\n{image_markdown(image.ref)}"
     set_rights(db, draft_tour, check_rights(CC0, "", "Heritour editors"))

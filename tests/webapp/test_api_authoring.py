@@ -324,7 +324,7 @@ def test_the_reference_page_names_token_scopes_and_body_fields(client: Any) -> N
 
 
 def test_narration_audio_and_model_rights_with_a_token(
-    app: Any, draft_tour: Any, token: dict[str, str]
+    app: Any, draft_tour: Any, token: dict[str, str], narration_audio: Any
 ) -> None:
     import io
 
@@ -332,7 +332,7 @@ def test_narration_audio_and_model_rights_with_a_token(
     stop = draft_tour.stops[0]
     url = f"/api/v1/studio/tours/{draft_tour.id}/stops/{stop.id}/audio/en"
     form = {
-        "audio": (io.BytesIO(b"ID3" + bytes(2000)), "gate.mp3"),
+        "audio": (io.BytesIO(narration_audio()), "gate.mp3"),
         "captions": (io.BytesIO(b"WEBVTT\n\n00:00.000 --> 00:01.000\nThe gate\n"), "gate.vtt"),
         "statement": "https://creativecommons.org/publicdomain/zero/1.0/",
     }
@@ -343,6 +343,10 @@ def test_narration_audio_and_model_rights_with_a_token(
     wrong = {"audio": (io.BytesIO(b"not audio at all"), "x.mp3")}
     refused = client.put(url, data=wrong, headers=token, content_type="multipart/form-data")
     assert refused.status_code == 400 and refused.json["error"]["code"] == "unsupported_audio"
+    cut = {"audio": (io.BytesIO(narration_audio("aac", 2.0)[:300]), "gate.aac")}
+    damaged = client.put(url, data=cut, headers=token, content_type="multipart/form-data")
+    assert damaged.status_code == 400 and damaged.json["error"]["code"] == "audio_undecodable"
+    assert damaged.json["error"]["message"].startswith("Tệp âm thanh bị hỏng")  # the default, vi
     missing = client.put(url, data={}, headers=token, content_type="multipart/form-data")
     assert missing.status_code == 400 and missing.json["error"]["detail"] == {"field": "audio"}
     assert client.delete(url, headers=token).json["stop"]["audio"] == []

@@ -47,7 +47,7 @@ _SECRET = re.compile(r"htr_[A-Za-z0-9_-]{43}")
 
 
 def _api_calls(app: Any, values: dict[str, Any]) -> list[tuple[str, str, str]]:
-    from tests.webapp.test_studio import PUBLIC_API
+    from tests.webapp.test_route_rules import PUBLIC_API
 
     calls = []
     for rule in app.url_map.iter_rules():

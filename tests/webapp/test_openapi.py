@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from openapi_spec_validator import validate
-
-from webapp.api.openapi import PAGES_FOR_PEOPLE
 
 
 def test_document_is_valid_openapi_3_1(client: Any) -> None:
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"] == "3.1.0"
     validate(document)
-
-
-def test_every_method_of_every_route_is_documented_and_nothing_else(app: Any, client: Any) -> None:
-    document = client.get("/api/v1/openapi.json").json
-    for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1/") or rule.endpoint in PAGES_FOR_PEOPLE:
-            continue
-        path = re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule)
-        methods = set(rule.methods) - {"OPTIONS"}
-        if "GET" in methods:
-            methods.discard("HEAD")  # Flask answers HEAD for every GET
-        documented = {key.upper() for key in document["paths"][path] if key != "parameters"}
-        assert documented == methods, path
-        names = [p["name"] for p in document["paths"][path].get("parameters", [])]
-        assert names == sorted(rule.arguments), path
 
 
 def test_studio_routes_need_a_session_with_csrf_or_a_token_with_a_scope(client: Any) -> None:
@@ -40,6 +22,12 @@ def test_studio_routes_need_a_session_with_csrf_or_a_token_with_a_scope(client: 
     assert paths["/api/v1/models"]["get"]["security"][1] == {"bearer": ["read:drafts"]}
     for status in ("401", "403", "429"):
         assert status in publish["responses"]
+    changes = {"post", "put", "patch", "delete"}
+    for path, item in paths.items():  # every change from a session may lack its CSRF token
+        for method in changes & set(item):
+            if "studio" in item[method].get("tags", []):
+                answer = item[method]["responses"]["400"]
+                assert "csrf_failed" in answer["description"], (path, method)
     assert delete["responses"]["401"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }

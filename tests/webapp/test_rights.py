@@ -27,12 +27,12 @@ def _rights(
 
 
 def test_curator_sets_rights_on_model_tour_and_audio(
-    curator: Any, draft_tour: Any, db: Any, store: Any
+    curator: Any, draft_tour: Any, db: Any, store: Any, narration_audio: Any
 ) -> None:
     from tours.stopmedia import set_audio
 
     stop = draft_tour.stops[0]
-    set_audio(db, store, stop, "en", io.BytesIO(b"ID3" + b"\x00" * 64), None, 10_000)
+    set_audio(db, store, stop, "en", io.BytesIO(narration_audio()), None, 10_000)
     asset = stop.model
     page = curator.post(
         f"/studio/models/{asset.id}/rights",
@@ -100,7 +100,9 @@ def test_refused_rights_say_why_in_the_curators_language(
 
 
 @pytest.fixture
-def credited_tour(db: Any, draft_tour: Any, store: Any, add_image: Any) -> Any:
+def credited_tour(
+    db: Any, draft_tour: Any, store: Any, add_image: Any, narration_audio: Any
+) -> Any:
     """``draft_tour`` published with rights on its tour, model, English audio and an image."""
     from tours.images import image_markdown
     from tours.publishing import publish_tour
@@ -108,7 +110,7 @@ def credited_tour(db: Any, draft_tour: Any, store: Any, add_image: Any) -> Any:
     from tours.stopmedia import set_audio
 
     stop = draft_tour.stops[0]
-    set_audio(db, store, stop, "en", io.BytesIO(b"ID3" + b"\x00" * 64), None, 10_000)
+    set_audio(db, store, stop, "en", io.BytesIO(narration_audio()), None, 10_000)
     image = add_image(draft_tour, "en", "A wall")
     image.alt = {"en": "A wall", "vi": "Bức tường"}
     for text in stop.texts:
@@ -186,13 +188,13 @@ def test_curator_sets_rights_on_an_image(
 
 
 def test_tour_editor_lists_what_lacks_rights(
-    curator: Any, draft_tour: Any, db: Any, store: Any
+    curator: Any, draft_tour: Any, db: Any, store: Any, narration_audio: Any
 ) -> None:
     from tours.rights import check_rights, set_rights
     from tours.stopmedia import set_audio
 
     stop = draft_tour.stops[1]
-    set_audio(db, store, stop, "en", io.BytesIO(b"ID3" + b"\x00" * 64), None, 10_000)
+    set_audio(db, store, stop, "en", io.BytesIO(narration_audio()), None, 10_000)
     page = curator.get(f"/studio/tours/{draft_tour.id}").get_data(as_text=True)
     lacking = re.findall(
         r"<li>(?:<a href=\"([^\"]*)\">)?([^<]+)", page[page.index('class="missing-rights"') :]

@@ -149,7 +149,7 @@ def test_curator_text_cannot_break_out_of_the_json_ld(
 
 
 def test_stop_audio_is_described_with_its_licence(
-    client: Any, db: Any, store: Any, shared_tour: Any
+    client: Any, db: Any, store: Any, shared_tour: Any, narration_audio: Any
 ) -> None:
     import io
 
@@ -158,7 +158,7 @@ def test_stop_audio_is_described_with_its_licence(
     from tours.stopmedia import set_audio
 
     stop = shared_tour.stops[0]
-    set_audio(db, store, stop, "en", io.BytesIO(b"ID3" + b"\x00" * 64), None, 10_000)
+    set_audio(db, store, stop, "en", io.BytesIO(narration_audio()), None, 10_000)
     inc = "http://rightsstatements.org/vocab/InC/1.0/"
     set_rights(db, stop.audio[0], check_rights(inc, "Voice: Mai"))
     publish_tour(db, shared_tour)

@@ -196,7 +196,9 @@ def test_publishing_warns_about_incomplete_languages(
     assert '<p class="flash warning">Not complete in Korean: visitors reading' in published
 
 
-def test_audio_upload_checks_bytes(curator: Any, draft_tour: Any, db: Any) -> None:
+def test_audio_upload_checks_bytes(
+    curator: Any, draft_tour: Any, db: Any, narration_audio: Any
+) -> None:
     stop = draft_tour.stops[0]
     url = f"/studio/tours/{draft_tour.id}/stops/{stop.id}/audio/vi"
     fake = curator.post(
@@ -209,7 +211,7 @@ def test_audio_upload_checks_bytes(curator: Any, draft_tour: Any, db: Any) -> No
     bad_captions = curator.post(
         url,
         data={
-            "audio": (io.BytesIO(b"OggS" + bytes(64)), "a.ogg"),
+            "audio": (io.BytesIO(narration_audio("ogg")), "a.ogg"),
             "captions": (io.BytesIO(b"1\n00:00 --> 00:01\n"), "a.srt"),
         },
         content_type="multipart/form-data",
@@ -219,7 +221,7 @@ def test_audio_upload_checks_bytes(curator: Any, draft_tour: Any, db: Any) -> No
     curator.post(
         url,
         data={
-            "audio": (io.BytesIO(b"OggS" + bytes(64)), "a.ogg"),
+            "audio": (io.BytesIO(narration_audio("ogg")), "a.ogg"),
             "captions": (io.BytesIO(b"WEBVTT\n"), "a.vtt"),
         },
         content_type="multipart/form-data",

@@ -57,7 +57,12 @@ def draft_stop_audio(tour_id: int, stop_id: int, lang: str) -> Response | tuple[
                 digitised: {type: string}
       responses:
         200: {description: The stop with its audio., schema: {type: object}}
-        400: {description: "Not MP3, AAC or Ogg, bad captions or rights.", schema: Error}
+        400:
+          description: >-
+            Not MP3, AAC or Ogg (unsupported_audio), damaged so that it does not decode
+            (audio_undecodable), longer than an hour (audio_too_long), or bad captions or
+            rights.
+          schema: Error
         404: {description: No such stop in this tour., schema: Error}
         413: {description: The audio or captions are too large., schema: Error}
     delete:

@@ -70,8 +70,16 @@ def count_event() -> Response | tuple[Response, int]:
           type: object
           required: [tour, lang, event, device]
           properties:
-            tour: {type: string, description: The tour's slug.}
-            stop: {type: integer, minimum: 0, description: "The stop; 0 for the tour's pages."}
+            tour:
+              type: string
+              pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+              maxLength: 80
+              description: The tour's slug.
+            stop:
+              type: integer
+              minimum: 0
+              maximum: 10000
+              description: "The stop; 0 for the tour's pages."
             lang: {type: string, enum: [vi, en, fr, zh, ko, ja]}
             event: {type: string, enum: [view, complete, offline_save, ar, vr, audio, model_error]}
             device: {type: string, enum: [phone, tablet, desktop, headset]}

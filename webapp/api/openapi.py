@@ -15,10 +15,12 @@ from typing import Any
 from apispec import APISpec, BasePlugin
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
-from werkzeug.routing import Rule
+from werkzeug.routing import BaseConverter, IntegerConverter, Rule
 
+from tours.authoring import MAX_SLUG_LENGTH, SLUG_PATTERN
 from webapp.api.schemas import body_schemas
 from webapp.studio.security import needed_scope
+from webapp.urls import SlugConverter
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -39,7 +41,6 @@ ERROR_SCHEMA = {
 PAGES_FOR_PEOPLE = ("api.openapi", "api.docs")
 # Routes outside ``/api/v1/`` that are part of the document.
 OTHER_OPERATIONS = ("embed.oembed",)
-_TYPES = {"IntegerConverter": "integer", "FloatConverter": "number"}
 
 
 def _as_json(part: dict[str, Any]) -> None:
@@ -55,6 +56,22 @@ _STUDIO_ANSWERS = {
     ),
     429: "Too many requests with this token; Retry-After says when to try again.",
 }
+
+
+_CHANGES = {"POST", "PUT", "PATCH", "DELETE"}
+_CSRF_REFUSAL = "From a studio session: the X-CSRFToken header is missing or wrong (csrf_failed)."
+
+
+def _add_csrf_refusal(responses: dict[Any, Any]) -> None:
+    """A change made with a studio session is refused with 400 without its CSRF token."""
+    found = responses.get(400) or responses.get("400")
+    if found is None:
+        answer = {"description": _CSRF_REFUSAL, "schema": "Error"}
+        _as_json(answer)
+        responses[400] = answer
+    elif _CSRF_REFUSAL not in found.get("description", ""):
+        found["description"] = f"{found.get('description', '').rstrip()} {_CSRF_REFUSAL}".strip()
+        found.setdefault("content", {"application/json": {"schema": "Error"}})
 
 
 class HouseConventions(BasePlugin):
@@ -74,8 +91,24 @@ class HouseConventions(BasePlugin):
                     answer = {"description": description, "schema": "Error"}
                     _as_json(answer)
                     operation["responses"].setdefault(status, answer)
+                if method.upper() in _CHANGES:
+                    _add_csrf_refusal(operation["responses"])
                 scope = getattr(view, "token_scope", None) or needed_scope(method.upper())
                 operation["security"] = [{"session": [], "csrf": []}, {"bearer": [scope]}]
+
+
+def _parameter_schema(converter: BaseConverter) -> dict[str, Any]:
+    """The JSON schema of what a path converter matches."""
+    if isinstance(converter, IntegerConverter):
+        schema: dict[str, Any] = {"type": "integer", "minimum": 0 if not converter.signed else None}
+        if converter.min is not None:
+            schema["minimum"] = converter.min
+        if converter.max is not None:
+            schema["maximum"] = converter.max
+        return {key: value for key, value in schema.items() if value is not None}
+    if isinstance(converter, SlugConverter):
+        return {"type": "string", "pattern": f"^{SLUG_PATTERN}$", "maxLength": MAX_SLUG_LENGTH}
+    return {"type": "string"}
 
 
 def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
@@ -85,7 +118,7 @@ def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": _TYPES.get(type(converters[name]).__name__, "string")},
+            "schema": _parameter_schema(converters[name]),
         }
         for name in sorted(rule.arguments)
     ]

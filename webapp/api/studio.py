@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from tours.apitokens import READ_DRAFTS
 from tours.authoring import AuthoringError
 from tours.catalogue import shown_images
+from tours.db import MAX_ID
 from tours.images import images_document
 from tours.library import delete_model, list_models
 from tours.models import ModelAsset, Tour
@@ -17,7 +18,6 @@ from webapp.errors import api_error
 from webapp.extensions import db
 from webapp.messages import translated_status
 from webapp.studio.security import api_login_required
-from webapp.urls import MAX_ID
 
 MAX_PREVIEW_CHARS = 200_000
 
@@ -90,8 +90,9 @@ def narration_preview() -> Response | tuple[Response, int]:
       operationId: previewNarration
       tags: [studio]
       parameters:
-        - {name: tour, in: query, required: false, schema: {type: integer},
-           description: "The tour whose images ![](image:REF) shows."}
+        - {name: tour, in: query, required: false, schema: {type: string},
+           description: "The id of the tour whose images ![](image:REF) shows; any other
+             value shows none."}
         - {name: lang, in: query, required: false, schema: {type: string},
            description: "The language of the images' descriptions."}
       requestBody:

@@ -141,6 +141,13 @@ def tus_create() -> tuple[Response, int]:
       summary: Create a tus upload (tus 1.0.0, creation extension)
       operationId: tusCreate
       tags: [studio]
+      parameters:
+        - {name: Tus-Resumable, in: header, required: true, schema: {type: string, enum: [1.0.0]}}
+        - {name: Upload-Length, in: header, required: true, description: The file's size in bytes.,
+           schema: {type: integer, minimum: 1}}
+        - {name: Upload-Metadata, in: header, required: false, schema: {type: string},
+           description: "tus metadata: comma-separated `key base64(value)` pairs; the keys read
+             are filename (or name), up_axis (auto, y, z) and unit (m, cm, mm)."}
       responses:
         201: {description: Created; Location names the upload.}
         400: {description: "No length, or bad options.", schema: Error}
@@ -196,6 +203,7 @@ def tus_upload(upload_id: str) -> tuple[Response, int]:
       tags: [studio]
       responses:
         204: {description: Gone.}
+        404: {description: Unknown or expired upload., schema: Error}
         423: {description: Another request is sending this upload (upload_busy)., schema: Error}
     """
     chunks = _uploads()
@@ -259,7 +267,11 @@ def s3_sign() -> tuple[Response, int] | Response:
                 method: {enum: [PUT, POST, GET, DELETE]}
                 key: {type: string}
                 uploadId: {type: string}
-                partNumber: {type: integer, minimum: 1, maximum: 10000}
+                partNumber:
+                  type: [integer, "null"]
+                  minimum: 1
+                  maximum: 10000
+                  description: The part of a multipart upload; null or absent for none.
       responses:
         200: {description: The presigned URL and the key., schema: {type: object}}
         400: {description: A request the app does not sign., schema: Error}
@@ -273,6 +285,12 @@ def s3_sign() -> tuple[Response, int] | Response:
     if not isinstance(body, dict):
         return api_error(400, "invalid_json")
     upload_id, part = body.get("uploadId"), body.get("partNumber")
+    if not (
+        isinstance(upload_id, str | None)
+        and (part is None or type(part) is int)
+        and isinstance(body.get("key", ""), str)
+    ):
+        return api_error(400, "invalid_upload_request")  # an empty {} is no "no upload id"
     operation = _S3_OPERATIONS.get((str(body.get("method")), bool(upload_id), part is not None))
     if operation is None:
         return api_error(400, "invalid_upload_request")

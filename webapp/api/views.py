@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from tours.catalogue import published_document
 from tours.document import document_locales
-from tours.listing import MAX_PAGE_SIZE, Criteria, catalogue_page
+from tours.listing import MAX_PAGE_SIZE, Criteria, catalogue_page, search_query
 from webapp.api import bp
 from webapp.api.openapi import openapi_document
 from webapp.errors import api_error
@@ -36,19 +36,27 @@ def list_tours() -> Response | tuple[Response, int]:
           schema: {type: integer, minimum: 1, maximum: 100}
         - name: q
           in: query
-          description: Words found in titles, summaries or site names (case and accents ignored).
-          schema: {type: string, maxLength: 100}
+          description: >-
+            Words found in titles, summaries or site names (case and accents ignored); only
+            the first 100 characters are read.
+          schema: {type: string}
       responses:
         200:
           description: One page of published tours, with the total and the next page's link.
           schema: {type: object}
-        400: {description: The page or page size is not a positive number., schema: Error}
+        400:
+          description: >-
+            The page or page size is not a positive number (invalid_page), or the search
+            holds a control character (invalid_search).
+          schema: Error
     """
     number = _positive_argument("page", 1)
     size = _positive_argument("per_page", API_PAGE_SIZE)
     if number is None or size is None or size > MAX_PAGE_SIZE:
         return api_error(400, "invalid_page", {"max_per_page": MAX_PAGE_SIZE})
-    query = request.args.get("q", "").strip()[:100]
+    query = search_query(request.args.get("q", ""))
+    if query is None:
+        return api_error(400, "invalid_search")
     page = catalogue_page(db.session, "en", Criteria(query), number, size)
     args: dict[str, Any] = {"q": query} if query else {}
     if size != API_PAGE_SIZE:
@@ -82,7 +90,7 @@ def _positive_argument(name: str, default: int) -> int | None:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
         return None
     return int(raw)
 

@@ -74,7 +74,7 @@ def _size(name: str) -> int | None:
     raw = request.args.get(name)
     if raw is None:
         return None
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 0
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 0
 
 
 def frame_size(max_width: int | None, max_height: int | None) -> tuple[int, int]:
@@ -166,8 +166,8 @@ def oembed() -> Response:
       parameters:
         - {name: url, in: query, required: true, schema: {type: string, format: uri}}
         - {name: format, in: query, schema: {type: string, enum: [json, xml]}}
-        - {name: maxwidth, in: query, schema: {type: integer, minimum: 1}}
-        - {name: maxheight, in: query, schema: {type: integer, minimum: 1}}
+        - {name: maxwidth, in: query, schema: {type: integer, minimum: 1, maximum: 99999}}
+        - {name: maxheight, in: query, schema: {type: integer, minimum: 1, maximum: 99999}}
       responses:
         200:
           description: The oEmbed answer.

@@ -16,9 +16,11 @@ from tours.listing import (
     catalogue_page,
     catalogue_sites,
     catalogue_total,
+    search_query,
     tours_at_site,
 )
 from tours.nearby import parse_point
+from webapp.errors import error_page
 from webapp.extensions import db
 from webapp.i18n import visitor_languages
 from webapp.public import bp
@@ -68,14 +70,16 @@ def _links() -> dict[str, Any]:
 def page_number() -> int:
     """The page the visitor asked for (``?page=``, from 1); a 404 for anything else."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
         abort(404)
     return int(raw)
 
 
 @bp.get("/")
-def catalogue() -> str:
-    query = request.args.get("q", "").strip()[:100]
+def catalogue() -> str | tuple[str, int]:
+    query = search_query(request.args.get("q", ""))
+    if query is None:
+        return error_page(400, "invalid_search")
     languages = catalogue_languages(db.session)
     language = request.args.get("language", "")
     language = language if language in languages else ""

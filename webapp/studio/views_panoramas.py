@@ -25,7 +25,7 @@ def _link_id(value: str | None) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 9:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise AuthoringError("invalid_link", "A link must lead to another stop of this tour.")
     return int(value)
 

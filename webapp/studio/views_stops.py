@@ -105,7 +105,9 @@ def stop_model(tour_id: int, stop_id: int) -> Response:
     stop = stop_or_404(tour_id, stop_id)
     model_id = request.form.get("model", "")
     try:
-        set_stop_model(db.session, stop, int(model_id) if model_id.isdigit() else None)
+        set_stop_model(
+            db.session, stop, int(model_id) if model_id.isascii() and model_id.isdigit() else None
+        )
     except AuthoringError as error:
         flash(error_message(error.code), "error")
     return _back(stop)

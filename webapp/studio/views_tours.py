@@ -138,7 +138,9 @@ def tour_add_stop(tour_id: int) -> Response:
     tour = tour_or_404(tour_id)
     model_id = request.form.get("model", "")
     try:
-        stop = add_stop(db.session, tour, int(model_id) if model_id.isdigit() else None)
+        stop = add_stop(
+            db.session, tour, int(model_id) if model_id.isascii() and model_id.isdigit() else None
+        )
     except AuthoringError as error:
         flash(error_message(error.code), "error")
         return _back(tour)
