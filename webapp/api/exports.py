@@ -38,6 +38,7 @@ READ_ENDPOINTS = frozenset(
         "api.dump_csv",
         "api.list_tours",
         "api.get_tour",
+        "api.get_stop",
         "api.openapi",
         "iiif.manifest",
     }

@@ -213,10 +213,16 @@ class LoginThrottle:
         return max(1, int(reset - time.time()) + 1)
 
 
+def client_address() -> str:
+    """The address of this request's client, as rate limits count it: ``remote_addr``, which
+    the trusted proxy's ``X-Forwarded-*`` headers set when the server runs behind one."""
+    return request.remote_addr or "unknown"
+
+
 def login_allowed() -> bool:
     """Count a sign-in attempt from this request's client; False when over the limit."""
     throttle: LoginThrottle = current_app.extensions["login_throttle"]
-    return throttle.allow(request.remote_addr or "unknown")
+    return throttle.allow(client_address())
 
 
 def init_security(app: Flask) -> None:
