@@ -37,9 +37,7 @@ def test_healthz_reports_unreachable_database(app_config: dict[str, Any]) -> Non
     assert response.json["checks"]["database"] == "unreachable"
 
 
-def test_api_lists_and_returns_tours(
-    client: Any, published_tour: Any, ready_asset: Any
-) -> None:
+def test_api_lists_and_returns_tours(client: Any, published_tour: Any, ready_asset: Any) -> None:
     listing = client.get("/api/v1/tours").json
     assert listing == {
         "tours": [

@@ -220,7 +220,8 @@ def get_tour(slug: str) -> Response | tuple[Response, int]:
       description: >
         The tour document (format `heritour.tour`, as in bundles) with its revision, its
         languages, and `stops`: the number and address of each stop in this API (see
-        getPublishedStop). Answers conditional requests (ETag) and may be read from any origin (CORS).
+        getPublishedStop). Answers conditional requests (ETag) and may be read from any
+        origin (CORS).
       responses:
         200: {description: The tour document., schema: {type: object}}
         304: {description: The copy the client holds is current.}
