@@ -4,6 +4,7 @@ filtered, or ordered by distance) and each tour's document."""
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any, Literal
 
 from flask import current_app, jsonify, request, url_for
@@ -91,8 +92,7 @@ def list_tours() -> Response | tuple[Response, int]:
     size = _positive_argument("per_page", API_PAGE_SIZE)
     if number is None or size is None or size > MAX_PAGE_SIZE:
         return api_error(400, "invalid_page", {"max_per_page": MAX_PAGE_SIZE})
-    query = request.args.get("q", "").strip()[:100]
-    site = request.args.get("site", "").strip()[:200]
+    query, site = text_argument("q", 100), text_argument("site", 200)
     lang, language = language_argument("lang"), language_argument("language")
     if lang is None or language is None:
         return api_error(400, "invalid_language", {"parameters": ["lang", "language"]})
@@ -184,6 +184,13 @@ def _positive_argument(name: str, default: int) -> int | None:
     if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
         return None
     return int(raw)
+
+
+def text_argument(name: str, limit: int) -> str:
+    """The query argument ``name`` as words to search: control characters (NUL among them,
+    which no database takes in a string) removed, at most ``limit`` characters."""
+    raw = request.args.get(name, "")[: limit * 2]
+    return "".join(ch for ch in raw if unicodedata.category(ch) != "Cc").strip()[:limit]
 
 
 def language_argument(name: str) -> str | None:
