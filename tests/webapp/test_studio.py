@@ -90,6 +90,7 @@ PUBLIC_API = {
     "api.index",
     "api.list_tours",
     "api.get_tour",
+    "api.get_stop",
     "api.openapi",
     "api.docs",
     "api.dump_json",
