@@ -113,6 +113,38 @@ def test_texts_say_which_language_they_are_in_and_whether_they_fell_back(
     assert stop["narration"]["language"] == "vi" and stop["narration"]["fell_back"] is True
 
 
+def test_a_language_no_registry_knows_is_accepted_once_a_tour_uses_it(
+    client: Any, db: Any, draft_tour: Any
+) -> None:
+    from tours.models import TourText
+    from tours.publishing import publish_tour
+
+    assert client.get("/api/v1/tours?language=qaa").json["error"]["code"] == "invalid_language"
+    draft_tour.texts.append(TourText(locale="qaa", title="Q", summary="", site_name=""))
+    db.commit()
+    publish_tour(db, draft_tour)
+    assert _slugs(client.get("/api/v1/tours?language=qaa")) == ["citadel"]
+    assert client.get("/api/v1/tours?lang=qaa").json["tours"][0]["title"]["text"] == "Q"
+
+
+def test_images_in_narration_have_absolute_addresses(
+    client: Any, db: Any, draft_tour: Any, add_image: Any
+) -> None:
+    from tours.images import image_markdown
+    from tours.publishing import publish_tour
+
+    image = add_image(draft_tour, "en", "A wall")
+    image.alt = {"en": "A wall", "vi": "Bức tường"}
+    for text in draft_tour.stops[0].texts:
+        text.narration += f"\n\n{image_markdown(image.ref)}"
+    db.commit()
+    publish_tour(db, draft_tour)
+    html = client.get("/api/v1/tours/citadel/stops/1").json["narration"]["html"]
+    keys = list(image.variants.values())
+    assert keys and all(f"http://localhost/media/{key}" in html for key in keys)
+    assert '"/media/' not in html and " /media/" not in html
+
+
 @pytest.fixture
 def with_audio(db: Any, store: Any, draft_tour: Any) -> Any:
     """``draft_tour`` with English narration audio and captions on its first stop, and rights
@@ -333,6 +365,8 @@ def test_the_stop_answers_a_cors_preflight(client: Any, published_tour: Any) -> 
         ("/api/v1/tours?near=16,107&within_km=", 400, "invalid_within"),
         ("/api/v1/tours?within_km=5", 400, "invalid_within"),
         ("/api/v1/tours?language=x", 400, "invalid_language"),
+        ("/api/v1/tours?language=xx", 400, "invalid_language"),
+        ("/api/v1/tours?lang=zz-ZZ", 400, "invalid_language"),
         ("/api/v1/tours?language=%F0%9F%8F%AF", 400, "invalid_language"),
         ("/api/v1/tours?lang=12", 400, "invalid_language"),
         ("/api/v1/tours?page=0", 400, "invalid_page"),

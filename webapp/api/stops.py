@@ -2,10 +2,11 @@
 prepared stop view tourists' pages use (:class:`tours.catalogue.StopView`), as JSON.
 
 Texts come in the language asked for (``?lang=``), falling back like the pages do, each with
-the language actually used; the narration also as HTML. A model stop gives its levels of
-detail (addresses and sizes), a panorama stop the viewer's configuration of its stop page
-(:func:`webapp.public.panorama.panorama_config`: preview, equirectangular image, tiles, start
-view). Every address is absolute. A public read: ETag and 304, CORS, the read rate limit.
+the language actually used; the narration also as HTML (its images' addresses absolute). A
+model stop gives its levels of detail (addresses and sizes), a panorama stop the viewer's
+configuration of its stop page (:func:`webapp.public.panorama.panorama_config`: preview,
+equirectangular image, tiles, start view). Every address is absolute. A public read: ETag and
+304, CORS, the read rate limit.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from werkzeug.wrappers import Response
 from tours.catalogue import AudioView, HotspotView, StopView, TourView, published_tour
 from tours.listing import catalogue_version
 from tours.locales import INTERFACE_LOCALES
+from tours.narration import MEDIA_PREFIX
 from webapp.api import bp
 from webapp.api.exports import media_url
 from webapp.api.reads import not_modified, public_read, read_etag
@@ -62,7 +64,9 @@ def get_stop(slug: str, number: int) -> Response | tuple[Response, int]:
       responses:
         200: {description: The stop., schema: {type: object}}
         304: {description: The copy the client holds is current.}
-        400: {description: "`lang` is not a BCP 47 tag (`invalid_language`).", schema: Error}
+        400:
+          description: "`lang` is not the BCP 47 tag of a known language (`invalid_language`)."
+          schema: Error
         404:
           description: >
             No published tour has this slug (`tour_not_found`), or it has no stop with this
@@ -101,14 +105,14 @@ def stop_json(tour: TourView, stop: StopView) -> dict[str, Any]:
         "stops": total,
         "kind": kind,
         "title": picked_text(stop.title),
-        "narration": {**picked_text(stop.narration), "html": stop.narration_html},
+        "narration": {**picked_text(stop.narration), "html": _html(stop.narration_html, tour)},
         "model_alt": picked_text(stop.model_alt),
         "model": _model(stop) if kind == "model" else None,
         "panorama": _panorama(tour, stop) if kind == "panorama" else None,
         "poster": media_url(stop.poster_key) if stop.poster_key else None,
         "posters": {name: media_url(key) for name, key in sorted((stop.posters or {}).items())},
         "audio": _audio(stop.audio),
-        "hotspots": [_hotspot(spot) for spot in stop.spots],
+        "hotspots": [_hotspot(spot, tour) for spot in stop.spots],
         "links": [_link(tour, spot) for spot in stop.links if _target(tour, spot)],
         "location": stop.location,
         "rights": next((rights for what, rights in stop.credits if what == kind), None),
@@ -170,7 +174,15 @@ def _audio(audio: AudioView | None) -> dict[str, Any] | None:
     }
 
 
-def _hotspot(spot: HotspotView) -> dict[str, Any]:
+def _html(html: str, tour: TourView) -> str:
+    """Narration HTML with the addresses of the tour's images made absolute."""
+    for key in tour.image_keys:
+        if key in html:
+            html = html.replace(MEDIA_PREFIX + key, media_url(key))
+    return html
+
+
+def _hotspot(spot: HotspotView, tour: TourView) -> dict[str, Any]:
     """A hotspot: on a model (``position``, ``normal``, ``view``) or in a panorama (angles)."""
     place: dict[str, Any] = (
         {"yaw": spot.yaw, "pitch": spot.pitch}
@@ -179,7 +191,7 @@ def _hotspot(spot: HotspotView) -> dict[str, Any]:
     )
     return {
         "label": picked_text(spot.label),
-        "body": {**picked_text(spot.body), "html": spot.body_html},
+        "body": {**picked_text(spot.body), "html": _html(spot.body_html, tour)},
         **place,
     }
 

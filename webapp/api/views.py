@@ -3,16 +3,26 @@ filtered, or ordered by distance) and each tour's document."""
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from typing import Any, Literal
 
+from babel import Locale
 from flask import current_app, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from tours.catalogue import published_document
 from tours.document import document_locales
-from tours.listing import MAX_PAGE_SIZE, Criteria, Page, catalogue_page, catalogue_version
+from tours.listing import (
+    MAX_PAGE_SIZE,
+    Criteria,
+    Page,
+    catalogue_languages,
+    catalogue_page,
+    catalogue_version,
+    primary_language,
+)
 from tours.locales import Picked, is_language_tag, normalize_tag
 from tours.nearby import location_point, parse_point
 from webapp.api import bp
@@ -84,8 +94,9 @@ def list_tours() -> Response | tuple[Response, int]:
         400:
           description: >
             A parameter is not valid: `invalid_page` (page or page size), `invalid_language`
-            (`lang` or `language` is not a BCP 47 tag), `invalid_near` (not two numbers on
-            the globe), `invalid_within` (`within_km` not a number from 0, or without `near`).
+            (`lang` or `language` is not the BCP 47 tag of a known language), `invalid_near`
+            (not two numbers on the globe), `invalid_within` (`within_km` not a number from
+            0, or without `near`).
           schema: Error
     """
     number = _positive_argument("page", 1)
@@ -195,11 +206,25 @@ def text_argument(name: str, limit: int) -> str:
 
 def language_argument(name: str) -> str | None:
     """The query argument ``name`` as a normalised BCP 47 tag, "" when absent or empty, None
-    when it is not a tag."""
+    when it is not the tag of a language: not well-formed, or naming a language that neither
+    the Unicode CLDR nor any published tour knows."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return ""
-    return normalize_tag(raw) if is_language_tag(raw.replace("_", "-")) else None
+    if not is_language_tag(raw.replace("_", "-")):
+        return None
+    tag = normalize_tag(raw)
+    primary = primary_language(tag)
+    if primary in _cldr_languages():
+        return tag
+    published = {primary_language(other) for other in catalogue_languages(db.session)}
+    return tag if primary in published else None
+
+
+@functools.cache
+def _cldr_languages() -> frozenset[str]:
+    """The language codes the Unicode CLDR names (about 650)."""
+    return frozenset(str(code).lower() for code in Locale("en").languages)
 
 
 def _distance_argument(name: str) -> float | Literal[False] | None:
