@@ -461,6 +461,21 @@ def test_the_read_limit_is_shared_through_redis(
     assert statuses == [200, 200, 200, 429]
 
 
+def test_reads_are_served_when_the_counts_store_is_down(
+    limited: dict[str, Any], published_tour: Any, caplog: Any
+) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = {**limited, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{port}/7"}
+    client = _limited_app(settings).test_client()
+    statuses = {client.get("/api/v1/tours/citadel/stops/2").status_code for _ in range(5)}
+    assert statuses == {200}
+    assert "read rate limit not counted" in caplog.text
+
+
 def test_openapi_documents_the_new_parameters_and_answers(client: Any) -> None:
     paths = client.get("/api/v1/openapi.json").json["paths"]
     listing = paths["/api/v1/tours"]["get"]

@@ -2,10 +2,13 @@
 per client address, in Redis when ``RATELIMIT_STORAGE_URI`` names one (shared by every
 worker), else in the web process. Every read counts, a 304 included; preflights (``OPTIONS``)
 do not. Over the limit: 429 ``rate_limited`` with ``Retry-After`` (and CORS, so that a page
-on another origin can read it).
+on another origin can read it). When the store of the counts does not answer, reads are
+served uncounted (and a warning logged): an outage of Redis must not take the API down.
 """
 
 from __future__ import annotations
+
+import logging
 
 from flask import current_app, request
 from flask.blueprints import BlueprintSetupState
@@ -16,6 +19,7 @@ from webapp.api.exports import READ_ENDPOINTS
 from webapp.errors import api_error
 from webapp.studio.security import LoginThrottle, client_address
 
+log = logging.getLogger(__name__)
 NAMESPACE = "heritour-read"
 _EXTENSION = "read_throttle"
 
@@ -34,7 +38,11 @@ def limit_reads() -> tuple[Response, int] | None:
         return None
     throttle: LoginThrottle = current_app.extensions[_EXTENSION]
     address = client_address()
-    if throttle.allow(address):
+    try:
+        if throttle.allow(address):
+            return None
+    except Exception:  # the count's store (Redis) is down: serve rather than refuse everyone
+        log.warning("read rate limit not counted: its store did not answer", exc_info=True)
         return None
     seconds = throttle.retry_after(address)
     response, status = api_error(
