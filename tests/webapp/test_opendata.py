@@ -216,6 +216,7 @@ def test_api_index_and_openapi_name_the_exports(client: Any) -> None:
         "csv": "http://localhost/api/v1/dumps/stops.csv",
     }
     assert index["iiif_manifest"] == "http://localhost/iiif/{slug}/manifest.json"
+    assert index["stop"] == "http://localhost/api/v1/tours/{slug}/stops/{number}"
     assert index["openapi"] == "http://localhost/api/v1/openapi.json"
     paths = client.get("/api/v1/openapi.json").json["paths"]
     for path in (

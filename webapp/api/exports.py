@@ -199,6 +199,8 @@ def index() -> Response:
         docs=public_url("api.docs"),
         tours=public_url("api.list_tours"),
         tour=public_url("api.get_tour", slug="SLUG").replace("SLUG", "{slug}"),
+        stop=public_url("api.get_stop", slug="SLUG", number=1).replace("SLUG", "{slug}")[:-1]
+        + "{number}",
         iiif_manifest=template,
         dumps={
             "json": public_url("api.dump_json"),
