@@ -61,6 +61,9 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     # Public reads of the API (/api/v1/ catalogue, tours, stops, dumps; IIIF) per client address.
     "API_READ_RATE_LIMIT": ("120 per minute", str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
+    # Proxies whose X-Forwarded-For names the client that rate limits count (gunicorn reads
+    # the same variable for X-Forwarded-Proto); "*" trusts every peer.
+    "FORWARDED_ALLOW_IPS": ("127.0.0.1,::1", str),
     "UPLOAD_CHUNK_MB": (8, int),
     "UPLOAD_DIR": (None, str),
     # Uploads a curator may have started and not finished at once (0: no limit).

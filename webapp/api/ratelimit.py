@@ -1,5 +1,6 @@
 """The rate limit of public reads (``API_READ_RATE_LIMIT``, e.g. "120 per minute"): counted
-per client address, in Redis when ``RATELIMIT_STORAGE_URI`` names one (shared by every
+per client address (behind a trusted proxy, the one it names: :mod:`webapp.clientaddress`),
+in Redis when ``RATELIMIT_STORAGE_URI`` names one (shared by every
 worker), else in the web process. Every read counts, a 304 included; preflights (``OPTIONS``)
 do not. Over the limit: 429 ``rate_limited`` with ``Retry-After`` (and CORS, so that a page
 on another origin can read it). When the store of the counts does not answer, reads are
@@ -16,8 +17,9 @@ from werkzeug.wrappers import Response
 
 from webapp.api import bp, iiif_bp
 from webapp.api.exports import READ_ENDPOINTS
+from webapp.clientaddress import client_address
 from webapp.errors import api_error
-from webapp.studio.security import LoginThrottle, client_address
+from webapp.studio.security import LoginThrottle
 
 log = logging.getLogger(__name__)
 NAMESPACE = "heritour-read"

@@ -5,7 +5,8 @@ to the login page; the studio's JSON routes answer 401 or 403 in the house error
 CSRF protection (Flask-WTF) covers every POST, PUT, PATCH and DELETE of the whole app;
 scripts send the token in the ``X-CSRFToken`` header. Sign-in attempts are rate-limited
 per client address with the ``limits`` library: in memory by default, in Redis (shared by
-every worker) when ``RATELIMIT_STORAGE_URI`` names one.
+every worker) when ``RATELIMIT_STORAGE_URI`` names one; the client's address is the one a
+trusted proxy names (:mod:`webapp.clientaddress`).
 
 Programs use the API with a personal token instead (``Authorization: Bearer htr_...``,
 :mod:`tours.apitokens`). A request that carries one is judged by the token alone: cookies
@@ -31,6 +32,7 @@ from werkzeug.wrappers import Response
 
 from tours.apitokens import READ_DRAFTS, WRITE, TokenError, allows, authenticate
 from tours.models import ApiToken, User, UserRole
+from webapp.clientaddress import client_address
 from webapp.errors import api_error, error_page
 from webapp.extensions import db
 
@@ -211,12 +213,6 @@ class LoginThrottle:
         """Whole seconds until ``address`` may try again (at least 1)."""
         reset, _remaining = self.limiter.get_window_stats(self.rate, self.namespace, address)
         return max(1, int(reset - time.time()) + 1)
-
-
-def client_address() -> str:
-    """The address of this request's client, as rate limits count it: ``remote_addr``, which
-    the trusted proxy's ``X-Forwarded-*`` headers set when the server runs behind one."""
-    return request.remote_addr or "unknown"
 
 
 def login_allowed() -> bool:
