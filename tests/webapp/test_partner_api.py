@@ -244,6 +244,7 @@ def test_a_model_stop_with_its_levels_audio_hotspots_and_rights(
         "links": [],
         "location": None,
         "rights": model_rights,
+        "attribution": "Scan: Mai",
         "credits": [{"for": "model", **model_rights}, {"for": "audio", **voice}],
         "tour_rights": {"statement": by, "attribution": "Hue Monuments Centre", "source": ""},
         "page": "http://localhost/en/tours/citadel/1",
@@ -277,6 +278,7 @@ def test_a_panorama_stop_gives_its_viewer_configuration_and_links(
     }
     assert stop["title"] == {"text": "Sân", "language": "vi", "fell_back": True}
     assert stop["page"] == "http://localhost/vi/tours/citadel/3"
+    assert (stop["rights"], stop["attribution"], stop["tour_rights"]) == (None, None, None)
     assert stop["hotspots"] == [
         {
             "label": {"text": "Bia đá", "language": "vi", "fell_back": True},

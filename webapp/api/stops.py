@@ -53,8 +53,10 @@ def get_stop(slug: str, number: int) -> Response | tuple[Response, int]:
         `{level}/{col}_{row}.jpg` address template and the levels, start `view` in degrees);
         its poster and posters; narration audio with captions in that language, if any;
         hotspots; links (a panorama's ways to another stop, by its `stop` number and
-        address); the rights of what it shows, of its audio and images (`credits`) and of
-        the tour's texts (`tour_rights`). Answers conditional requests (ETag) and may be
+        address); the rights of what it shows (`rights`: statement URI, attribution,
+        source, date of digitisation), of its audio and images (`credits`) and of the
+        tour's texts (`tour_rights`), and the line to credit (`attribution`: that of what it
+        shows, else the tour's). Answers conditional requests (ETag) and may be
         read from any origin (CORS).
       parameters:
         - name: lang
@@ -92,6 +94,7 @@ def stop_json(tour: TourView, stop: StopView) -> dict[str, Any]:
     in the interface language nearest the text's."""
     total = len(tour.stops)
     kind = "panorama" if stop.panorama else ("model" if stop.levels else None)
+    shown = next((rights for what, rights in stop.credits if what == kind), None)
     primary = stop.title.locale.split("-")[0].lower()
     page_language = primary if primary in INTERFACE_LOCALES else DEFAULT_LANGUAGE
     return {
@@ -115,7 +118,10 @@ def stop_json(tour: TourView, stop: StopView) -> dict[str, Any]:
         "hotspots": [_hotspot(spot, tour) for spot in stop.spots],
         "links": [_link(tour, spot) for spot in stop.links if _target(tour, spot)],
         "location": stop.location,
-        "rights": next((rights for what, rights in stop.credits if what == kind), None),
+        "rights": shown,
+        "attribution": (shown or {}).get("attribution")
+        or (tour.rights or {}).get("attribution")
+        or None,
         "credits": [{"for": what, **rights} for what, rights in stop.credits],
         "tour_rights": tour.rights,
         "page": public_url("public.stop", lang=page_language, slug=tour.slug, number=stop.number),
