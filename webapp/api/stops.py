@@ -119,15 +119,20 @@ def stop_json(tour: TourView, stop: StopView) -> dict[str, Any]:
         "links": [_link(tour, spot) for spot in stop.links if _target(tour, spot)],
         "location": stop.location,
         "rights": shown,
-        "attribution": (shown or {}).get("attribution")
-        or (tour.rights or {}).get("attribution")
-        or None,
+        "attribution": _attribution(shown, tour.rights),
         "credits": [{"for": what, **rights} for what, rights in stop.credits],
         "tour_rights": tour.rights,
         "page": public_url("public.stop", lang=page_language, slug=tour.slug, number=stop.number),
         "previous": stop_url(tour.slug, stop.number - 1) if stop.number > 1 else None,
         "next": stop_url(tour.slug, stop.number + 1) if stop.number < total else None,
     }
+
+
+def _attribution(*owners: dict[str, str] | None) -> str | None:
+    """The first attribution line among the rights of ``owners``, or None."""
+    return next(
+        (rights["attribution"] for rights in owners if (rights or {}).get("attribution")), None
+    )
 
 
 def _model(stop: StopView) -> dict[str, Any]:
