@@ -130,9 +130,11 @@ def stop_json(tour: TourView, stop: StopView) -> dict[str, Any]:
 
 def _attribution(*owners: dict[str, str] | None) -> str | None:
     """The first attribution line among the rights of ``owners``, or None."""
-    return next(
-        (rights["attribution"] for rights in owners if (rights or {}).get("attribution")), None
-    )
+    for rights in owners:
+        line = (rights or {}).get("attribution")
+        if line:
+            return line
+    return None
 
 
 def _model(stop: StopView) -> dict[str, Any]:
