@@ -217,12 +217,14 @@ def catalogue_page(
     size: int = PAGE_SIZE,
     preferences: Sequence[str] = (),
     near: Point | None = None,
+    within_km: float | None = None,
 ) -> Page:
     """Page ``number`` (from 1) of the published tours matching ``criteria``, newest first,
-    or nearest first from ``near`` (tours without a location last, newest first)."""
+    or nearest first from ``near`` (tours without a location last, newest first); with
+    ``within_km`` too, only the tours whose site is at most that far from ``near``."""
     size = max(1, min(size, MAX_PAGE_SIZE))
     if near is not None:
-        return _nearest_page(session, lang, criteria, number, size, preferences, near)
+        return _nearest_page(session, lang, criteria, number, size, preferences, near, within_km)
     total = session.scalar(
         select(func.count()).select_from(CatalogueEntry).where(*_conditions(criteria))
     )
@@ -244,8 +246,10 @@ def _nearest_page(
     size: int,
     preferences: Sequence[str],
     near: Point,
+    within_km: float | None = None,
 ) -> Page:
-    """Every matching tour, sorted by the distance of its site from ``near``; one page of them."""
+    """Every matching tour, sorted by the distance of its site from ``near``; one page of them.
+    With ``within_km``, tours farther away, or without a location, are left out."""
     entries = session.scalars(
         _matching(criteria).order_by(
             CatalogueEntry.published_at.desc(), CatalogueEntry.tour_id.desc()
@@ -254,7 +258,9 @@ def _nearest_page(
     measured = []
     for entry in entries:
         point = location_point(entry.card.get("location"))
-        measured.append((entry, distance_km(near, point) if point else None))
+        distance = distance_km(near, point) if point else None
+        if within_km is None or (distance is not None and distance <= within_km):
+            measured.append((entry, distance))
     measured.sort(key=lambda item: (item[1] is None, item[1] or 0.0))  # stable: newest first
     start = (number - 1) * size
     cards = [

@@ -6,11 +6,14 @@ are produced piece by piece: the revisions are read from the database a few at a
 memory stays bounded however many tours a site has. Nothing here knows URLs: callers give
 a function that turns a blob key into an address.
 
-The CSV has one row per stop: the tour, the stop's number, its title in each language the
-published tours are written in (one column per language), the tour's place, the rights of
-what the stop shows (its model, or its panorama) and of the tour's texts, and the model's
-and poster's addresses. A text cell that a spreadsheet would take for a formula (starting
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) starts with an apostrophe.
+The CSV has one row per stop and language (each language the stop's title or narration is
+written in): the tour, the stop's number, the language, the title and narration (Markdown)
+in it, the tour's place, the rights of what the stop shows (its model, or its panorama:
+statement URI, attribution, source, date of digitisation) and of the tour's texts, the
+addresses of the model's best level, the poster and the panorama, and of the narration
+audio and captions in that language. A text cell that a spreadsheet would take for a
+formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) starts with an
+apostrophe.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -86,13 +89,15 @@ def json_dump(
     yield "\n]}\n"
 
 
-def csv_header(languages: Sequence[str]) -> list[str]:
-    """The CSV's columns: one title column per language."""
+def csv_header() -> list[str]:
+    """The CSV's columns (see the module's docstring)."""
     return [
         "tour",
         "revision",
         "stop",
-        *(f"title_{tag}" for tag in languages),
+        "language",
+        "title",
+        "narration",
         "latitude",
         "longitude",
         "media",
@@ -101,6 +106,8 @@ def csv_header(languages: Sequence[str]) -> list[str]:
         "model_url",
         "poster_url",
         "panorama_url",
+        "audio_url",
+        "captions_url",
     ]
 
 
@@ -124,39 +131,64 @@ def _panorama_key(panorama: Any) -> str | None:
     return key if isinstance(key, str) and key else None
 
 
-def stop_rows(
-    revision: PublishedRevision, languages: Sequence[str], media: Callable[[str], str]
-) -> Iterator[list[Any]]:
-    """The CSV rows of one published tour, one per stop."""
+def _texts(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def stop_languages(stop: Mapping[str, Any], default: str) -> list[str]:
+    """The languages a stop's title or narration is written in, sorted; the tour's default
+    language alone when it has none."""
+    tags = {
+        tag
+        for field in ("title", "narration")
+        for tag, text in _texts(stop.get(field)).items()
+        if text
+    }
+    return sorted(tag for tag in tags if isinstance(tag, str)) or [default]
+
+
+def stop_rows(revision: PublishedRevision, media: Callable[[str], str]) -> Iterator[list[Any]]:
+    """The CSV rows of one published tour: one per stop and language of the stop's texts."""
     document = revision.document
     location = document.get("location") or {}
+    tour_rights = _rights_cells(document.get("rights"))
     for number, stop in enumerate(document.get("stops") or [], start=1):
         model = stop.get("model") if isinstance(stop.get("model"), Mapping) else None
         panorama = stop.get("panorama") if isinstance(stop.get("panorama"), Mapping) else None
         shown = model or panorama or {}
-        titles = stop.get("title") or {}
         model_key = best_level_key(model.get("levels")) if model else None
         poster = stop_poster(stop)
         panorama_key = _panorama_key(panorama)
-        yield [
-            revision.slug,
-            revision.number,
-            number,
-            *(safe_cell(titles.get(tag, "")) for tag in languages),
-            location.get("latitude", ""),
-            location.get("longitude", ""),
-            "model" if model else ("panorama" if panorama else ""),
-            *(safe_cell(cell) for cell in _rights_cells(shown.get("rights"))),
-            *(safe_cell(cell) for cell in _rights_cells(document.get("rights"))),
-            media(model_key) if model_key else "",
-            media(poster[0]) if poster else "",
-            media(panorama_key) if panorama_key else "",
-        ]
+        media_rights = _rights_cells(shown.get("rights"))
+        titles, narrations = _texts(stop.get("title")), _texts(stop.get("narration"))
+        audio = _texts(stop.get("audio"))
+        for tag in stop_languages(stop, str(document.get("default_locale") or "")):
+            heard = _texts(audio.get(tag))
+            yield [
+                revision.slug,
+                revision.number,
+                number,
+                tag,
+                safe_cell(titles.get(tag) or ""),
+                safe_cell(narrations.get(tag) or ""),
+                location.get("latitude", ""),
+                location.get("longitude", ""),
+                "model" if model else ("panorama" if panorama else ""),
+                *(safe_cell(cell) for cell in media_rights),
+                *(safe_cell(cell) for cell in tour_rights),
+                media(model_key) if model_key else "",
+                media(poster[0]) if poster else "",
+                media(panorama_key) if panorama_key else "",
+                _media_cell(heard.get("key"), media),
+                _media_cell(heard.get("captions"), media),
+            ]
 
 
-def csv_dump(
-    revisions: Iterator[PublishedRevision], languages: Sequence[str], media: Callable[[str], str]
-) -> Iterator[str]:
+def _media_cell(key: Any, media: Callable[[str], str]) -> str:
+    return media(key) if isinstance(key, str) and key else ""
+
+
+def csv_dump(revisions: Iterator[PublishedRevision], media: Callable[[str], str]) -> Iterator[str]:
     """The CSV dump in pieces: the header, then each tour's rows (RFC 4180, CRLF)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -167,8 +199,8 @@ def csv_dump(
         buffer.truncate()
         return text
 
-    writer.writerow(csv_header(languages))
+    writer.writerow(csv_header())
     yield flush()
     for revision in revisions:
-        writer.writerows(stop_rows(revision, languages, media))
+        writer.writerows(stop_rows(revision, media))
         yield flush()

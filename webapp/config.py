@@ -65,6 +65,8 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "ALLOWED_HOSTS": ("", str),
     "LOGIN_RATE_LIMIT": ("10 per minute", str),
     "API_TOKEN_RATE_LIMIT": ("600 per minute", str),
+    # Public reads of the API (/api/v1/ catalogue, tours, stops, dumps; IIIF) per client address.
+    "API_READ_RATE_LIMIT": ("120 per minute", str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "UPLOAD_CHUNK_MB": (8, int),
     "UPLOAD_DIR": (None, str),

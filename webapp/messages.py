@@ -215,6 +215,18 @@ def _scale_sentences() -> dict[str, str]:
             "The text holds invisible control characters (such as NUL, or a line break in a"
             " one-line text). Remove them and send it again."
         ),
+        "invalid_near": _(
+            "Give near as a latitude and a longitude in degrees, separated by a comma "
+            "(for example near=16.4698,107.5786)."
+        ),
+        "invalid_within": _(
+            "Give within_km as a distance in kilometres, 0 or more, together with near "
+            "(for example within_km=25)."
+        ),
+        "rate_limited": _(
+            "Too many requests from your address. Wait the number of seconds given in "
+            "Retry-After, then try again."
+        ),
         "title_too_long": _(
             "The title is too long: at most %(count)d characters.", count=limit("title")
         ),

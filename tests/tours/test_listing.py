@@ -129,6 +129,38 @@ def test_pages_hold_the_newest_first(db: Any, ready_asset: Any) -> None:
 
 
 @pytest.mark.backends
+@pytest.mark.parametrize(
+    ("within", "found", "total"),
+    [
+        (None, ["thien-mu", "dai-noi", "my-son"], 3),
+        (100.0, ["thien-mu", "dai-noi"], 2),
+        (1.0, ["thien-mu"], 1),
+        (0.0, [], 0),
+    ],
+)
+def test_nearest_first_and_only_within_a_distance(
+    db: Any, tours: dict[str, Tour], within: float | None, found: list[str], total: int
+) -> None:
+    from tours.nearby import Point
+
+    places = {"dai-noi": (16.4698, 107.5786), "thien-mu": (16.4537, 107.5449)}
+    for slug, (latitude, longitude) in places.items():
+        tours[slug].latitude, tours[slug].longitude = latitude, longitude
+        db.commit()
+        publish_tour(db, tours[slug])
+    near = Point(16.455, 107.545)  # a few hundred metres from the pagoda
+    page = catalogue_page(db, "en", near=near, within_km=within)
+    assert [card.slug for card in page.cards] == found and page.total == total
+    distances = [card.distance_km for card in page.cards]
+    if within is None:
+        assert distances[0] is not None and distances[0] < 1 < (distances[1] or 0) < 10
+        assert distances[2] is None  # no place: last
+    assert all(distance is not None and distance <= within for distance in distances if within)
+    narrowed = catalogue_page(db, "en", Criteria(site="hue"), near=near, within_km=100.0)
+    assert [card.slug for card in narrowed.cards] == ["thien-mu", "dai-noi"]
+
+
+@pytest.mark.backends
 def test_publishing_and_unpublishing_keep_one_entry_per_tour(
     db: Any, tours: dict[str, Tour]
 ) -> None:

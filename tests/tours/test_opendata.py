@@ -21,6 +21,7 @@ from tours.opendata import (
     published_languages,
     published_revisions,
     safe_cell,
+    stop_languages,
     stop_rows,
 )
 
@@ -82,33 +83,47 @@ DOCUMENT: dict[str, Any] = {
     "stops": [
         {
             "title": {"vi": "Cổng", "en": '=HYPERLINK("http://evil")'},
+            "narration": {"vi": "Lời kể **Cổng**.", "en": ""},
             "model": {
                 "levels": {"thumb": {"key": "models/t.glb"}, "high": {"key": "models/h.glb"}},
                 "poster": "posters/m.webp",
                 "rights": {"statement": "http://rightsstatements.org/vocab/InC/1.0/"},
             },
             "poster": None,
+            "audio": {"vi": {"key": "audio/c.mp3", "captions": "captions/c.vtt"}},
         },
         {
             "title": {"vi": "Sân", "de": "Hof"},
+            "narration": {"fr": "La cour."},
             "model": None,
             "poster": "posters/p.webp",
             "panorama": {"equirect": {"key": "panoramas/e.jpg"}, "rights": {"statement": "x"}},
         },
+        {"title": {}, "narration": {}, "model": None, "poster": None},
     ],
 }
 
 
-def test_csv_rows_one_per_stop_with_titles_rights_and_addresses() -> None:
-    rows = list(stop_rows(_revision(DOCUMENT), ["en", "vi"], _media))
-    header = csv_header(["en", "vi"])
-    first, second = (dict(zip(header, row, strict=True)) for row in rows)
-    assert first == {
+def test_csv_rows_one_per_stop_and_language_with_texts_rights_and_addresses() -> None:
+    rows = [
+        dict(zip(csv_header(), row, strict=True)) for row in stop_rows(_revision(DOCUMENT), _media)
+    ]
+    assert [(row["stop"], row["language"]) for row in rows] == [
+        (1, "en"),
+        (1, "vi"),
+        (2, "de"),
+        (2, "fr"),
+        (2, "vi"),
+        (3, "vi"),  # no text at all: one row, in the tour's default language
+    ]
+    english, vietnamese = rows[0], rows[1]
+    assert vietnamese == {
         "tour": "citadel",
         "revision": 3,
         "stop": 1,
-        "title_en": '\'=HYPERLINK("http://evil")',
-        "title_vi": "Cổng",
+        "language": "vi",
+        "title": "Cổng",
+        "narration": "Lời kể **Cổng**.",
         "latitude": 16.47,
         "longitude": -107.5,  # numbers are not text: never prefixed
         "media": "model",
@@ -123,10 +138,24 @@ def test_csv_rows_one_per_stop_with_titles_rights_and_addresses() -> None:
         "model_url": "https://tours.example/media/models/h.glb",
         "poster_url": "https://tours.example/media/posters/m.webp",
         "panorama_url": "",
+        "audio_url": "https://tours.example/media/audio/c.mp3",
+        "captions_url": "https://tours.example/media/captions/c.vtt",
     }
-    assert (second["media"], second["model_url"], second["title_en"]) == ("panorama", "", "")
-    assert second["panorama_url"] == "https://tours.example/media/panoramas/e.jpg"
-    assert second["poster_url"] == "https://tours.example/media/posters/p.webp"
+    assert (english["title"], english["narration"]) == ('\'=HYPERLINK("http://evil")', "")
+    assert (english["audio_url"], english["captions_url"]) == ("", "")
+    german, french = rows[2], rows[3]
+    assert (german["title"], german["narration"]) == ("Hof", "")
+    assert (french["title"], french["narration"]) == ("", "La cour.")
+    assert (french["media"], french["model_url"]) == ("panorama", "")
+    assert french["panorama_url"] == "https://tours.example/media/panoramas/e.jpg"
+    assert french["poster_url"] == "https://tours.example/media/posters/p.webp"
+    assert (rows[5]["title"], rows[5]["media"]) == ("", "")
+
+
+def test_stop_languages_ignore_empty_texts_and_fall_back_to_the_default() -> None:
+    stop = {"title": {"en": "", "ko": "문"}, "narration": {"ja": "門"}}
+    assert stop_languages(stop, "vi") == ["ja", "ko"]
+    assert stop_languages({"title": "not a map"}, "vi") == ["vi"]
 
 
 @pytest.mark.parametrize(
@@ -148,15 +177,20 @@ def test_safe_cell(value: Any, expected: Any) -> None:
 
 def test_csv_dump_is_written_a_tour_at_a_time() -> None:
     other = copy.deepcopy(DOCUMENT)
-    pieces = list(csv_dump(iter([_revision(DOCUMENT), _revision(other, "hue")]), ["vi"], _media))
+    other["stops"] = other["stops"][:1]
+    pieces = list(csv_dump(iter([_revision(DOCUMENT), _revision(other, "hue")]), _media))
     assert len(pieces) == 3  # the header, then one piece per tour
     rows = list(csv.reader(io.StringIO("".join(pieces))))
-    assert rows[0][:4] == ["tour", "revision", "stop", "title_vi"]
-    assert [(row[0], row[2], row[3]) for row in rows[1:]] == [
-        ("citadel", "1", "Cổng"),
-        ("citadel", "2", "Sân"),
-        ("hue", "1", "Cổng"),
-        ("hue", "2", "Sân"),
+    assert rows[0][:6] == ["tour", "revision", "stop", "language", "title", "narration"]
+    assert [(row[0], row[2], row[3], row[4]) for row in rows[1:]] == [
+        ("citadel", "1", "en", '\'=HYPERLINK("http://evil")'),
+        ("citadel", "1", "vi", "Cổng"),
+        ("citadel", "2", "de", "Hof"),
+        ("citadel", "2", "fr", ""),
+        ("citadel", "2", "vi", "Sân"),
+        ("citadel", "3", "vi", ""),
+        ("hue", "1", "en", '\'=HYPERLINK("http://evil")'),
+        ("hue", "1", "vi", "Cổng"),
     ]
     assert pieces[0].endswith("\r\n")
 

@@ -35,7 +35,7 @@ def test_healthz_reports_unreachable_database(app_config: dict[str, Any]) -> Non
     assert response.json["checks"]["database"] == "unreachable"
 
 
-def test_api_lists_and_returns_tours(client: Any, published_tour: Any) -> None:
+def test_api_lists_and_returns_tours(client: Any, published_tour: Any, ready_asset: Any) -> None:
     listing = client.get("/api/v1/tours").json
     assert listing == {
         "tours": [
@@ -44,7 +44,13 @@ def test_api_lists_and_returns_tours(client: Any, published_tour: Any) -> None:
                 "revision": 1,
                 "default_locale": "vi",
                 "locales": ["en", "vi"],
+                "title": {"text": "The Citadel", "language": "en", "fell_back": False},
+                "summary": {"text": "A walk through.", "language": "en", "fell_back": False},
+                "site_name": {"text": "Hue", "language": "en", "fell_back": False},
+                "poster": f"http://localhost/media/{ready_asset.poster_key}",
+                "location": None,
                 "stops": 2,
+                "minutes": 2,
                 "rights": None,
                 "url": "/api/v1/tours/citadel",
             }
@@ -58,6 +64,10 @@ def test_api_lists_and_returns_tours(client: Any, published_tour: Any) -> None:
     }
     tour = client.get("/api/v1/tours/citadel").json
     assert tour["revision"] == 1
+    assert tour["stops"] == [
+        {"number": 1, "url": "http://localhost/api/v1/tours/citadel/stops/1"},
+        {"number": 2, "url": "http://localhost/api/v1/tours/citadel/stops/2"},
+    ]
     assert tour["document"]["title"] == {"en": "The Citadel", "vi": "Kinh thành"}
 
 

@@ -180,16 +180,18 @@ def test_json_dump_holds_every_published_document_with_rights(
     )
 
 
-def test_csv_dump_has_a_row_per_stop_with_titles_rights_and_addresses(
+def test_csv_dump_has_a_row_per_stop_and_language_with_texts_rights_and_addresses(
     client: Any, rights_tour: Any
 ) -> None:
     response = client.get("/api/v1/dumps/stops.csv")
     assert response.status_code == 200 and response.is_streamed
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8; header=present"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert [(r["tour"], r["stop"], r["title_vi"], r["title_en"]) for r in rows] == [
-        ("citadel", "1", "Cổng", "The gate"),
-        ("citadel", "2", "Tháp", "The tower"),
+    assert [(r["tour"], r["stop"], r["language"], r["title"], r["narration"]) for r in rows] == [
+        ("citadel", "1", "en", "The gate", "Narration of **The gate**."),
+        ("citadel", "1", "vi", "Cổng", "Lời kể **Cổng**."),
+        ("citadel", "2", "en", "The tower", "Narration of **The tower**."),
+        ("citadel", "2", "vi", "Tháp", "Lời kể **Tháp**."),
     ]
     first = rows[0]
     assert (first["media"], first["media_statement"], first["media_attribution"]) == (
@@ -214,6 +216,7 @@ def test_api_index_and_openapi_name_the_exports(client: Any) -> None:
         "csv": "http://localhost/api/v1/dumps/stops.csv",
     }
     assert index["iiif_manifest"] == "http://localhost/iiif/{slug}/manifest.json"
+    assert index["stop"] == "http://localhost/api/v1/tours/{slug}/stops/{number}"
     assert index["openapi"] == "http://localhost/api/v1/openapi.json"
     paths = client.get("/api/v1/openapi.json").json["paths"]
     for path in (

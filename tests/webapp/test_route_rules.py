@@ -50,6 +50,7 @@ PUBLIC = {
     "api.index": "the API's entry point",
     "api.list_tours": "the open read API of published tours",
     "api.get_tour": "the open read API of published tours",
+    "api.get_stop": "the open read API of published stops",
     "api.dump_json": "open data dump of published tours",
     "api.dump_csv": "open data dump of published stops",
     "api.openapi": "the API's description",

@@ -13,6 +13,8 @@ from webapp.api import (  # noqa: E402, F401
     draftstops,
     exports,
     insight,
+    ratelimit,
+    stops,
     studio,
     uploads,
     views,

@@ -19,7 +19,7 @@ from tours.catalogue import published_document
 from tours.iiif import ManifestLinks, manifest
 from tours.listing import catalogue_version
 from tours.locales import INTERFACE_LOCALES
-from tours.opendata import csv_dump, json_dump, published_languages, published_revisions
+from tours.opendata import csv_dump, json_dump, published_revisions
 from webapp.api import bp, iiif_bp
 from webapp.api.reads import cors_preflight, not_modified, public_read, read_etag
 from webapp.errors import api_error
@@ -38,6 +38,7 @@ READ_ENDPOINTS = frozenset(
         "api.dump_csv",
         "api.list_tours",
         "api.get_tour",
+        "api.get_stop",
         "api.openapi",
         "iiif.manifest",
     }
@@ -159,11 +160,14 @@ def dump_csv() -> Response:
       summary: Open data dump of every stop of every published tour (CSV)
       operationId: dumpStopsCsv
       description: >
-        One row per stop: tour slug, revision, stop number, the stop's title in each
-        language the published tours use (`title_<language>`), the tour's latitude and
-        longitude, what the stop shows (`model` or `panorama`) and its rights (`media_*`),
-        the rights of the tour's texts (`tour_*`), and the addresses of the best model
-        level, the poster and the panorama. UTF-8, comma-separated, CRLF line ends.
+        One row per stop and language (each language the stop's title or narration is
+        written in): tour slug, revision, stop number, `language`, `title` and `narration`
+        (Markdown) in it, the tour's latitude and longitude, what the stop shows (`model`
+        or `panorama`) and its rights (`media_statement` the licence or rights statement
+        URI, `media_attribution`, `media_source`, `media_digitised`), the rights of the
+        tour's texts (`tour_*`), and the addresses of the best model level, the poster, the
+        panorama, and the narration audio and captions in that language. UTF-8,
+        comma-separated, CRLF line ends.
       responses:
         200:
           description: The dump.
@@ -173,8 +177,7 @@ def dump_csv() -> Response:
     etag = read_etag(catalogue_version(db.session))
     if (cached := not_modified(etag)) is not None:
         return cached
-    languages = published_languages(db.session)
-    pieces = csv_dump(published_revisions(db.session), languages, media_url)
+    pieces = csv_dump(published_revisions(db.session), media_url)
     response = _dump_response(pieces, "text/csv", DUMP_CSV, etag)
     response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
     return response
@@ -196,6 +199,8 @@ def index() -> Response:
         docs=public_url("api.docs"),
         tours=public_url("api.list_tours"),
         tour=public_url("api.get_tour", slug="SLUG").replace("SLUG", "{slug}"),
+        stop=public_url("api.get_stop", slug="SLUG", number=1).replace("SLUG", "{slug}")[:-1]
+        + "{number}",
         iiif_manifest=template,
         dumps={
             "json": public_url("api.dump_json"),

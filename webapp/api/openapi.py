@@ -6,6 +6,7 @@ JSON body is written ``schema: ...`` (the plugin below puts it under ``applicati
 and the studio's routes (tag ``studio``) gain their security here: a studio session with
 its CSRF token, or a personal token (``bearer``) carrying the scope the operation needs, and
 the answers 401 (neither), 403 (a scope missing) and 429 (a token over its rate limit).
+Public reads (``READ_ENDPOINTS``) gain their 429 (the read rate limit) with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -74,14 +75,35 @@ def _add_csrf_refusal(responses: dict[Any, Any]) -> None:
         found.setdefault("content", {"application/json": {"schema": "Error"}})
 
 
+_READ_LIMITED = {
+    "description": (
+        "Too many reads from this address (`rate_limited`); Retry-After says in how many "
+        "seconds to try again."
+    ),
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+    "schema": "Error",
+}
+
+
 class HouseConventions(BasePlugin):
-    """JSON bodies written ``schema: ...``; the studio's security and its refusals."""
+    """JSON bodies written ``schema: ...``; the studio's security and its refusals; the
+    public reads' rate limit (``reads``: their view functions)."""
+
+    def __init__(self, reads: frozenset[Any] = frozenset()) -> None:
+        self.reads = reads
 
     def operation_helper(
         self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
     ) -> None:
         view = kwargs.get("view")
         for method, operation in (operations or {}).items():
+            if view in self.reads and method in {"get", "head"}:
+                operation.setdefault("responses", {}).setdefault(429, dict(_READ_LIMITED))
             for response in operation.get("responses", {}).values():
                 _as_json(response)
             if "requestBody" in operation:
@@ -127,11 +149,14 @@ def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
 def openapi_document(app: Flask) -> dict[str, Any]:
     """The API's OpenAPI document: every ``/api/v1/`` route of ``app``, the IIIF
     manifests (``/iiif/``) and oEmbed (``/oembed``)."""
+    from webapp.api.exports import READ_ENDPOINTS  # the API's modules import this one
+
+    reads = frozenset(app.view_functions[name] for name in READ_ENDPOINTS)
     spec = APISpec(
         title="Heritour API",
         version="1",
         openapi_version="3.1.0",
-        plugins=[FlaskPlugin(), HouseConventions()],
+        plugins=[FlaskPlugin(), HouseConventions(reads)],
     )
     spec.components.schema("Error", ERROR_SCHEMA)
     for name, schema in body_schemas().items():

@@ -20,9 +20,12 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
     "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since, Accept, Accept-Language",
-    "Access-Control-Expose-Headers": "ETag, Content-Length, Content-Disposition",
+    "Access-Control-Expose-Headers": "ETag, Content-Length, Content-Disposition, Retry-After",
     "Access-Control-Max-Age": "86400",
 }
+
+# A read that depends on who asks (their position): kept out of shared caches.
+PRIVATE_CACHE_CONTROL = "private, no-cache"
 
 
 def read_etag(version: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 
 
 def public_url(endpoint: str, **values: Any) -> str:
@@ -18,3 +18,10 @@ def public_url(endpoint: str, **values: Any) -> str:
     if not base:
         return url_for(endpoint, _external=True, **values)
     return base + url_for(endpoint, **values)
+
+
+def absolute_url(path: str) -> str:
+    """The absolute address of ``path`` (an address made by ``url_for``, starting with /) on
+    the site's public address."""
+    base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    return (base or request.host_url.rstrip("/")) + path

@@ -8,7 +8,8 @@ answer 401 or 403 in the house error shape.
 CSRF protection (Flask-WTF) covers every POST, PUT, PATCH and DELETE of the whole app;
 scripts send the token in the ``X-CSRFToken`` header. Sign-in attempts are rate-limited
 per client address with the ``limits`` library: in memory by default, in Redis (shared by
-every worker) when ``RATELIMIT_STORAGE_URI`` names one.
+every worker) when ``RATELIMIT_STORAGE_URI`` names one; the client's address is the one a
+trusted proxy names (:mod:`webapp.proxies`).
 
 Programs use the API with a personal token instead (``Authorization: Bearer htr_...``,
 :mod:`tours.apitokens`). A request that carries one is judged by the token alone: cookies
