@@ -1,6 +1,7 @@
 """Security headers on every response: the Content-Security-Policy and its companions.
 
-The policy allows scripts from the app itself only: no inline script, no ``eval``. The one
+The policy allows scripts from the app itself only: no inline script, and no ``eval`` except
+on pages that show a 3D model (below). The one
 script that must stay in a page (the stop page's import map) is allowed by the SHA-256 of
 its text, recorded when the template renders it (``inline_script``). Hashes, not nonces, are
 the rule: public pages are cached by proxies and revalidated with ``ETag``, so the same bytes
@@ -9,8 +10,13 @@ cached (the studio's), should one ever need it.
 
 What the viewers need, checked in Chromium with zero violations (tests/e2e/test_csp.py):
 model-viewer's Draco and KTX2 decoders run in workers made from ``blob:`` URLs and, like the
-meshopt decoder, compile WebAssembly (``'wasm-unsafe-eval'``, not ``'unsafe-eval'``);
-textures embedded in a GLB are read through ``blob:`` URLs. Styles may be inline (the
+meshopt decoder, compile WebAssembly (``'wasm-unsafe-eval'``). The Basis Universal
+transcoder that reads KTX2 textures is Emscripten output whose bindings (embind) build their
+functions with ``new Function`` inside that worker, and a ``blob:`` worker inherits the page's
+policy: without ``'unsafe-eval'`` every KTX2 texture fails (no error, no load event). So a
+page that renders model-viewer's configuration (``allow_model_decoders``, called by
+``_viewer_config.html``) also allows ``'unsafe-eval'``; every other page (the studio's forms,
+the catalogue, panoramas) does not. Textures embedded in a GLB are read through ``blob:`` URLs. Styles may be inline (the
 panorama viewer and model-viewer set ``style`` attributes): the issue forbids
 ``unsafe-inline`` for scripts only.
 
@@ -149,12 +155,21 @@ def frameable(endpoint: str | None) -> bool:
     )
 
 
+def allow_model_decoders() -> str:
+    """Allow ``'unsafe-eval'`` in this response's policy, for the KTX2 transcoder (see above);
+    an empty string, so that a template may call it in place."""
+    g.csp_model_decoders = True
+    return ""
+
+
 def content_security_policy(app: Flask, endpoint: str | None) -> str:
     """The policy for one response: the app's, plus this request's hashes, nonce, framing."""
     directives = {name: list(values) for name, values in _policy(app).items()}
     directives["script-src"] += g.get("csp_hashes", [])
     if g.get("csp_nonce"):
         directives["script-src"].append(f"'nonce-{g.csp_nonce}'")
+    if g.get("csp_model_decoders"):
+        directives["script-src"].append("'unsafe-eval'")
     if frameable(endpoint):
         directives["frame-ancestors"] = app.config["EMBED_ANCESTORS"].split()
     else:
@@ -166,6 +181,7 @@ def _forget_inline_scripts() -> None:
     """Start each request with no hash and no nonce (an app context may span requests)."""
     g.pop("csp_hashes", None)
     g.pop("csp_nonce", None)
+    g.pop("csp_model_decoders", None)
 
 
 def _set_headers(response: Response) -> Response:
@@ -192,4 +208,6 @@ def init_security_headers(app: Flask) -> None:
     """Send the security headers on every response and give templates their helpers."""
     app.before_request(_forget_inline_scripts)
     app.after_request(_set_headers)
-    app.jinja_env.globals.update(csp_nonce=csp_nonce, inline_script=inline_script)
+    app.jinja_env.globals.update(
+        csp_nonce=csp_nonce, inline_script=inline_script, allow_model_decoders=allow_model_decoders
+    )
