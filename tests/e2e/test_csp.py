@@ -335,6 +335,15 @@ def test_model_viewer_decoders_run_under_the_policy(
             source,
         )
         assert page.evaluate("document.getElementById('level-viewer').src").endswith(source)
+        # The texture was decoded (a transcoder stopped by the policy fails silently, in a
+        # worker whose violations the page does not hear).
+        assert page.evaluate(
+            """() => {
+                const viewer = document.getElementById('level-viewer');
+                const slot = viewer.model.materials[0].pbrMetallicRoughness.baseColorTexture;
+                return Boolean(slot.texture && slot.texture.source);
+            }"""
+        ), name
     watch.assert_none(page, name)
 
 
