@@ -16,9 +16,9 @@ functions with ``new Function`` inside that worker, and a ``blob:`` worker inher
 policy: without ``'unsafe-eval'`` every KTX2 texture fails (no error, no load event). So a
 page that renders model-viewer's configuration (``allow_model_decoders``, called by
 ``_viewer_config.html``) also allows ``'unsafe-eval'``; every other page (the studio's forms,
-the catalogue, panoramas) does not. Textures embedded in a GLB are read through ``blob:`` URLs. Styles may be inline (the
-panorama viewer and model-viewer set ``style`` attributes): the issue forbids
-``unsafe-inline`` for scripts only.
+the catalogue, panoramas) does not. Textures embedded in a GLB are read through ``blob:``
+URLs. Styles may be inline (the panorama viewer and model-viewer set ``style`` attributes):
+the issue forbids ``unsafe-inline`` for scripts only.
 
 With an S3 store, media are fetched from (and direct uploads sent to) the store's public
 origin: the origins of ``S3_PUBLIC_URL``, ``S3_ENDPOINT_URL`` and of a URL the store
