@@ -46,7 +46,8 @@ FRAMEABLE_ENDPOINT_PREFIX = "embed."
 NEVER_FRAMED = frozenset({"embed.oembed"})  # JSON for other sites' servers, not a page
 HSTS = "max-age=31536000; includeSubDomains"
 REFERRER_POLICY = "strict-origin-when-cross-origin"
-# Sensors and XR for the panorama viewer and model-viewer, and fullscreen; the rest is
+# Sensors and XR for the panorama viewer and model-viewer, the visitor's position for "near
+# me" (asked for only when the visitor presses its button), and fullscreen; the rest is
 # switched off. (web-share is left to its default, self: Chromium warns about the name.)
 PERMISSIONS_POLICY = ", ".join(
     [
@@ -55,9 +56,9 @@ PERMISSIONS_POLICY = ", ".join(
         "magnetometer=(self)",
         "xr-spatial-tracking=(self)",
         "fullscreen=(self)",
+        "geolocation=(self)",
         "camera=()",
         "microphone=()",
-        "geolocation=()",
         "payment=()",
         "usb=()",
     ]

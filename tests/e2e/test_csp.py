@@ -97,7 +97,7 @@ class Watch:
             self.console.append(text)
 
     def violations(self, page: Any) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = page.evaluate("window.cspViolations || []")
+        found: list[dict[str, Any]] = page.evaluate("() => window.cspViolations || []")
         return found
 
     def assert_none(self, page: Any, where: str) -> None:
@@ -200,7 +200,7 @@ def test_the_policy_is_enforced_not_reported(site: Site, new_context: Any, watch
         script.textContent = 'window.injected = true'; document.head.append(script); }"""
     )
     page.wait_for_function("() => window.cspViolations.length > 0")
-    assert page.evaluate("window.injected") is None
+    assert page.evaluate("() => window.injected") is None
     (violation,) = watch.violations(page)
     assert violation["directive"] == "script-src-elem"
     assert violation["disposition"] == "enforce"
@@ -286,7 +286,8 @@ def test_studio_pages_have_no_violation(
 
     page.goto(f"{tour}/insight")
     page.wait_for_function("() => window.Chart && Chart.getChart('chart-devices')")
-    assert page.evaluate("Chart.getChart('chart-devices').data.datasets[0].data") == [6, 3]
+    phones, desktops = page.evaluate("() => Chart.getChart('chart-devices').data.datasets[0].data")
+    assert phones >= 6 and desktops == 3  # the seeded visits, and this module's own on phones
     watch.assert_none(page, "insight dashboard, Chart.js")
 
     page.goto(f"{tour}/stops/{site.model_stop}")
@@ -334,16 +335,17 @@ def test_model_viewer_decoders_run_under_the_policy(
             })""",
             source,
         )
-        assert page.evaluate("document.getElementById('level-viewer').src").endswith(source)
+        assert page.evaluate("() => document.getElementById('level-viewer').src").endswith(source)
         # The texture was decoded (a transcoder stopped by the policy fails silently, in a
         # worker whose violations the page does not hear).
-        assert page.evaluate(
+        page.wait_for_function(
             """() => {
                 const viewer = document.getElementById('level-viewer');
                 const slot = viewer.model.materials[0].pbrMetallicRoughness.baseColorTexture;
                 return Boolean(slot.texture && slot.texture.source);
-            }"""
-        ), name
+            }""",
+            timeout=60_000,
+        )
     watch.assert_none(page, name)
 
 

@@ -349,13 +349,13 @@ def test_keyboard_sign_in(site: Site, new_context: Any) -> None:
     page = new_context(site.url, locale="en-US", **LAPTOP).new_page()
     page.goto("/studio/login")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
     box = page.locator(".skip-link").bounding_box()
     assert box is not None and box["x"] >= 0 and box["y"] >= 0  # shown when focused
     page.keyboard.press("Enter")  # past the studio's menu, to the page's own content
-    assert page.evaluate("document.activeElement.id") == "studio-content"
+    assert page.evaluate("() => document.activeElement.id") == "studio-content"
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('.studio-nav')") is None
+    assert page.evaluate("() => document.activeElement.closest('.studio-nav')") is None
     _tab_to(page, "#email")
     page.keyboard.type(USERS["curator"])
     _tab_to(page, "#password")
@@ -470,8 +470,8 @@ def test_removing_asks_first(site: Site, new_context: Any) -> None:
     )
     page.once("dialog", lambda dialog: answer(dialog, False))
     stops.last.locator("button.danger").click()
-    page.wait_for_function("window.submits?.length === 1")
-    assert page.evaluate("window.submits") == [True]  # a dismissed dialog sends nothing
+    page.wait_for_function("() => window.submits?.length === 1")
+    assert page.evaluate("() => window.submits") == [True]  # a dismissed dialog sends nothing
     assert stops.count() == count
     page.once("dialog", lambda dialog: answer(dialog, True))
     with page.expect_navigation():

@@ -68,7 +68,9 @@ def test_switching_the_language_tab_keeps_the_text(
     assert curator.locator("#tour-summary").input_value() == "A walk through the gates."
     assert curator.locator(".draft-notice").count() == 0
     assert (
-        curator.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('heritour-draft:'))")
+        curator.evaluate(
+            "() => Object.keys(localStorage).filter((k) => k.startsWith('heritour-draft:'))"
+        )
         == []
     )
 
@@ -105,7 +107,7 @@ def test_leaving_with_unsaved_text_asks_first(
     curator.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
     _type(curator, "#stop-title", "Cổng Ngọ Môn")
     curator.locator(".crumbs a").click()
-    curator.wait_for_function("document.readyState === 'complete'")
+    curator.wait_for_function("() => document.readyState === 'complete'")
     assert dialogs == ["beforeunload"]
     assert "/stops/" in curator.url  # the curator stayed
     assert curator.locator("#stop-title").input_value() == "Cổng Ngọ Môn"

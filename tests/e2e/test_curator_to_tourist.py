@@ -109,7 +109,7 @@ def _curator_publishes(page: Any, testdata: Path, name: str, slug: str) -> dict[
     page.get_by_text("Saved.").wait_for()
 
     # Turn the model with the mouse and zoom in with the wheel, as a curator would.
-    page.wait_for_function("document.querySelector('#stop-viewer')?.loaded", timeout=120_000)
+    page.wait_for_function("() => document.querySelector('#stop-viewer')?.loaded", timeout=120_000)
     box = page.locator("#stop-viewer").bounding_box()
     centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.move(*centre)
@@ -176,14 +176,17 @@ def test_a_real_upload_from_the_studio_to_a_tourists_phone(
         page.wait_for_function(POSTER_HIDDEN, timeout=120_000)
         page.wait_for_function(model_drawn, timeout=120_000)
         # a level swap (to a level that is another file) hides the poster again once drawn
-        shown = page.evaluate("document.querySelector('model-viewer').getAttribute('src')")
+        shown = page.evaluate("() => document.querySelector('model-viewer').getAttribute('src')")
         offered = page.evaluate(OFFERED)  # the levels the visitor may choose, and their URLs
         others = [level for level, level_url in offered.items() if level_url != shown]
         assert bool(others) == levels_differ, (offered, shown)
         for level in others:
             page.get_by_label("Model detail").select_option(level)
             page.wait_for_function(SHOWS_WANTED, timeout=120_000)
-            assert page.evaluate("document.querySelector('model-viewer').dataset.wanted") == level
+            assert (
+                page.evaluate("() => document.querySelector('model-viewer').dataset.wanted")
+                == level
+            )
             page.wait_for_function(POSTER_HIDDEN, timeout=120_000)
             page.wait_for_function(model_drawn, timeout=120_000)
         # the server's poster lines up with the first 3D frame (within 2% of the canvas)

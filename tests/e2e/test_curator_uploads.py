@@ -443,7 +443,7 @@ def test_upload_resumes_after_a_dropped_connection(
     drop.wait(page)
     # The page notices: the row says the connection was lost and that it will resume.
     page.locator("#uploads li.retrying").wait_for(timeout=60_000)
-    assert page.evaluate("navigator.onLine") is False
+    assert page.evaluate("() => navigator.onLine") is False
     answered_while_down = len([s for s in mode.chunks(traffic) if s.status])
     drop.restore()
     wait_for_model(page, "sphere.stl", "rejected")  # too many triangles, by design

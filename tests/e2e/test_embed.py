@@ -102,7 +102,7 @@ def test_embeds_a_stop_in_a_page_served_from_another_origin_and_uses_it(
 def test_a_panorama_draws_in_the_frame(new_context: Any, partner: str, live_server: str) -> None:
     page, frame = _framed(new_context, partner, live_server, "/panorama")
     frame.wait_for_function(DRAWN, timeout=120_000)
-    assert frame.locator("figure.viewer img.poster").is_hidden()
+    frame.locator("figure.viewer img.poster").wait_for(state="hidden", timeout=10_000)  # faded
     assert _colours(page.locator("#stop").screenshot()) > 8
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 HEADSET = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
 STOP = "/en/tours/hue-imperial-city/1"
-LOADED = "document.querySelector('model-viewer')?.loaded === true"
+LOADED = "() => document.querySelector('model-viewer')?.loaded === true"
 
 
 def _stop(new_context: Any, url: str, *scripts: str) -> Any:
@@ -33,7 +33,7 @@ def _stop(new_context: Any, url: str, *scripts: str) -> Any:
 def test_model_stop_enters_the_room_in_a_headset(new_context: Any, live_server: str) -> None:
     page = _stop(new_context, live_server, INSTALL_HEADSET)
     button = page.get_by_role("button", name="View in your space (AR)")
-    page.wait_for_function("document.querySelector('model-viewer').canActivateAR === true")
+    page.wait_for_function("() => document.querySelector('model-viewer').canActivateAR === true")
     assert button.is_visible()
     page.evaluate(
         """() => { window.arStatus = [];
@@ -45,13 +45,13 @@ def test_model_stop_enters_the_room_in_a_headset(new_context: Any, live_server: 
             return window.xrSession.session; }; }"""
     )
     button.click()
-    page.wait_for_function("window.arStatus.includes('session-started')", timeout=30_000)
-    assert page.evaluate("window.xrSession.mode") == "immersive-ar"
+    page.wait_for_function("() => window.arStatus.includes('session-started')", timeout=30_000)
+    assert page.evaluate("() => window.xrSession.mode") == "immersive-ar"
     page.evaluate("() => window.xrSession.session.end()")
-    page.wait_for_function("window.arStatus.at(-1) === 'not-presenting'", timeout=30_000)
+    page.wait_for_function("() => window.arStatus.at(-1) === 'not-presenting'", timeout=30_000)
 
 
 def test_no_headset_button_without_webxr(new_context: Any, live_server: str) -> None:
     page = _stop(new_context, live_server)
-    assert page.evaluate("document.querySelector('model-viewer').canActivateAR") is False
+    assert page.evaluate("() => document.querySelector('model-viewer').canActivateAR") is False
     assert not page.get_by_role("button", name="View in your space (AR)").is_visible()

@@ -49,14 +49,14 @@ def test_global_privacy_control_sends_nothing(
     context.add_init_script(RECORD_BEACONS)
     counted = context.new_page()
     counted.goto("/en/tours/levels/1?mode=text")
-    counted.wait_for_function("window.heritourBeacons.length === 1")
+    counted.wait_for_function("() => window.heritourBeacons.length === 1")
 
     context.add_init_script(
         "Object.defineProperty(navigator, 'globalPrivacyControl', {value: true})"
     )
     private = context.new_page()
     private.goto("/en/tours/levels/1?mode=text", wait_until="load")  # deferred scripts have run
-    assert private.evaluate("window.heritourBeacons") == []
+    assert private.evaluate("() => window.heritourBeacons") == []
 
 
 def test_the_dashboard_draws_the_counted_figures(
@@ -94,7 +94,7 @@ def test_the_dashboard_draws_the_counted_figures(
         page = new_context(url, locale="en-GB").new_page()
         sign_in_curator(page, "curator@example.org")
         page.goto(f"/studio/language/en?next=/studio/tours/{tour_id}/insight")
-        page.wait_for_function("window.Chart && Chart.getChart('chart-devices')")
+        page.wait_for_function("() => window.Chart && Chart.getChart('chart-devices')")
         assert page.locator('dd[data-event="view"]').inner_text() == "9"
         rows = page.locator('table[data-chart="chart-devices"] tbody tr')
         assert rows.all_inner_texts() == ["Phone\t6", "Desktop\t3"]
@@ -112,4 +112,7 @@ def test_the_dashboard_draws_the_counted_figures(
             }"""
         )
         assert drawn > 500
-        assert page.evaluate("Chart.getChart('chart-devices').data.datasets[0].data") == [6, 3]
+        assert page.evaluate("() => Chart.getChart('chart-devices').data.datasets[0].data") == [
+            6,
+            3,
+        ]

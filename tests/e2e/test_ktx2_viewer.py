@@ -107,7 +107,7 @@ def test_ktx2_level_drawn_on_a_phone(module_context: Any, ktx2_site: str) -> Non
         "() => window.viewerError || document.querySelector('model-viewer').loaded",
         timeout=60_000,
     )
-    assert page.evaluate("window.viewerError || null") is None
+    assert page.evaluate("() => window.viewerError || null") is None
     assert page.viewport_size["width"] < 500  # a phone, not a desktop
     page.wait_for_function(
         f"() => {{ const s = ({SIDES})(); return s && s.leftRed > 0.2 && s.rightBlue > 0.2; }}",

@@ -22,7 +22,7 @@ PHONE = {
     "has_touch": True,
     "locale": "en-US",
 }
-DRAWN = "document.getElementById('{id}')?.classList.contains('drawn')"
+DRAWN = "() => document.getElementById('{id}')?.classList.contains('drawn')"
 EDITOR_DRAWN = DRAWN.format(id="stop-panorama")
 PAGE_DRAWN = DRAWN.format(id="panorama")
 
@@ -181,9 +181,9 @@ def test_curator_makes_a_panorama_stop_and_a_tourist_follows_it(
     page.goto(f"/en/tours/{slug}/")
     page.click("#save-offline")
     page.wait_for_function(
-        "document.getElementById('offline').dataset.state === 'saved'", timeout=120_000
+        "() => document.getElementById('offline').dataset.state === 'saved'", timeout=120_000
     )
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
     page.context.set_offline(True)
     for number in (1, 2):
         page.goto(f"/en/tours/{slug}/{number}")

@@ -120,7 +120,8 @@ def stage_box(page: Any) -> dict[str, float]:
 def test_draws_the_panorama_and_hides_the_poster(new_context: Any, panorama_url: str) -> None:
     page = open_stop(new_context, panorama_url)
     page.wait_for_function(
-        "getComputedStyle(document.querySelector('#panorama .poster')).visibility === 'hidden'"
+        "() => getComputedStyle(document.querySelector('#panorama .poster')).visibility"
+        " === 'hidden'"
     )
     picture = stage_picture(page)
     assert len(picture.resize((64, 64)).getcolors(4096) or []) > 50, "the canvas shows no picture"
@@ -148,7 +149,7 @@ def test_touch_drag_and_pinch_turn_and_zoom(new_context: Any, panorama_url: str)
         touch(page, "touchMove", [(box["x"] + 300 - step * 20, y)])
     touch(page, "touchEnd", [])
     # A drag to the left turns the view to the right (and says so once the view settles).
-    page.wait_for_function("window.moved !== undefined && window.moved.yaw > 15")
+    page.wait_for_function("() => window.moved !== undefined && window.moved.yaw > 15")
     page.wait_for_function(f"JSON.stringify(window.moved) === JSON.stringify(({VIEW})())")
     assert page.url.endswith("/stops/a.html"), (
         "the drag must not be taken for a swipe to the next stop"
@@ -173,11 +174,15 @@ def test_keyboard_turns_the_focused_picture(new_context: Any, panorama_url: str)
     assert stage.get_attribute("aria-label") == STOPS["a"]["alt"]
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("Math.abs(window.heritourPanorama.panorama.getView().yaw - 20) < 0.5")
+    page.wait_for_function(
+        "() => Math.abs(window.heritourPanorama.panorama.getView().yaw - 20) < 0.5"
+    )
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("Math.abs(window.heritourPanorama.panorama.getView().yaw - 10) < 0.5")
+    page.wait_for_function(
+        "() => Math.abs(window.heritourPanorama.panorama.getView().yaw - 10) < 0.5"
+    )
     page.keyboard.press("+")
-    page.wait_for_function("window.heritourPanorama.panorama.getView().fov < 75")
+    page.wait_for_function("() => window.heritourPanorama.panorama.getView().fov < 75")
     assert page.url.endswith("/stops/a.html"), "arrow keys on the picture must not change stop"
 
 
@@ -234,7 +239,7 @@ def test_a_hotspot_opens_its_text_by_touch_and_keyboard(
     box = spot.bounding_box()
     assert box["width"] == box["height"] >= 44
     # Looking up, the markers (on the horizon) slide down under the text.
-    page.evaluate("window.heritourPanorama.panorama.setView({ yaw: 0, pitch: 30 })")
+    page.evaluate("() => window.heritourPanorama.panorama.setView({ yaw: 0, pitch: 30 })")
     under_the_note = """() => {
         const note = document.querySelector('#panorama .panorama-note');
         const n = note.getBoundingClientRect();
@@ -270,10 +275,12 @@ def test_a_link_goes_to_its_stop(new_context: Any, panorama_url: str) -> None:
 
 def test_no_headset_button_without_webxr(new_context: Any, panorama_url: str) -> None:
     page = open_stop(new_context, panorama_url)
-    page.wait_for_function("window.heritourPanorama.events.some((e) => e.type === 'vr-supported')")
+    page.wait_for_function(
+        "() => window.heritourPanorama.events.some((e) => e.type === 'vr-supported')"
+    )
     assert (
         page.evaluate(
-            "window.heritourPanorama.events.find((e) => e.type === 'vr-supported').supported"
+            "() => window.heritourPanorama.events.find((e) => e.type === 'vr-supported').supported"
         )
         is False
     )
@@ -306,7 +313,7 @@ def pull_trigger(page: Any) -> None:
             " window.xrDevice.controllers.right.updateButtonValue('trigger', value); }",
             value,
         )
-        page.wait_for_function("window.heritourPanorama.xr.frames > window.pressedAt + 2")
+        page.wait_for_function("() => window.heritourPanorama.xr.frames > window.pressedAt + 2")
 
 
 def test_headset_steps_in_and_follows_a_link_inside_the_session(
@@ -326,32 +333,36 @@ def test_headset_steps_in_and_follows_a_link_inside_the_session(
         return window.heritourPanorama.viewer.dataHelper.vector3ToSphericalCoords(ahead).yaw;
     }""")
     assert min(ahead, 2 * math.pi - ahead) < 0.05
-    assert page.evaluate("window.heritourPanorama.xr.links.children.length") == 1
-    assert page.evaluate("window.heritourPanorama.xr.hotspots.children.length") == 1
+    assert page.evaluate("() => window.heritourPanorama.xr.links.children.length") == 1
+    assert page.evaluate("() => window.heritourPanorama.xr.hotspots.children.length") == 1
 
     # The hotspot (15 degrees to the left, 5 down): selecting it opens its text on a panel in
     # the scene; selecting it again closes it.
     aim(page, yaw=-15, pitch=-5)
     pull_trigger(page)
-    page.wait_for_function("window.heritourPanorama.xr.open === 'h1'")
+    page.wait_for_function("() => window.heritourPanorama.xr.open === 'h1'")
     opened = page.evaluate(
-        "window.heritourPanorama.events.filter((e) => e.type === 'hotspot' && e.headset)"
+        "() => window.heritourPanorama.events.filter((e) => e.type === 'hotspot' && e.headset)"
     )
     assert [event["id"] for event in opened] == ["h1"]
     pull_trigger(page)
-    page.wait_for_function("window.heritourPanorama.xr.open === null")
+    page.wait_for_function("() => window.heritourPanorama.xr.open === null")
 
     # Point the right controller at the link (20 degrees to the right), then pull the trigger.
     aim(page, yaw=20, pitch=0)
     pull_trigger(page)
-    page.wait_for_function("window.heritourPanorama.events.some((e) => e.type === 'navigate')")
-    navigate = page.evaluate("window.heritourPanorama.events.find((e) => e.type === 'navigate')")
+    page.wait_for_function(
+        "() => window.heritourPanorama.events.some((e) => e.type === 'navigate')"
+    )
+    navigate = page.evaluate(
+        "() => window.heritourPanorama.events.find((e) => e.type === 'navigate')"
+    )
     assert navigate["href"] == "/stops/b.html"
     page.wait_for_function(fetched("/pano/b/equirect.jpg"))
-    assert page.evaluate("window.heritourPanorama.xr.renderer.xr.isPresenting") is True
+    assert page.evaluate("() => window.heritourPanorama.xr.renderer.xr.isPresenting") is True
     assert page.url.endswith("/stops/a.html"), "the session goes on in the same page"
     page.wait_for_function(
-        "window.heritourPanorama.xr.links.children.length === 1"
+        "() => window.heritourPanorama.xr.links.children.length === 1"
         " && window.heritourPanorama.xr.links.children[0].children[0].userData.link.id === 'l2'"
         " && window.heritourPanorama.xr.hotspots.children[0].children[0].userData.hotspot.id"
         " === 'h2'"
@@ -364,13 +375,13 @@ def test_headset_steps_in_and_follows_a_link_inside_the_session(
 def test_tile_level_follows_the_screen_and_save_data(new_context: Any, panorama_url: str) -> None:
     wide = open_stop(new_context, panorama_url, **DESKTOP)
     wide.wait_for_function(fetched("/tiles/2/"))
-    assert wide.evaluate("document.getElementById('panorama').dataset.quality") in (
+    assert wide.evaluate("() => document.getElementById('panorama').dataset.quality") in (
         "medium",
         "high",
     )
     saving = open_stop(new_context, panorama_url, scripts=(SAVE_DATA,), **DESKTOP)
     saving.wait_for_function(fetched("/tiles/1/"))
-    assert saving.evaluate("document.getElementById('panorama').dataset.quality") == "low"
+    assert saving.evaluate("() => document.getElementById('panorama').dataset.quality") == "low"
     assert not [url for url in saving.requests if "/tiles/2/" in url]
     # The rule itself, as a table.
     levels = [
@@ -425,20 +436,20 @@ window.editor = mountPanorama(element, { ...config, view }, { editable: true });
 def test_studio_api_picks_directions_and_sets_the_view(new_context: Any, panorama_url: str) -> None:
     page = new_context(panorama_url).new_page()
     page.goto("/studio.html")
-    page.wait_for_function("window.readyEvent === true", timeout=60_000)
-    assert page.evaluate("window.editor.getView()") == {"yaw": 90, "pitch": 10, "fov": 60}
+    page.wait_for_function("() => window.readyEvent === true", timeout=60_000)
+    assert page.evaluate("() => window.editor.getView()") == {"yaw": 90, "pitch": 10, "fov": 60}
     # A click in the middle of the picture picks the direction in front of the camera.
     box = page.locator("#editor .panorama-stage").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("window.picks.length === 1")
-    pick = page.evaluate("window.picks[0]")
+    page.wait_for_function("() => window.picks.length === 1")
+    pick = page.evaluate("() => window.picks[0]")
     assert abs(pick["yaw"] - 90) < 1 and abs(pick["pitch"] - 10) < 1
     # A click on a marker is not a pick.
     page.evaluate("() => window.editor.setView({ yaw: 0, pitch: 0, fov: 75 })")
-    page.wait_for_function("window.editor.getView().yaw === 0 && window.views.length > 0")
-    assert page.evaluate("window.views.at(-1)") == {"yaw": 0, "pitch": 0, "fov": 75}
+    page.wait_for_function("() => window.editor.getView().yaw === 0 && window.views.length > 0")
+    assert page.evaluate("() => window.views.at(-1)") == {"yaw": 0, "pitch": 0, "fov": 75}
     page.get_by_role("button", name="1. Bronze urn").click()
-    assert page.evaluate("window.picks.length") == 1
+    assert page.evaluate("() => window.picks.length") == 1
     # The editor replaces the markers (a new hotspot placed, the link removed).
     page.evaluate(
         "() => window.editor.setMarkers({ links: [],"
@@ -446,7 +457,7 @@ def test_studio_api_picks_directions_and_sets_the_view(new_context: Any, panoram
     )
     page.get_by_role("button", name="1. New").wait_for()
     assert page.get_by_role("link", name="Through the gate").count() == 0
-    assert page.evaluate("window.editor.getView()")["fov"] == 75
+    assert page.evaluate("() => window.editor.getView()")["fov"] == 75
 
 
 def test_viewer_page_has_no_accessibility_violations(

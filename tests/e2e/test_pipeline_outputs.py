@@ -67,12 +67,12 @@ def test_level_draws_in_model_viewer(
     viewer_page: Any, model_drawn: str, sample: str, level: str
 ) -> None:
     viewer_page.goto(f"/index.html?model={sample}-{level}.glb")
-    assert viewer_page.evaluate("document.querySelector('model-viewer').src").endswith(
+    assert viewer_page.evaluate("() => document.querySelector('model-viewer').src").endswith(
         f"/{sample}-{level}.glb"
     )
     viewer_page.wait_for_function(
         "() => window.viewerError || document.querySelector('model-viewer').loaded",
         timeout=60_000,
     )
-    assert viewer_page.evaluate("window.viewerError || null") is None
+    assert viewer_page.evaluate("() => window.viewerError || null") is None
     viewer_page.wait_for_function(model_drawn, timeout=30_000)

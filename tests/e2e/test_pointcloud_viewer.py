@@ -100,7 +100,7 @@ def _open(page: Any, model: str) -> None:
         "() => window.viewerError || document.querySelector('model-viewer').loaded",
         timeout=60_000,
     )
-    assert page.evaluate("window.viewerError || null") is None
+    assert page.evaluate("() => window.viewerError || null") is None
 
 
 @pytest.mark.parametrize("level", ["thumb", "high"])

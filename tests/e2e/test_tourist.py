@@ -14,7 +14,7 @@ DEMO = "/{lang}/tours/hue-imperial-city/{n}"
 def test_demo_stop_renders_the_model(page: Any, model_drawn: str) -> None:
     page.goto(DEMO.format(lang="en", n=1))
     page.wait_for_function(
-        "document.querySelector('model-viewer')?.loaded === true", timeout=60_000
+        "() => document.querySelector('model-viewer')?.loaded === true", timeout=60_000
     )
     page.wait_for_function(
         "(() => { const v = document.querySelector('model-viewer');"

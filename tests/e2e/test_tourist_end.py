@@ -23,9 +23,10 @@ def test_end_of_tour_copies_the_tours_link(
     assert page.locator("#share-button").is_hidden()
     page.click("#copy-link")
     page.wait_for_function(
-        "document.getElementById('share-status').textContent === 'Link copied.'", timeout=60_000
+        "() => document.getElementById('share-status').textContent === 'Link copied.'",
+        timeout=60_000,
     )
-    assert page.evaluate("navigator.clipboard.readText()") == f"{levels_server}/s/levels/"
+    assert page.evaluate("() => navigator.clipboard.readText()") == f"{levels_server}/s/levels/"
     page.click("text=Back to the start")
     page.wait_for_url("**/en/tours/levels/1?mode=text")
 
@@ -41,7 +42,7 @@ def test_end_of_tour_uses_the_phones_share_sheet(
     page = context.new_page()
     page.goto("/fr/tours/levels/end")
     page.click("#share-button")
-    shared = page.wait_for_function("window.heritourShared").json_value()
+    shared = page.wait_for_function("() => window.heritourShared").json_value()
     # The tour has no French: a browser that accepts only French gets the tour's Vietnamese.
     assert shared == {
         "title": "Bốn mức",

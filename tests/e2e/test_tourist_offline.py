@@ -25,15 +25,15 @@ def test_saved_tour_opens_every_stop_offline(page: Any, model_drawn: str) -> Non
     )
     page.click("#save-offline")
     page.wait_for_function(
-        "document.getElementById('offline').dataset.state === 'saved'", timeout=120_000
+        "() => document.getElementById('offline').dataset.state === 'saved'", timeout=120_000
     )
-    total = page.evaluate("document.getElementById('offline-progress').max")
+    total = page.evaluate("() => document.getElementById('offline-progress').max")
     assert total > 20
-    assert page.evaluate("document.getElementById('offline-progress').value") == total
+    assert page.evaluate("() => document.getElementById('offline-progress').value") == total
     # Progress was told as it went, in French: "… 1 sur N …", then the end.
     assert f" 1 sur {total} " in progress_seen[1] or f" 1 sur {total} " in progress_seen[0]
     assert progress_seen[-1] == page.locator("#offline").get_attribute("data-msg-saved")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
 
     page.context.set_offline(True)
     for number in range(1, 8):
@@ -41,17 +41,19 @@ def test_saved_tour_opens_every_stop_offline(page: Any, model_drawn: str) -> Non
         assert page.locator(".progress").inner_text() == f"Étape {number} sur 7"
         if number in PANORAMA_STOPS:  # drawn from the saved preview and small tiles
             page.wait_for_function(
-                "document.getElementById('panorama')?.classList.contains('drawn')",
+                "() => document.getElementById('panorama')?.classList.contains('drawn')",
                 timeout=60_000,
             )
             continue
         page.wait_for_function(model_drawn, timeout=60_000)
-        loaded = page.wait_for_function("document.querySelector('model-viewer').dataset.loaded")
+        loaded = page.wait_for_function(
+            "() => document.querySelector('model-viewer').dataset.loaded"
+        )
         assert loaded.json_value() in ("thumb", "low")
     page.goto(f"{TOUR.format(lang='fr')}3?mode=text")
     assert page.locator("figure.viewer img.poster").is_visible()
     page.goto(TOUR.format(lang="fr"))
-    page.wait_for_function("document.getElementById('offline').dataset.state === 'saved'")
+    page.wait_for_function("() => document.getElementById('offline').dataset.state === 'saved'")
     page.context.set_offline(False)
 
 

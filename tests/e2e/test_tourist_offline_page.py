@@ -34,9 +34,9 @@ def test_unsaved_page_offline_shows_the_offline_page_with_saved_tours(phone: Any
     phone.goto("/en/tours/levels/")
     phone.click("#save-offline")
     phone.wait_for_function(
-        "document.getElementById('offline').dataset.state === 'saved'", timeout=120_000
+        "() => document.getElementById('offline').dataset.state === 'saved'", timeout=120_000
     )
-    phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
     # Any page visited in French keeps the French offline page.
     phone.goto("/fr/")
     assert phone.evaluate(KEPT, "/fr/offline")
@@ -44,7 +44,7 @@ def test_unsaved_page_offline_shows_the_offline_page_with_saved_tours(phone: Any
     phone.context.set_offline(True)
     phone.goto("/fr/tours/never-saved/")
     assert phone.locator("h1").inner_text() == "Vous êtes hors ligne"
-    assert phone.evaluate("document.documentElement.lang") == "fr"
+    assert phone.evaluate("() => document.documentElement.lang") == "fr"
     phone.wait_for_selector("#saved-tours[data-state='listed']", timeout=60_000)
     link = phone.locator("#saved-tours a")
     assert link.count() == 1
@@ -54,7 +54,8 @@ def test_unsaved_page_offline_shows_the_offline_page_with_saved_tours(phone: Any
     assert not phone.locator("#no-saved-tours").is_visible()
     # The page's own stylesheet was kept too.
     assert phone.evaluate(
-        "[...document.styleSheets].some((s) => s.href.includes('/app.css') && s.cssRules.length)"
+        "() => [...document.styleSheets]"
+        ".some((s) => s.href.includes('/app.css') && s.cssRules.length)"
     )
     # The saved tour opens from the list, still offline.
     link.click()

@@ -128,14 +128,16 @@ def test_poster_gives_way_after_each_level_swap(
     page.wait_for_function(POSTER_HIDDEN, timeout=60_000)
     page.wait_for_function(model_drawn, timeout=60_000)
     loads = [
-        e["level"] for e in page.evaluate("window.heritourViewer.events") if e["type"] == "load"
+        e["level"]
+        for e in page.evaluate("() => window.heritourViewer.events")
+        if e["type"] == "load"
     ]
     assert loads == ["thumb", "medium"]
     # the visitor's own choice of detail
     page.get_by_label("Model detail").select_option("low")
     page.wait_for_function(_loaded("low"), timeout=60_000)
     assert page.evaluate(
-        "document.querySelector('model-viewer').getAttribute('src')"
+        "() => document.querySelector('model-viewer').getAttribute('src')"
     ) == _level_url(page, "low")
     page.wait_for_function(POSTER_HIDDEN, timeout=60_000)
     page.wait_for_function(model_drawn, timeout=60_000)
@@ -153,7 +155,7 @@ def test_poster_gives_way_when_a_level_cannot_be_fetched(
     page.wait_for_function(_loaded("low"), timeout=60_000)
     page.wait_for_function(POSTER_HIDDEN, timeout=60_000)
     page.wait_for_function(model_drawn, timeout=60_000)
-    events = page.evaluate("window.heritourViewer.events")
+    events = page.evaluate("() => window.heritourViewer.events")
     assert [(e["type"], e.get("level")) for e in events if e["type"] in ("load", "error")] == [
         ("load", "thumb"),
         ("error", None),
@@ -199,10 +201,10 @@ def _poster_against_frame(
     ``background`` (another colour than the viewer's tells a white model from it)."""
     from PIL import Image
 
-    source = page.evaluate("document.querySelector('figure.viewer img.poster').currentSrc")
+    source = page.evaluate("() => document.querySelector('figure.viewer img.poster').currentSrc")
     assert "/media/posters/" in source
     # the page at its top, as a visitor first sees it (a sticky header cannot cover the viewer)
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("() => window.scrollTo(0, 0)")
     # model-viewer's loading bar (it may still be fading out) is not part of the frame
     page.add_style_tag(content="model-viewer::part(default-progress-bar) { display: none; }")
     if background != BACKGROUND:
@@ -235,7 +237,7 @@ def test_what_the_curator_frames_stays_in_view_on_every_screen(
     studio = new_context(real_site.url, locale="en-US", **DESKTOP).new_page()
     _sign_in(studio)
     studio.goto(f"/studio/tours/{real_site.tour_id}/stops/{real_site.stop_id}")
-    studio.wait_for_function("document.querySelector('#stop-viewer')?.loaded", timeout=60_000)
+    studio.wait_for_function("() => document.querySelector('#stop-viewer')?.loaded", timeout=60_000)
     # A close, wide view of the truck's side, as a curator would frame it on a laptop.
     studio.evaluate(
         """async () => { const v = document.querySelector('#stop-viewer');
@@ -257,7 +259,7 @@ def test_what_the_curator_frames_stays_in_view_on_every_screen(
     # The studio's phone preview: the same rectangle, fitted to a 412 × 420 canvas.
     studio.get_by_role("button", name="As on a phone").click()
     studio.wait_for_function(
-        "document.querySelector('#stop-viewer').dataset.preview === 'phone' "
+        "() => document.querySelector('#stop-viewer').dataset.preview === 'phone' "
         "&& document.querySelector('#stop-viewer').dataset.framedRadius",
         timeout=60_000,
     )
@@ -294,7 +296,7 @@ def test_what_the_curator_frames_stays_in_view_on_every_screen(
 
             intent = page.locator("#scene-viewer-link").get_attribute("href") or ""
             ar_file = parse_qs(urlsplit(intent.split("#")[0]).query)["file"][0]
-            medium = page.evaluate("document.querySelector('model-viewer').dataset.medium")
+            medium = page.evaluate("() => document.querySelector('model-viewer').dataset.medium")
             used = [
                 glb_json(page.request.get(url).body()).get("extensionsUsed", [])
                 for url in (medium, ar_file)
@@ -316,7 +318,7 @@ def test_lighting_hotspot_views_and_real_size(new_context: Any, real_site: Site)
     studio = new_context(real_site.url, locale="en-US", **DESKTOP).new_page()
     _sign_in(studio)
     studio.goto(f"/studio/tours/{real_site.tour_id}/stops/{real_site.scan_stop_id}")
-    studio.wait_for_function("document.querySelector('#stop-viewer')?.loaded", timeout=60_000)
+    studio.wait_for_function("() => document.querySelector('#stop-viewer')?.loaded", timeout=60_000)
     studio.get_by_label("Lighting").select_option("clay")  # previewed at once, unsaved
     studio.wait_for_function(CLAY, timeout=60_000)
     assert studio.locator("#stop-viewer").get_attribute("shadow-intensity") == "1.4"
@@ -344,7 +346,7 @@ def test_lighting_hotspot_views_and_real_size(new_context: Any, real_site: Site)
     )
 
     page.goto("/en/tours/truck/1")  # a GLB: in metres by definition
-    page.wait_for_function("document.querySelector('model-viewer')?.loaded", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('model-viewer')?.loaded", timeout=60_000)
     page.get_by_role("button", name="Show the real size").click()
     size = page.locator("#model-size")
     assert size.inner_text() == "Width 4.87 m, height 2.58 m, depth 2.79 m"

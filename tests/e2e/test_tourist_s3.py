@@ -31,9 +31,9 @@ def test_models_come_from_the_bucket_and_the_tour_works_offline(
     page.goto("/en/tours/levels/")
     page.click("#save-offline")
     page.wait_for_function(
-        "document.getElementById('offline').dataset.state === 'saved'", timeout=120_000
+        "() => document.getElementById('offline').dataset.state === 'saved'", timeout=120_000
     )
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
     page.context.set_offline(True)
     for number in (1, 2):
         page.goto(f"/en/tours/levels/{number}")

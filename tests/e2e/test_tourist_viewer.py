@@ -66,14 +66,14 @@ def test_viewer_shows_thumb_then_the_level_that_fits(
     network.wait_until_idle()  # the page is done: anything else would have been fetched by now
     levels = _levels(page)
     assert _requested_levels(network.requests, levels) == ["thumb", wanted]
-    events = page.evaluate("window.heritourViewer.events")
+    events = page.evaluate("() => window.heritourViewer.events")
     loads = [event["level"] for event in events if event["type"] == "load"]
     assert loads == ["thumb", wanted]
 
 
 def test_level_choice_table(page: Any, live_server: str) -> None:
     page.goto("/en/tours/hue-imperial-city/1")
-    url = page.evaluate("document.querySelector('script[src*=\"js/viewer.js\"]').src")
+    url = page.evaluate("() => document.querySelector('script[src*=\"js/viewer.js\"]').src")
     cases = page.evaluate(
         """async (url) => {
         const { chooseLevel } = await import(url.replace('viewer.js', 'levels.js'));
@@ -105,7 +105,7 @@ def test_level_choice_table(page: Any, live_server: str) -> None:
 def test_poster_and_text_paint_before_any_3d_code(page: Any) -> None:
     page.goto("/en/tours/hue-imperial-city/1")
     page.wait_for_function(
-        "document.querySelector('model-viewer')?.loaded === true", timeout=60_000
+        "() => document.querySelector('model-viewer')?.loaded === true", timeout=60_000
     )
     timing = page.evaluate(
         """() => {
@@ -142,7 +142,7 @@ def test_without_webgl_the_stop_turns_text_only(page: Any) -> None:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto("/en/tours/hue-imperial-city/1")
-    page.wait_for_function("document.documentElement.classList.contains('no-webgl')")
+    page.wait_for_function("() => document.documentElement.classList.contains('no-webgl')")
     assert page.locator("model-viewer").count() == 0
     poster = page.locator("figure.viewer img.poster")
     assert poster.is_visible()
@@ -182,14 +182,16 @@ def test_fallback_notice_in_the_visitors_language(new_context: Any, levels_serve
 def test_tapping_a_hotspot_shows_its_label(page: Any) -> None:
     page.goto("/ko/tours/hue-imperial-city/3")  # a model stop (2 is a panorama)
     page.wait_for_function(
-        "document.querySelector('model-viewer')?.loaded === true", timeout=60_000
+        "() => document.querySelector('model-viewer')?.loaded === true", timeout=60_000
     )
     spot = page.locator(".hotspot").first
     label = spot.get_attribute("data-label")
     assert label and any("\uac00" <= ch <= "\ud7a3" for ch in label)  # in Korean
     spot.tap()
     assert spot.get_attribute("aria-expanded") == "true"
-    shown = page.evaluate("getComputedStyle(document.querySelector('.hotspot'), '::after').content")
+    shown = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.hotspot'), '::after').content"
+    )
     assert shown == f'"{label}"'
     assert page.locator(".hotspot-list li").first.inner_text().startswith(label)
 

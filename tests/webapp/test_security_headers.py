@@ -60,7 +60,12 @@ def test_every_response_carries_the_headers(client: Any, published_tour: Any, pa
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
     permissions = response.headers["Permissions-Policy"]
-    for feature in ["xr-spatial-tracking=(self)", "gyroscope=(self)", "fullscreen=(self)"]:
+    for feature in [
+        "xr-spatial-tracking=(self)",
+        "gyroscope=(self)",
+        "fullscreen=(self)",
+        "geolocation=(self)",
+    ]:
         assert feature in permissions
     assert "camera=()" in permissions
     assert "Strict-Transport-Security" not in response.headers  # no https PUBLIC_URL
