@@ -77,9 +77,10 @@ def list_tours() -> Response | tuple[Response, int]:
           schema: {type: string, maxLength: 35}
         - name: site
           in: query
-          description: Only tours at this site, by its name in the tour's default language
-            (case and accents ignored).
-          schema: {type: string, maxLength: 200}
+          description: >-
+            Only tours at this site, by its name in the tour's default language (case and
+            accents ignored); only the first 100 characters are read.
+          schema: {type: string}
         - name: near
           in: query
           description: Order by distance from this place, `latitude,longitude` in degrees.
